@@ -1,0 +1,13 @@
+"""tensix: Tenstorrent Tensix chips from Python. A low-level host API (Device, Buffer, CircularBuffer,
+Kernel, Semaphore, Program, Queue) and a simulated chip that compiles and runs real TT-Metalium kernels."""
+from .arch import ARCHS, Arch, get_arch
+from .buffer import Buffer
+from .core import (CoreCoord, CoreRange, CoreRangeSet, corerange_to_cores, grid_to_cores, num_cores_to_corerangeset,
+                   split_work_to_cores)
+from .device import Device, DeviceTime, Queue
+from .errors import AllocationError, CompileError, DeviceError, DeviceHang, TensixError
+from .formats import DataFormat, tile_size
+from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
+from .sim import compiler as cache
+
+__version__ = "0.1.0"

@@ -1,0 +1,207 @@
+"""Device memory: DRAM interleaved buffers, L1 buffers, and the allocators behind them."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .core import CoreCoord, CoreRangeSet, as_core_range_set
+from .errors import AllocationError
+
+if TYPE_CHECKING:
+    from .device import Device
+
+
+def round_up(v: int, a: int) -> int:
+    return (v + a - 1) // a * a
+
+
+class Allocator:
+    """First-fit allocator over one address range [lo, hi); `top_down` places blocks at the top."""
+
+    def __init__(self, lo: int, hi: int, align: int, top_down: bool, what: str) -> None:
+        self.lo, self.hi, self.align, self.top_down, self.what = lo, hi, align, top_down, what
+        self.blocks: dict[int, int] = {}   # address -> size
+
+    @property
+    def used(self) -> int:
+        return sum(self.blocks.values())
+
+    def lowest(self) -> int:
+        return min(self.blocks, default=self.hi)
+
+    def _gaps(self) -> list[tuple[int, int]]:
+        gaps, at = [], self.lo
+        for a in sorted(self.blocks):
+            if a > at:
+                gaps.append((at, a))
+            at = max(at, a + self.blocks[a])
+        if at < self.hi:
+            gaps.append((at, self.hi))
+        return gaps
+
+    def alloc(self, size: int) -> int:
+        size = round_up(max(size, 1), self.align)
+        gaps = self._gaps()
+        for lo, hi in (reversed(gaps) if self.top_down else gaps):
+            a = (hi - size) // self.align * self.align if self.top_down else round_up(lo, self.align)
+            if lo <= a and a + size <= hi:
+                self.blocks[a] = size
+                return a
+        largest = max((hi - lo for lo, hi in gaps), default=0)
+        raise AllocationError(
+            f"cannot allocate {size} B of {self.what}: {self.used} B used, {self.hi - self.lo - self.used} B free "
+            f"(largest free block {largest} B), limit {self.hi - self.lo} B ({self.what} spans "
+            f"0x{self.lo:x}..0x{self.hi:x}); free buffers you no longer need or use smaller ones")
+
+    def free(self, addr: int) -> None:
+        self.blocks.pop(addr, None)
+
+
+class Buffer:
+    """A buffer in device memory.
+
+    - `Buffer(dev, size, page_size)`: DRAM, interleaved: page i lives in bank i % num_banks at
+      `address + (i // num_banks) * aligned_page_size` (tt-metal's interleaved layout).
+    - `Buffer(dev, size, page_size, kind="l1")`: L1 interleaved over the L1 banks (one per worker core).
+    - `Buffer(dev, size, kind="l1", cores=range)`: one copy per core, at the same L1 address on each.
+    """
+
+    def __init__(self, device: "Device", size: int, page_size: int | None = None, kind: str = "dram",
+                 cores=None, dtype=None) -> None:
+        if kind not in ("dram", "l1"):
+            raise ValueError(f"Buffer kind {kind!r} is not one of 'dram', 'l1'")
+        size = int(size)
+        if size <= 0:
+            raise ValueError(f"Buffer size must be positive, got {size}")
+        page_size = size if page_size is None else int(page_size)
+        if page_size <= 0 or size % page_size:
+            raise ValueError(f"Buffer size {size} B is not a whole number of {page_size} B pages; "
+                             f"make size a multiple of page_size")
+        self.device, self.size, self.page_size, self.kind = device, size, page_size, kind
+        self.dtype = np.dtype(dtype) if dtype is not None else None
+        self.num_pages = size // page_size
+        arch = device.arch
+        self.cores: CoreRangeSet | None = None
+        if kind == "dram":
+            self.alignment = arch.dram_alignment
+            self.banks = arch.num_dram_banks
+        elif cores is None:
+            self.alignment = arch.l1_alignment
+            self.banks = len(device._chip.cores)
+        else:
+            self.alignment = arch.l1_alignment
+            self.banks = 0
+            self.cores = as_core_range_set(cores)
+            for c in self.cores:
+                arch.check_logical(c.x, c.y)
+        self.aligned_page_size = round_up(page_size, self.alignment)
+        if self.banks:
+            per_bank = -(-self.num_pages // self.banks) * self.aligned_page_size
+        else:
+            per_bank = size
+        self._allocator = device._dram if kind == "dram" else device._l1
+        self.address = self._allocator.alloc(per_bank)
+        self.bytes_per_bank = per_bank
+        self._freed = False
+
+    @property
+    def is_dram(self) -> bool:
+        return self.kind == "dram"
+
+    @property
+    def interleaved(self) -> bool:
+        return self.banks > 0
+
+    def __repr__(self) -> str:
+        where = "DRAM" if self.is_dram else ("L1 interleaved" if self.interleaved else f"L1 on {self.cores}")
+        return f"Buffer({where}, {self.size} B, page {self.page_size} B, address 0x{self.address:x})"
+
+    def free(self) -> None:
+        if not self._freed:
+            self._freed = True
+            self._allocator.free(self.address)
+
+    def __del__(self) -> None:
+        try:
+            if not self.device.closed:
+                self.free()
+        except Exception:
+            pass
+
+    def _check(self) -> None:
+        if self._freed:
+            raise ValueError(f"{self!r} was freed")
+        self.device._check_open()
+
+    # ---- host access --------------------------------------------------------------------------
+    def _regions(self):
+        """(memory array, offset) of each bank's contiguous run of pages, in bank order."""
+        chip = self.device._chip
+        if self.is_dram:
+            for b in self.device.arch.dram_banks:
+                yield chip.dram, b.controller * self.device.arch.dram_controller_size + b.offset + self.address
+        else:
+            for i in range(self.banks):
+                yield chip.l1, i * _slot() + self.address
+
+    def write(self, data, core=None) -> None:
+        """Copy `data` (ndarray or bytes, exactly `size` bytes) into the buffer. For a per-core L1 buffer
+        the data goes to every core of the buffer, or only to `core`."""
+        self._check()
+        raw = _as_bytes(data)
+        if raw.size != self.size:
+            raise ValueError(f"{self!r}: got {raw.size} B of data, the buffer holds {self.size} B; "
+                             f"pass exactly {self.size} B")
+        if self.dtype is None and isinstance(data, np.ndarray):
+            self.dtype = data.dtype
+        chip = self.device._chip
+        if not self.interleaved:
+            for c in ([CoreCoord(*core)] if core is not None else self.cores):
+                off = self.device._core_index(c) * _slot() + self.address
+                chip.l1[off:off + self.size] = raw
+            return
+        pages = raw.reshape(self.num_pages, self.page_size)
+        for b, (mem, off) in enumerate(self._regions()):
+            rows = pages[b::self.banks]
+            if len(rows):
+                mem[off:off + len(rows) * self.aligned_page_size].reshape(len(rows), -1)[:, :self.page_size] = rows
+
+    def read(self, dtype=None, core=None) -> np.ndarray:
+        """The buffer's contents as a new array of `dtype` (default: the dtype last written, else uint8)."""
+        self._check()
+        chip = self.device._chip
+        if not self.interleaved:
+            c = CoreCoord(*core) if core is not None else self.cores.cores()[0]
+            off = self.device._core_index(c) * _slot() + self.address
+            raw = chip.l1[off:off + self.size].copy()
+        else:
+            raw = np.empty((self.num_pages, self.page_size), dtype=np.uint8)
+            for b, (mem, off) in enumerate(self._regions()):
+                n = len(range(b, self.num_pages, self.banks))
+                if n:
+                    raw[b::self.banks] = mem[off:off + n * self.aligned_page_size].reshape(n, -1)[:, :self.page_size]
+            raw = raw.reshape(-1)
+        dt = np.dtype(dtype) if dtype is not None else (self.dtype or np.dtype(np.uint8))
+        if raw.size % dt.itemsize:
+            raise ValueError(f"{self!r}: {raw.size} B is not a whole number of {dt} values")
+        return raw.view(dt)
+
+    def kernel_address(self, core: CoreCoord) -> int:
+        """The address a kernel on `core` uses for this buffer (a runtime arg holding this Buffer)."""
+        if self.is_dram or self.interleaved:
+            return self.address
+        return self.device._l1_kernel_base(core) + self.address
+
+
+def _slot() -> int:
+    from .sim.chip import SLOT
+    return SLOT
+
+
+def _as_bytes(data) -> np.ndarray:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return np.frombuffer(bytes(data), dtype=np.uint8)
+    if isinstance(data, np.ndarray):
+        return np.ascontiguousarray(data).reshape(-1).view(np.uint8)
+    raise TypeError(f"buffer data must be a numpy array or bytes, got {type(data).__name__}")

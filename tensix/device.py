@@ -1,0 +1,156 @@
+"""Device and Queue: the entry points of the host API."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import launch
+from .arch import Arch, get_arch
+from .buffer import Allocator, Buffer
+from .core import CoreCoord, as_coord
+from .errors import DeviceError, TensixError
+from .program import Program
+from .sim.chip import SLOT, PrintLine, SimChip
+
+
+@dataclass
+class DeviceTime:
+    """Modelled device time of what ran on the device: cycles of the AI clock and seconds."""
+    cycles: int
+    aiclk_hz: float
+    programs: int = 1
+
+    @property
+    def seconds(self) -> float:
+        return self.cycles / self.aiclk_hz
+
+    @property
+    def us(self) -> float:
+        return self.seconds * 1e6
+
+    def __float__(self) -> float:
+        return self.seconds
+
+    def __str__(self) -> str:
+        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz)"
+
+
+class Device:
+    """A Tensix chip. `backend="sim"` (the default, and the only backend today) is the simulated chip.
+
+    Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
+    without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
+    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable)."""
+
+    def __init__(self, arch: str | Arch = "n150", backend: str = "sim", *, timeout: float = 10.0,
+                 print_kernel_output: bool | None = None) -> None:
+        if backend != "sim":
+            raise ValueError(f"backend {backend!r} is not available; tensix runs on backend='sim' (the simulated chip)")
+        self.arch = get_arch(arch)
+        self.grid = CoreCoord(*self.arch.compute_grid)
+        self.closed = True
+        self._chip = SimChip(self.arch, timeout)
+        self.closed = False
+        a = self.arch
+        self._dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
+        self._l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
+        if print_kernel_output is None:
+            print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
+        self.print_kernel_output = print_kernel_output
+        self.queue = Queue(self)
+
+    def __repr__(self) -> str:
+        return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, simulated)"
+
+    def __enter__(self) -> "Device":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._chip.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise DeviceError("the device is closed; open a new Device")
+
+    # ---- coordinates --------------------------------------------------------------------------
+    def _core_index(self, core) -> int:
+        c = as_coord(core)
+        self.arch.check_logical(c.x, c.y)
+        return c.y * self.grid.x + c.x
+
+    def worker_core(self, core, noc: int = 0) -> CoreCoord:
+        """NoC coordinates a kernel uses to reach logical worker `core` (worker_core_from_logical_core)."""
+        c = as_coord(core)
+        self.arch.check_logical(c.x, c.y)
+        return CoreCoord(*self.arch.kernel_xy(c.x, c.y, noc))
+
+    def _l1_kernel_base(self, core) -> int:
+        if self._chip.proc is None:
+            self._chip._start()
+        return self._chip.l1_pool_addr + self._core_index(core) * SLOT
+
+    # ---- memory -------------------------------------------------------------------------------
+    def dram_buffer(self, size: int, page_size: int | None = None, dtype=None) -> Buffer:
+        return Buffer(self, size, page_size, "dram", dtype=dtype)
+
+    def l1_buffer(self, size: int, page_size: int | None = None, cores=None, dtype=None) -> Buffer:
+        return Buffer(self, size, page_size, "l1", cores=cores, dtype=dtype)
+
+
+class Queue:
+    """The device's command queue. Programs run in order; finish() returns the modelled device time
+    of everything enqueued since the last finish()."""
+
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self.cycles = 0
+        self.programs = 0
+        self.prints: list[PrintLine] = []
+
+    def write(self, buffer: Buffer, data) -> None:
+        buffer.write(data)
+
+    def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
+        return buffer.read(dtype)
+
+    def enqueue(self, program: Program) -> DeviceTime:
+        """Run `program` on the device; returns its modelled device time."""
+        dev = self.device
+        dev._check_open()
+        built = program._built.get(id(dev))
+        if built is None or built.generation != dev._chip.generation or dev._chip.proc is None:
+            built = launch.build(program, dev)
+            program._built[id(dev)] = built
+        msg = launch.run_message(program, dev, built)
+        try:
+            cycles, prints = dev._chip.run(msg)
+        finally:
+            if dev._chip.proc is None:            # the device was reset: rebuild state next time
+                program._built.pop(id(dev), None)
+        self.prints = prints
+        if prints and dev.print_kernel_output:
+            for p in prints:
+                print(p, file=sys.stderr)
+        self.cycles += cycles
+        self.programs += 1
+        return DeviceTime(cycles, dev.arch.aiclk_hz)
+
+    def finish(self) -> DeviceTime:
+        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs)
+        self.cycles = 0
+        self.programs = 0
+        return t

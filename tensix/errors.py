@@ -1,0 +1,21 @@
+"""Exceptions tensix raises. Every message names the value, the limit and the fix."""
+
+
+class TensixError(Exception):
+    """Base class of every tensix error."""
+
+
+class AllocationError(TensixError, MemoryError):
+    """A buffer or circular buffer does not fit in DRAM or L1."""
+
+
+class CompileError(TensixError):
+    """A kernel failed to compile; the message holds the compiler output and the kernel lines around it."""
+
+
+class DeviceError(TensixError):
+    """A kernel failed on the (simulated) device: bad NoC address, API misuse, crash. The device was reset."""
+
+
+class DeviceHang(DeviceError):
+    """A kernel deadlocked or stopped making progress. The message names each blocked RISC-V and call."""

@@ -1,0 +1,158 @@
+"""Programs: kernels, circular buffers and semaphores placed on cores, plus their runtime args."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from .buffer import Buffer, round_up
+from .core import CoreCoord, CoreRangeSet, as_core_range_set
+from .errors import AllocationError
+from .formats import DataFormat, as_format, tile_size
+
+if TYPE_CHECKING:
+    from .device import Device
+
+# on= value -> (processor, default NoC). Reader/Writer defaults as tt-metal's Reader/WriterDataMovementConfig.
+PROCESSORS = {
+    "reader": (1, 0), "writer": (0, 1), "riscv_0": (0, 0), "brisc": (0, 0), "riscv_1": (1, 1), "ncrisc": (1, 1),
+    "compute": (2, 0),
+}
+MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
+
+
+class TensorAccessorArgs:
+    """Host-side TensorAccessorArgs: the compile-time words an unmodified kernel's
+    `TensorAccessorArgs<N>()` reads. Interleaved buffers give exactly [args_config, aligned_page_size]
+    (DRAM: config 2, L1: 0) (API §2.6)."""
+
+    def __init__(self, buffer: Buffer) -> None:
+        if not buffer.interleaved:
+            raise ValueError(f"TensorAccessorArgs needs an interleaved buffer; {buffer!r} is a per-core L1 buffer")
+        self.buffer = buffer
+
+    def compile_time_args(self) -> list[int]:
+        return [2 if self.buffer.is_dram else 0, self.buffer.aligned_page_size]
+
+    get_compile_time_args = compile_time_args
+
+    def __iter__(self):
+        return iter(self.compile_time_args())
+
+
+@dataclass
+class CircularBuffer:
+    """A circular buffer on `cores`. `index` may list several CB indices that share one L1 region
+    (each keeps its own pointers); `data_format` may be one format or a dict per index. With
+    `buffer=` the CB is placed on that L1 buffer (a globally allocated CB)."""
+    index: int | Sequence[int]
+    data_format: Any = DataFormat.Float16_b
+    page_size: int = 2048
+    num_pages: int = 2
+    cores: Any = None
+    buffer: Buffer | None = None
+
+    @property
+    def indices(self) -> list[int]:
+        return [int(self.index)] if isinstance(self.index, int) else [int(i) for i in self.index]
+
+    def format_of(self, index: int) -> DataFormat:
+        f = self.data_format[index] if isinstance(self.data_format, dict) else self.data_format
+        return as_format(f)
+
+    @property
+    def total_size(self) -> int:
+        return self.page_size * self.num_pages
+
+
+@dataclass
+class Kernel:
+    """A kernel: C++ source text or a path, run on `on` = "reader" | "writer" | "compute" | "riscv_0" |
+    "riscv_1". `runtime_args`: one list for every core, a dict {core: list}, or a callable
+    (index, (x, y), num_cores) -> list. Buffer objects in args become the address a kernel expects."""
+    source: str | Path
+    on: str = "reader"
+    cores: Any = None
+    noc: int | None = None
+    defines: dict = field(default_factory=dict)
+    compile_args: Sequence[int] = ()
+    named_compile_args: dict = field(default_factory=dict)
+    runtime_args: Any = None
+    common_runtime_args: Sequence[Any] = ()
+    name: str | None = None
+    # compute configuration (used by compute kernels)
+    math_fidelity: str = "HiFi4"
+    fp32_dest_acc_en: bool = False
+    math_approx_mode: bool = False
+    dst_full_sync_en: bool = False
+
+    def __post_init__(self) -> None:
+        if self.on not in PROCESSORS:
+            raise ValueError(f"Kernel on={self.on!r} is not one of {sorted(PROCESSORS)}")
+        self.processor, default_noc = PROCESSORS[self.on]
+        if self.noc is None:
+            self.noc = default_noc
+        if self.noc not in (0, 1):
+            raise ValueError(f"Kernel noc={self.noc!r}: a Tensix core has NoC 0 and NoC 1")
+        if self.math_fidelity not in MATH_FIDELITIES:
+            raise ValueError(f"math_fidelity {self.math_fidelity!r} is not one of {MATH_FIDELITIES}")
+        src = self.source
+        is_path = isinstance(src, Path) or ("\n" not in src and src.strip().endswith((".cpp", ".cc", ".cxx", ".h")))
+        if is_path:
+            p = Path(src).expanduser()
+            if not p.is_absolute():
+                p = Path.cwd() / p
+            if not p.is_file():
+                raise FileNotFoundError(f"kernel source file {src} not found (looked for {p})")
+            self.path = p.resolve()
+            self.text = None
+            if self.name is None:
+                self.name = self.path.name
+        else:
+            self.path = None
+            self.text = src
+            if self.name is None:
+                self.name = f"kernel_{hashlib.sha256(src.encode()).hexdigest()[:8]}.cpp"
+        self.compile_args = [int(v) for v in _flatten(self.compile_args)]
+
+
+@dataclass
+class Semaphore:
+    initial: int = 0
+    cores: Any = None
+
+
+def _flatten(args) -> list:
+    out = []
+    for a in args:
+        if isinstance(a, TensorAccessorArgs):
+            out.extend(a.compile_time_args())
+        else:
+            out.append(a)
+    return out
+
+
+class Program:
+    """Kernels, CBs and semaphores on a set of cores. Enqueue it any number of times; change runtime
+    args between runs (kernel.runtime_args = ...) without recompiling."""
+
+    def __init__(self, cores, kernels: Sequence[Kernel], cbs: Sequence[CircularBuffer] = (),
+                 semaphores: Sequence[Semaphore] = ()) -> None:
+        self.cores = as_core_range_set(cores)
+        self.kernels = list(kernels)
+        self.cbs = list(cbs)
+        self.semaphores = list(semaphores)
+        self._built: dict[int, Any] = {}     # id(device) -> built state
+
+    def kernel_cores(self, k: Kernel) -> CoreRangeSet:
+        return self.cores if k.cores is None else as_core_range_set(k.cores)
+
+    def cb_cores(self, cb: CircularBuffer) -> CoreRangeSet:
+        return self.cores if cb.cores is None else as_core_range_set(cb.cores)
+
+    def sem_cores(self, s: Semaphore) -> CoreRangeSet:
+        return self.cores if s.cores is None else as_core_range_set(s.cores)
+
+    def semaphore_id(self, s: Semaphore) -> int:
+        return self.semaphores.index(s)

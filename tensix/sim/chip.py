@@ -1,0 +1,348 @@
+"""The host side of the simulated chip: starts the device process, shares memory with it, talks to it.
+
+L1 of every worker core, DRAM and a status page are memfds owned by this object, so their contents
+survive a crash of the device process; the process is started again on the next request ("reset").
+Messages are little-endian 32-bit words: [type, nwords, payload...] (see runtime/main.cpp).
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import select
+import signal
+import struct
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..arch import Arch
+from ..errors import DeviceError, DeviceHang
+from . import compiler
+
+SLOT = 2 << 20                 # bytes between two cores' L1 in the device process (runtime/sim.h)
+RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
+CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
+SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
+# issue costs of kernel-API calls in cycles (first-order; calibrated in the timing-model issue)
+COST_CB, COST_NOC_ISSUE, COST_SEM, COST_BARRIER = 10, 38, 10, 10
+
+CONFIG, LOAD, RUN, QUIT = 1, 2, 3, 4
+OK, ERROR, HANG, CRASH = 0, 1, 2, 3
+
+
+class Msg:
+    """Builds a message of 32-bit words."""
+
+    def __init__(self) -> None:
+        self.words: list[int] = []
+
+    def u(self, *vs: int) -> "Msg":
+        self.words.extend(int(v) & 0xFFFFFFFF for v in vs)
+        return self
+
+    def u64(self, v: int) -> "Msg":
+        return self.u(v & 0xFFFFFFFF, v >> 32)
+
+    def s(self, text: str) -> "Msg":
+        b = text.encode()
+        b += b"\0" * (-len(b) % 4)
+        self.u(len(text.encode()))
+        self.words.extend(np.frombuffer(b, dtype="<u4").tolist())
+        return self
+
+    def extend(self, words) -> "Msg":
+        self.words.extend(words)
+        return self
+
+
+class Reply:
+    def __init__(self, kind: int, words: np.ndarray) -> None:
+        self.kind, self.w, self.i = kind, words, 0
+
+    def u(self) -> int:
+        v = int(self.w[self.i])
+        self.i += 1
+        return v
+
+    def u64(self) -> int:
+        lo = self.u()
+        return lo | (self.u() << 32)
+
+    def s(self) -> str:
+        n = self.u()
+        nw = (n + 3) // 4
+        b = self.w[self.i:self.i + nw].tobytes()[:n]
+        self.i += nw
+        return b.decode(errors="replace")
+
+
+@dataclass
+class PrintLine:
+    core: tuple[int, int]
+    riscv: str
+    cycle: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"[core ({self.core[0]}, {self.core[1]}) {self.riscv} @ {self.cycle}] {self.text}"
+
+
+RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
+
+
+class SimChip:
+    def __init__(self, arch: Arch, timeout: float) -> None:
+        self.arch = arch
+        self.timeout = timeout
+        gx, gy = arch.compute_grid
+        self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
+        self.l1_fd = os.memfd_create("tensix-l1")
+        os.ftruncate(self.l1_fd, len(self.cores) * SLOT)
+        self.dram_fd = os.memfd_create("tensix-dram")
+        self.dram_size = len(arch.dram_controller_tiles) * arch.dram_controller_size
+        os.ftruncate(self.dram_fd, self.dram_size)
+        self.status_fd = os.memfd_create("tensix-status")
+        os.ftruncate(self.status_fd, 4096)
+        self._l1_map = mmap.mmap(self.l1_fd, len(self.cores) * SLOT)
+        self._dram_map = mmap.mmap(self.dram_fd, self.dram_size)
+        self._status_map = mmap.mmap(self.status_fd, 4096)
+        self.l1 = np.frombuffer(self._l1_map, dtype=np.uint8)
+        self.dram = np.frombuffer(self._dram_map, dtype=np.uint8)
+        self.status = np.frombuffer(self._status_map, dtype=np.uint64)
+        self.proc: subprocess.Popen | None = None
+        self.generation = 0           # bumps on every (re)start: kernels must be loaded again
+        self.l1_pool_addr = 0
+        self._loaded: dict[tuple[str, int, int], int] = {}
+        self._names: dict[int, str] = {}
+        self._closed = False
+
+    # ---- process lifetime ---------------------------------------------------------------------
+    def _start(self) -> None:
+        exe = compiler.runtime_executable()
+        cmd_r, self._cmd_w = os.pipe()
+        self._rep_r, rep_w = os.pipe()
+        fds = (cmd_r, rep_w, self.l1_fd, self.dram_fd, self.status_fd)
+        self.proc = subprocess.Popen([str(exe), *map(str, fds)], pass_fds=fds, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+        os.close(cmd_r)
+        os.close(rep_w)
+        self.generation += 1
+        self._loaded.clear()
+        rep = self._request(CONFIG, self._config())
+        if rep.kind != OK:
+            raise DeviceError(f"the simulator did not accept the chip description: {rep.s()}")
+        self.l1_pool_addr = rep.u64()
+
+    def _config(self) -> Msg:
+        a = self.arch
+        m = Msg()
+        m.u(a.l1_size, a.l1_alignment, a.num_circular_buffers, a.max_runtime_args,
+            a.noc_read_alignment["l1"], a.noc_read_alignment["dram"], a.noc_write_alignment["l1"],
+            a.noc_write_alignment["dram"], *a.noc_grid, a.noc_link_bytes_per_cycle, a.noc_max_packet,
+            a.noc_hop_cycles, a.noc_niu_cycles, a.dram_latency_cycles, len(a.dram_controller_tiles),
+            a.num_dram_banks, len(self.cores), round(a.dram_bank_bytes_per_cycle * 1000))
+        m.u64(a.dram_controller_size)
+        m.u(RTA_OFFSET, RTA_STRIDE, CRTA_OFFSET, SEM_OFFSET, COST_CB, COST_NOC_ISSUE, COST_SEM, COST_BARRIER)
+        m.u(len(self.cores))
+        for (x, y) in self.cores:
+            m.u(x, y, *a.noc0_xy(x, y), *a.kernel_xy(x, y, 0), *a.kernel_xy(x, y, 1))
+        m.u(len(a.dram_controller_tiles))
+        for c, tiles in enumerate(a.dram_controller_tiles):
+            bank = next(b for b in a.dram_banks if b.controller == c)
+            m.u(*bank.noc0_xy)
+            per_noc = [(noc, xy) for noc in (0, 1) for xy, cc in a.dram_kernel_tiles(noc).items() if cc == c]
+            m.u(len(per_noc))
+            for noc, (x, y) in per_noc:
+                m.u(noc, x, y)
+        for b in a.dram_banks:
+            m.u(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
+        for i in range(len(self.cores)):      # L1 bank i = core i
+            m.u(i)
+        return m
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop()
+        for mp in (self._l1_map, self._dram_map, self._status_map):
+            try:
+                mp.close()
+            except BufferError:       # numpy views still alive: the mapping goes away with them
+                pass
+        for fd in (self.l1_fd, self.dram_fd, self.status_fd):
+            os.close(fd)
+
+    def _stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.write(self._cmd_w, struct.pack("<II", QUIT, 0))
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for fd in (self._cmd_w, self._rep_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc = None
+
+    def _died(self) -> None:
+        """The device process is gone (crash or kill): forget it; the next request starts a new one."""
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            self.proc.wait()
+            for fd in (self._cmd_w, self._rep_r):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.proc = None
+
+    # ---- requests -----------------------------------------------------------------------------
+    def _request(self, kind: int, msg: Msg) -> Reply:
+        if self._closed:
+            raise DeviceError("the device is closed; open a new Device")
+        if self.proc is None:
+            self._start()
+        payload = np.asarray(msg.words, dtype="<u4").tobytes()
+        try:
+            os.write(self._cmd_w, struct.pack("<II", kind, len(payload) // 4))
+            view = memoryview(payload)
+            while view:
+                n = os.write(self._cmd_w, view)
+                view = view[n:]
+        except BrokenPipeError:
+            self._died()
+            raise DeviceError("the simulator process exited unexpectedly; it will be restarted on the next call")
+        head = self._read(8)
+        rkind, nwords = struct.unpack("<II", head)
+        body = self._read(nwords * 4) if nwords else b""
+        return Reply(rkind, np.frombuffer(body, dtype="<u4"))
+
+    def _read(self, n: int) -> bytes:
+        """Read n reply bytes. The wait restarts whenever the chip makes progress; after `timeout`
+        seconds without progress the device is asked where it is stuck, then killed."""
+        out = bytearray()
+        last = int(self.status[0])
+        deadline = time.monotonic() + self.timeout
+        while len(out) < n:
+            r, _, _ = select.select([self._rep_r], [], [], 0.05)
+            if r:
+                chunk = os.read(self._rep_r, n - len(out))
+                if not chunk:
+                    code = self.proc.wait() if self.proc else None
+                    self._died()
+                    raise DeviceError(f"the simulator process died (exit status {code}) without a report; "
+                                      "the device was reset")
+                out += chunk
+                continue
+            now = int(self.status[0])
+            if now != last:
+                last, deadline = now, time.monotonic() + self.timeout
+            elif time.monotonic() > deadline:
+                self._interrupt()
+        return bytes(out)
+
+    def _interrupt(self) -> None:
+        """No progress for `timeout` s: SIGUSR1 makes the device report the running RISC-V and exit."""
+        assert self.proc is not None
+        try:
+            self.proc.send_signal(signal.SIGUSR1)
+        except OSError:
+            pass
+        r, _, _ = select.select([self._rep_r], [], [], 2.0)
+        if r:
+            try:
+                head = os.read(self._rep_r, 8)
+                kind, nwords = struct.unpack("<II", head)
+                body = b""
+                while len(body) < nwords * 4:
+                    chunk = os.read(self._rep_r, nwords * 4 - len(body))
+                    if not chunk:
+                        break
+                    body += chunk
+                rep = Reply(kind, np.frombuffer(body, dtype="<u4"))
+                msg, so, off = rep.s(), rep.s(), rep.u64()
+            except (OSError, struct.error, IndexError):
+                msg, so, off = "no report from the simulator", "", 0
+        else:
+            msg, so, off = "no report from the simulator", "", 0
+        self._died()
+        raise DeviceHang(f"no progress for {self.timeout:g} s: {msg}{source_line(so, off)}\n"
+                         "The kernel is probably spinning in a loop that never calls the kernel API. "
+                         "The device was reset.")
+
+    # ---- operations ---------------------------------------------------------------------------
+    def load(self, so: Path, processor: int, noc: int, name: str) -> int:
+        key = (str(so), processor, noc)
+        if self.proc is None:
+            self._start()
+        kid = self._loaded.get(key)
+        if kid is None:
+            kid = len(self._loaded)
+            rep = self._request(LOAD, Msg().u(kid, processor, noc).s(name).s(str(so)))
+            if rep.kind != OK:
+                raise DeviceError(rep.s())
+            self._loaded[key] = kid
+            self._names[kid] = name
+        return kid
+
+    def run(self, msg: Msg) -> tuple[int, list[PrintLine]]:
+        rep = self._request(RUN, msg)
+        if rep.kind == OK:
+            cycles = rep.u64()
+            return cycles, self._prints(rep)
+        text, so, off = rep.s(), rep.s(), rep.u64()
+        prints = self._prints(rep) if rep.kind != CRASH else []
+        tail = ""
+        if prints:
+            tail = "\nkernel prints before the failure:\n" + "\n".join(str(p) for p in prints[-20:])
+        if rep.kind == CRASH:
+            self._died()
+            hint = ""
+            if "segmentation fault" in text:
+                hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
+                        f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
+                        "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")
+            raise DeviceError(f"{text}{source_line(so, off)}{hint}\nThe device was reset.{tail}")
+        if rep.kind == HANG:
+            raise DeviceHang(text + tail)
+        raise DeviceError(text + tail)
+
+    def _prints(self, rep: Reply) -> list[PrintLine]:
+        out = []
+        for _ in range(rep.u()):
+            core, slot, cycle, text = rep.u(), rep.u(), rep.u64(), rep.s()
+            out.append(PrintLine(self.cores[core], RISCV_NAMES[slot], cycle, text))
+        return out
+
+    def progress(self) -> int:
+        return int(self.status[0])
+
+
+def source_line(so: str, offset: int) -> str:
+    """' at file:line (function)' for a code offset in a kernel library, via addr2line."""
+    if not so or not offset or "kernels" not in so:
+        return ""
+    try:
+        r = subprocess.run(["addr2line", "-e", so, "-f", "-C", "-i", hex(offset)], capture_output=True,
+                           text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    lines = r.stdout.split("\n")
+    for fn, loc in zip(lines[0::2], lines[1::2]):
+        if loc and not loc.startswith("??") and "/sim/include/" not in loc:
+            return f"\n  at {loc.split(' (')[0]} (in {fn})"
+    return ""

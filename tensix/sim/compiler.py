@@ -1,0 +1,244 @@
+"""Build the simulated chip: the device executable and each kernel as a shared library, with a cache.
+
+Cache key of a kernel = hash of its build wrapper (which embeds defines, compile args and the program's
+CB formats), the kernel source, the compiler flags, the compiler version, the arch and the tensix
+version. The entry also records every header the compiler read (from its -MD output) with a content
+hash, and is rebuilt when any of them changed. Entries are written atomically (temp dir + rename) and
+the cache is capped in size with least-recently-used eviction. Location: $TENSIX_CACHE, else
+$XDG_CACHE_HOME/tensix, else ~/.cache/tensix.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CompileError
+
+VERSION = "0.1.0"
+HERE = Path(__file__).resolve().parent
+INCLUDE = HERE / "include"
+RUNTIME = HERE / "runtime"
+CXX = os.environ.get("CXX", "g++")
+DEFAULT_CAP_BYTES = 2 << 30
+
+_lock = threading.Lock()
+_stats = {"hits": 0, "misses": 0, "evictions": 0}
+_compiler_id: str | None = None
+_file_hash_memo: dict[tuple[str, int, int], str] = {}
+
+
+@dataclass
+class CacheStats:
+    hits: int
+    misses: int
+    evictions: int
+    entries: int
+    bytes: int
+    path: str
+    cap_bytes: int
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("TENSIX_CACHE")
+    if env:
+        d = Path(env).expanduser()
+    else:
+        d = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tensix"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def cap_bytes() -> int:
+    v = os.environ.get("TENSIX_CACHE_MAX_BYTES")
+    return int(v) if v else DEFAULT_CAP_BYTES
+
+
+def compiler_id() -> str:
+    global _compiler_id
+    if _compiler_id is None:
+        try:
+            out = subprocess.run([CXX, "--version"], capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise CompileError(f"the C++ compiler {CXX!r} is not usable ({e}); install g++ "
+                               f"(Debian/Ubuntu: apt-get install g++) or set CXX") from None
+        _compiler_id = out.splitlines()[0]
+    return _compiler_id
+
+
+def _file_hash(path: str) -> str:
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    h = _file_hash_memo.get(key)
+    if h is None:
+        h = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        _file_hash_memo[key] = h
+    return h
+
+
+def _deps_ok(entry: Path) -> bool:
+    try:
+        lines = (entry / "deps.txt").read_text().splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        digest, _, path = line.partition(" ")
+        try:
+            if _file_hash(path) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _parse_depfile(text: str) -> list[str]:
+    body = text.split(":", 1)[1] if ":" in text else ""
+    body = body.replace("\\\n", " ")
+    return [p.replace("\\ ", " ") for p in re.split(r"(?<!\\)\s+", body) if p]
+
+
+def _touch(entry: Path) -> None:
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
+def _evict() -> None:
+    root = cache_dir() / "kernels"
+    if not root.exists():
+        return
+    entries = []
+    total = 0
+    for e in root.iterdir():
+        try:
+            size = sum(f.stat().st_size for f in e.iterdir())
+            entries.append((e.stat().st_mtime, size, e))
+            total += size
+        except OSError:
+            continue
+    cap = cap_bytes()
+    for _, size, e in sorted(entries):
+        if total <= cap:
+            break
+        shutil.rmtree(e, ignore_errors=True)
+        total -= size
+        _stats["evictions"] += 1
+
+
+def stats() -> CacheStats:
+    root = cache_dir() / "kernels"
+    n = b = 0
+    if root.exists():
+        for e in root.iterdir():
+            n += 1
+            b += sum(f.stat().st_size for f in e.iterdir() if f.is_file())
+    return CacheStats(_stats["hits"], _stats["misses"], _stats["evictions"], n, b, str(cache_dir()), cap_bytes())
+
+
+def clear() -> None:
+    shutil.rmtree(cache_dir() / "kernels", ignore_errors=True)
+
+
+def _context(src_text: str, path: Path | None, line: int, radius: int = 3) -> str:
+    lines = src_text.splitlines()
+    lo, hi = max(1, line - radius), min(len(lines), line + radius)
+    return "\n".join(f"{'>' if i == line else ' '} {i:4d} | {lines[i - 1]}" for i in range(lo, hi + 1))
+
+
+def _compile_error(name: str, source_path: Path, stderr: str) -> CompileError:
+    # show the first error located in the kernel file itself, with the lines around it
+    src = source_path.read_text(errors="replace")
+    pat = re.compile(rf"^{re.escape(str(source_path))}:(\d+):(\d+): (?:fatal )?error: (.*)$", re.M)
+    m = pat.search(stderr)
+    any_err = re.search(r"^(.*?):(\d+):(\d+): (?:fatal )?error: (.*)$", stderr, re.M)
+    head = f"kernel {name} failed to compile"
+    if m:
+        line = int(m.group(1))
+        head += f" at {source_path}:{line}: {m.group(3)}\n{_context(src, source_path, line)}"
+    elif any_err:
+        head += f": {any_err.group(4)} ({any_err.group(1)}:{any_err.group(2)})"
+    tail = stderr.strip()
+    if len(tail) > 6000:
+        tail = tail[:6000] + "\n[... compiler output truncated ...]"
+    return CompileError(f"{head}\n\ncompiler output:\n{tail}")
+
+
+def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -> Path:
+    """Compile one kernel (wrapper source including the user's file) to a shared library; cached."""
+    h = hashlib.sha256()
+    for part in (VERSION, compiler_id(), " ".join(flags), wrapper, source_path.read_bytes().decode("latin-1")):
+        h.update(part.encode("latin-1", "replace"))
+        h.update(b"\0")
+    key = h.hexdigest()[:32]
+    root = cache_dir() / "kernels"
+    entry = root / key
+    so = entry / "kernel.so"
+    if so.exists() and _deps_ok(entry):
+        with _lock:
+            _stats["hits"] += 1
+        _touch(entry)
+        return so
+    with _lock:
+        _stats["misses"] += 1
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+    try:
+        wsrc = tmp / "wrapper.cpp"
+        wsrc.write_text(wrapper)
+        cmd = [CXX, *flags, "-MD", "-MF", str(tmp / "deps.d"), "-o", str(tmp / "kernel.so"), str(wsrc)]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise _compile_error(name, source_path, r.stderr.replace(str(wsrc), "<tensix build wrapper>"))
+        deps = _parse_depfile((tmp / "deps.d").read_text())
+        lines = [f"{_file_hash(os.path.abspath(d))} {os.path.abspath(d)}" for d in deps
+                 if os.path.abspath(d) != str(wsrc)]
+        (tmp / "deps.txt").write_text("\n".join(lines) + "\n")
+        (tmp / "deps.d").unlink()
+        (tmp / "name.txt").write_text(name + "\n")
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        try:
+            os.rename(tmp, entry)
+        except OSError:          # another process won the race: use its entry
+            shutil.rmtree(tmp, ignore_errors=True)
+        tmp = None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    _evict()
+    return so
+
+
+def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:
+    return ["-std=c++20", "-O2", "-g", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-exceptions",
+            "-fno-rtti", "-Wall", "-Wno-unknown-pragmas", "-Wno-deprecated-declarations", "-Wno-unused-variable",
+            "-Wno-unused-function", "-Wno-int-to-pointer-cast", "-Wno-unused-but-set-variable", "-Wno-multistatement-macros",
+            f"-I{INCLUDE}", f"-I{source_dir}", f"-I{source_dir.parent}", f"-I{os.getcwd()}", *extra]
+
+
+def runtime_executable() -> Path:
+    """The device process executable, built from tensix/sim/runtime on first use and cached."""
+    sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + [INCLUDE / "tensix_abi.h"]
+    h = hashlib.sha256(VERSION.encode() + compiler_id().encode())
+    for s in sources:
+        h.update(s.name.encode() + s.read_bytes())
+    d = cache_dir() / "runtime" / h.hexdigest()[:24]
+    exe = d / "tensix-sim"
+    if exe.exists():
+        return exe
+    d.mkdir(parents=True, exist_ok=True)
+    tmp = d / f"tensix-sim.{os.getpid()}.tmp"
+    cmd = [CXX, "-std=c++20", "-O2", "-g", "-rdynamic", "-o", str(tmp),
+           *[str(s) for s in sorted(RUNTIME.glob("*.cpp"))], "-ldl"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise CompileError(f"building the simulator runtime failed:\n{r.stderr[-6000:]}")
+    os.replace(tmp, exe)
+    return exe

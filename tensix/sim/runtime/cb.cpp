@@ -1,0 +1,155 @@
+// tensix simulated chip: circular buffers, kernel prints and the small kernel-API services.
+#include "sim.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+using namespace sim;
+
+extern "C" {
+tx_risc_view* tx_cur = nullptr;
+uint16_t tx_dram_bank_to_noc_xy[2][64];
+int32_t tx_bank_to_dram_offset[64];
+uint16_t tx_l1_bank_to_noc_xy[2][256];
+int32_t tx_bank_to_l1_offset[256];
+}
+
+namespace {
+
+
+CB& cb_of(int32_t id, const char* call) {
+    Risc& r = *running;
+    r.call = call;
+    if (id < 0 || uint32_t(id) >= chip.p.num_cbs)
+        fail(fmt("%s: CB index %d is out of range; this chip has %u circular buffers (0..%u)",
+                 call, id, chip.p.num_cbs, chip.p.num_cbs - 1));
+    CB& cb = r.core->cb[id];
+    if (!cb.on)
+        fail(fmt("%s: CB %d is not configured on core (%d, %d); add a CircularBuffer with index %d on this "
+                 "core to the Program", call, id, r.core->lx, r.core->ly, id));
+    return cb;
+}
+
+void check_count(const CB& cb, int32_t id, int32_t n, const char* call) {
+    if (n < 0) fail(fmt("%s(cb %d, %d): the page count must not be negative", call, id, n));
+    if (uint32_t(n) > cb.num_pages)
+        fail(fmt("DEADLOCK: %s(cb %d, %d pages) can never succeed: the CB holds only %u pages of %u B; "
+                 "make the CB at least %d pages (num_pages) or ask for fewer pages",
+                 call, id, n, cb.num_pages, cb.page_size, n));
+}
+
+void advance(uint32_t& ptr, const CB& cb, int32_t n) {
+    ptr += uint32_t(n) * cb.page_size;
+    if (ptr >= cb.base + cb.size) ptr -= cb.size;
+}
+
+}  // namespace
+
+namespace sim {
+
+void print_line(Risc& r, const std::string& text);   // main.cpp
+
+}  // namespace sim
+
+extern "C" {
+
+void tx_cb_reserve_back(int32_t id, int32_t n) {
+    const char* call = "cb_reserve_back";
+    CB& cb = cb_of(id, call);
+    check_count(cb, id, n, call);
+    sync_point();
+    Risc& r = *running;
+    while (int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) < n) {
+        r.wait_cb = id;
+        r.wait_n = n;
+        block(Wait::CbBack);
+    }
+    r.clock += chip.p.cost_cb;
+}
+
+void tx_cb_push_back(int32_t id, int32_t n) {
+    const char* call = "cb_push_back";
+    CB& cb = cb_of(id, call);
+    sync_point();
+    uint32_t used = cb.received - cb.acked;
+    if (n < 0 || used + uint32_t(n) > cb.num_pages)
+        fail(fmt("cb_push_back(cb %d, %d): only %u of the CB's %u pages are free; cb_reserve_back the pages "
+                 "before pushing them", id, n, cb.num_pages - used, cb.num_pages));
+    cb.received += uint32_t(n);
+    advance(cb.wr, cb, n);
+    cb.wr_tile_ptr = 0;
+    running->clock += chip.p.cost_cb;
+    wake_core(running->core->index);
+    progress();
+}
+
+void tx_cb_wait_front(int32_t id, int32_t n) {
+    const char* call = "cb_wait_front";
+    CB& cb = cb_of(id, call);
+    check_count(cb, id, n, call);
+    sync_point();
+    Risc& r = *running;
+    while (int32_t(cb.received - cb.acked) < n) {
+        r.wait_cb = id;
+        r.wait_n = n;
+        block(Wait::CbFront);
+    }
+    r.clock += chip.p.cost_cb;
+}
+
+void tx_cb_pop_front(int32_t id, int32_t n) {
+    const char* call = "cb_pop_front";
+    CB& cb = cb_of(id, call);
+    sync_point();
+    uint32_t avail = cb.received - cb.acked;
+    if (n < 0 || uint32_t(n) > avail)
+        fail(fmt("cb_pop_front(cb %d, %d): only %u page(s) are at the front of the CB; cb_wait_front for "
+                 "the pages before popping them", id, n, avail));
+    cb.acked += uint32_t(n);
+    advance(cb.rd, cb, n);
+    running->clock += chip.p.cost_cb;
+    wake_core(running->core->index);
+    progress();
+}
+
+int tx_cb_pages_reservable_at_back(int32_t id, int32_t n) {
+    CB& cb = cb_of(id, "cb_pages_reservable_at_back");
+    sync_point();
+    running->clock += chip.p.cost_cb;
+    return int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) >= n;
+}
+
+int tx_cb_pages_available_at_front(int32_t id, int32_t n) {
+    CB& cb = cb_of(id, "cb_pages_available_at_front");
+    sync_point();
+    running->clock += chip.p.cost_cb;
+    return int32_t(cb.received - cb.acked) >= n;
+}
+
+uint32_t tx_cb_write_ptr(int32_t id) { return running->core->l1_kaddr + cb_of(id, "get_write_ptr").wr; }
+uint32_t tx_cb_read_ptr(int32_t id) { return running->core->l1_kaddr + cb_of(id, "get_read_ptr").rd; }
+uint32_t tx_cb_page_size(int32_t id) { return cb_of(id, "get_page_size").page_size; }
+uint32_t tx_cb_tile_size(int32_t id) { return cb_of(id, "get_tile_size").tile_size; }
+uint32_t tx_cb_data_format(int32_t id) { return cb_of(id, "get_dataformat").format; }
+
+void tx_delay(uint32_t cycles) { running->clock += cycles; }
+uint64_t tx_cycle(void) { return running->clock; }
+
+void tx_print(const char* s, size_t n) {
+    Risc& r = *running;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') { print_line(r, r.line); r.line.clear(); }
+        else r.line.push_back(s[i]);
+    }
+}
+
+void tx_fail(const char* f, ...) {
+    char b[1024];
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(b, sizeof b, f, ap);
+    va_end(ap);
+    fail(b);
+}
+
+}  // extern "C"

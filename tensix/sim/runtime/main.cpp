@@ -1,0 +1,352 @@
+// tensix simulated chip: the device process. It talks to the host (tensix/sim/device.py) over two
+// pipes with length-prefixed messages of little-endian 32-bit words, and shares L1, DRAM and a status
+// page with it through memfds. A crash inside a kernel is reported on the reply pipe by a signal
+// handler before the process exits; the host then starts a fresh device process.
+//
+//   argv: tensix-sim CMD_FD REPLY_FD L1_FD DRAM_FD STATUS_FD
+#include "sim.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <stdexcept>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace sim;
+
+namespace {
+
+enum Msg : uint32_t { CONFIG = 1, LOAD = 2, RUN = 3, QUIT = 4 };
+enum Reply : uint32_t { OK = 0, ERROR = 1, HANG = 2, CRASH = 3 };
+
+int cmd_fd = -1, reply_fd = -1;
+std::vector<Kernel> kernels;
+std::vector<uint32_t> out;          // reply under construction
+struct PrintRec { int core, slot; uint64_t cycle; std::string text; };
+std::vector<PrintRec> prints;
+size_t print_bytes = 0;
+constexpr size_t PRINT_LIMIT = 4 << 20;
+
+bool read_all(int fd, void* p, size_t n) {
+    auto* b = static_cast<uint8_t*>(p);
+    while (n) {
+        ssize_t k = read(fd, b, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        b += k;
+        n -= size_t(k);
+    }
+    return true;
+}
+
+void write_all(int fd, const void* p, size_t n) {
+    auto* b = static_cast<const uint8_t*>(p);
+    while (n) {
+        ssize_t k = write(fd, b, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) _exit(2);
+        b += k;
+        n -= size_t(k);
+    }
+}
+
+struct Reader {
+    const uint32_t* w;
+    size_t n, i = 0;
+    uint32_t u() {
+        if (i >= n) throw std::runtime_error("truncated message from host");
+        return w[i++];
+    }
+    uint64_t u64() { uint64_t lo = u(); return lo | (uint64_t(u()) << 32); }
+    std::string s() {
+        uint32_t len = u();
+        size_t words = (len + 3) / 4;
+        if (i + words > n) throw std::runtime_error("truncated string from host");
+        std::string r(reinterpret_cast<const char*>(w + i), len);
+        i += words;
+        return r;
+    }
+};
+
+void put(uint32_t v) { out.push_back(v); }
+void put64(uint64_t v) { put(uint32_t(v)); put(uint32_t(v >> 32)); }
+void put_str(const std::string& s) {
+    put(uint32_t(s.size()));
+    size_t at = out.size();
+    out.resize(at + (s.size() + 3) / 4, 0);
+    memcpy(out.data() + at, s.data(), s.size());
+}
+
+void send(uint32_t type) {
+    uint32_t head[2] = {type, uint32_t(out.size())};
+    write_all(reply_fd, head, sizeof head);
+    write_all(reply_fd, out.data(), out.size() * 4);
+    out.clear();
+}
+
+void send_text(uint32_t type, const std::string& s) {
+    out.clear();
+    put_str(s);
+    put_str("");
+    put64(0);
+    send(type);
+}
+
+void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
+    Params& p = chip.p;
+    uint32_t* f = reinterpret_cast<uint32_t*>(&p);
+    // every field before dram_bytes_per_cycle is a uint32
+    size_t n32 = offsetof(Params, dram_bytes_per_cycle) / 4;
+    for (size_t i = 0; i < n32; i++) f[i] = m.u();
+    p.dram_bytes_per_cycle = m.u() / 1000.0;
+    p.ctrl_size = m.u64();
+    p.rta_offset = m.u(); p.rta_stride = m.u(); p.crta_offset = m.u(); p.sem_offset = m.u();
+    p.cost_cb = m.u(); p.cost_noc_issue = m.u(); p.cost_sem = m.u(); p.cost_barrier = m.u();
+    memset(chip.tile, 0xff, sizeof chip.tile);   // -1 everywhere
+    uint32_t ncores = m.u();
+    chip.cores = std::vector<Core>(ncores);
+    for (uint32_t i = 0; i < ncores; i++) {
+        Core& c = chip.cores[i];
+        c.index = int(i);
+        c.lx = uint8_t(m.u()); c.ly = uint8_t(m.u()); c.px = uint8_t(m.u()); c.py = uint8_t(m.u());
+        for (int n = 0; n < 2; n++) { c.kx[n] = uint8_t(m.u()); c.ky[n] = uint8_t(m.u()); chip.tile[n][c.ky[n]][c.kx[n]] = int16_t(i); }
+        c.l1 = l1_pool + size_t(i) * SLOT;
+        c.l1_kaddr = uint32_t(reinterpret_cast<uintptr_t>(c.l1));
+        for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].slot = s; }
+    }
+    uint32_t nctrl = m.u();
+    chip.ctrls = std::vector<Ctrl>(nctrl);
+    for (uint32_t i = 0; i < nctrl; i++) {
+        Ctrl& c = chip.ctrls[i];
+        c.mem = dram + i * p.ctrl_size;
+        c.px = uint8_t(m.u()); c.py = uint8_t(m.u());
+        uint32_t ntiles = m.u();
+        for (uint32_t t = 0; t < ntiles; t++) {
+            uint32_t noc = m.u(), x = m.u(), y = m.u();
+            chip.tile[noc][y][x] = int16_t(-2 - int(i));
+        }
+    }
+    for (uint32_t b = 0; b < p.num_banks; b++) {
+        for (int n = 0; n < 2; n++) { uint32_t x = m.u(), y = m.u(); tx_dram_bank_to_noc_xy[n][b] = uint16_t((y << 6) | x); }
+        tx_bank_to_dram_offset[b] = int32_t(m.u());
+    }
+    for (uint32_t b = 0; b < p.num_l1_banks; b++) {
+        uint32_t core = m.u();
+        for (int n = 0; n < 2; n++)
+            tx_l1_bank_to_noc_xy[n][b] = uint16_t((chip.cores[core].ky[n] << 6) | chip.cores[core].kx[n]);
+        tx_bank_to_l1_offset[b] = 0;
+    }
+}
+
+void load(Reader& m) {
+    uint32_t id = m.u();
+    Kernel k;
+    k.processor = int(m.u());
+    k.noc = int(m.u());
+    k.name = m.s();
+    k.path = m.s();
+    void* h = dlopen(k.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) { send_text(ERROR, std::string("cannot load kernel ") + k.name + ": " + dlerror()); return; }
+    k.entry = reinterpret_cast<void (*)()>(dlsym(h, "tx_kernel_entry"));
+    if (!k.entry) { send_text(ERROR, "kernel " + k.name + " has no entry point tx_kernel_entry"); return; }
+    if (kernels.size() <= id) kernels.resize(id + 1);
+    kernels[id] = k;
+    out.clear();
+    send(OK);
+}
+
+void run(Reader& m) {
+    sched_reset();
+    prints.clear();
+    print_bytes = 0;
+    for (Core& c : chip.cores) {
+        for (CB& cb : c.cb) cb = CB{};
+        for (Risc& r : c.risc) { r.kernel = nullptr; r.state = State::Idle; }
+        c.port_in_free[0] = c.port_in_free[1] = c.port_out_free[0] = c.port_out_free[1] = 0;
+    }
+    for (Ctrl& c : chip.ctrls) c.free_at = 0;
+    uint32_t ncb = m.u();
+    for (uint32_t i = 0; i < ncb; i++) {
+        CB cb;
+        uint32_t index = m.u();
+        cb.base = m.u(); cb.size = m.u(); cb.page_size = m.u(); cb.format = m.u(); cb.tile_size = m.u();
+        cb.num_pages = cb.size / cb.page_size;
+        cb.rd = cb.wr = cb.base;
+        cb.on = true;
+        uint32_t received = m.u();    // globally allocated CBs start full
+        cb.received = received;
+        uint32_t n = m.u();
+        for (uint32_t j = 0; j < n; j++) chip.cores[m.u()].cb[index] = cb;
+    }
+    uint32_t nsem = m.u();
+    for (uint32_t i = 0; i < nsem; i++) {
+        uint32_t offset = m.u(), value = m.u(), n = m.u();
+        for (uint32_t j = 0; j < n; j++) *reinterpret_cast<uint32_t*>(chip.cores[m.u()].l1 + offset) = value;
+    }
+    uint32_t nk = m.u();
+    for (uint32_t i = 0; i < nk; i++) {
+        Kernel* k = &kernels.at(m.u());
+        uint32_t ncommon = m.u();
+        std::vector<uint32_t> common(ncommon);
+        for (auto& v : common) v = m.u();
+        uint32_t n = m.u();
+        for (uint32_t j = 0; j < n; j++) {
+            Core& c = chip.cores.at(m.u());
+            Risc& r = c.risc[k->processor];
+            uint32_t nargs = m.u();
+            auto* rta = reinterpret_cast<uint32_t*>(c.l1 + chip.p.rta_offset + uint32_t(r.slot) * chip.p.rta_stride);
+            auto* crta = reinterpret_cast<uint32_t*>(c.l1 + chip.p.crta_offset + uint32_t(r.slot) * chip.p.rta_stride);
+            for (uint32_t a = 0; a < nargs; a++) rta[a] = m.u();
+            memcpy(crta, common.data(), common.size() * 4);
+            r.kernel = k;
+            r.view.rta = rta;
+            r.view.crta = crta;
+            r.view.num_rta = nargs;
+            r.view.num_crta = ncommon;
+            r.view.l1_base = c.l1_kaddr;
+            r.view.sem_base = c.l1_kaddr + chip.p.sem_offset;
+            for (int no = 0; no < 2; no++) { r.view.my_x[no] = c.kx[no]; r.view.my_y[no] = c.ky[no]; }
+            r.view.logical_x = c.lx;
+            r.view.logical_y = c.ly;
+            r.view.processor = uint8_t(k->processor);
+            sched_start(r);
+        }
+    }
+    std::string err;
+    bool ok = run_all(err);
+    out.clear();
+    if (!ok) {
+        put_str(err);
+        put_str("");
+        put64(0);
+    } else {
+        put64(finish_time());
+    }
+    put(uint32_t(prints.size()));
+    for (auto& pr : prints) {
+        put(uint32_t(pr.core)); put(uint32_t(pr.slot)); put64(pr.cycle); put_str(pr.text);
+    }
+    send(ok ? OK : (err.find("DEADLOCK") != std::string::npos ? HANG : ERROR));
+}
+
+// ---- crash and hang reports ----------------------------------------------------------------
+
+char alt_stack[64 * 1024];
+
+void report_signal(int sig, siginfo_t* info, void* uctx) {
+    auto* uc = static_cast<ucontext_t*>(uctx);
+#if defined(__x86_64__)
+    uintptr_t pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+    uintptr_t pc = uintptr_t(uc->uc_mcontext.pc);
+#else
+    uintptr_t pc = 0;
+#endif
+    char msg[1024];
+    Risc* r = running;
+    const char* what = sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error" : sig == SIGFPE ? "arithmetic exception"
+                     : sig == SIGILL ? "illegal instruction" : sig == SIGABRT ? "abort" : "stopped: no progress";
+    int n;
+    if (r)
+        n = snprintf(msg, sizeof msg, "core (%d, %d) %s, kernel %s: %s", r->core->lx, r->core->ly,
+                     r->slot == 0 ? "BRISC (RISCV_0)" : r->slot == 1 ? "NCRISC (RISCV_1)" : "TRISC (compute)",
+                     r->kernel ? r->kernel->name.c_str() : "?", what);
+    else
+        n = snprintf(msg, sizeof msg, "simulator runtime (no kernel running): %s", what);
+    if (sig == SIGSEGV || sig == SIGBUS)
+        n += snprintf(msg + n, sizeof msg - size_t(n), " at address %p", info->si_addr);
+    if (sig == SIGUSR1 && r)
+        n += snprintf(msg + n, sizeof msg - size_t(n), " (cycle %llu, last kernel-API call: %s)",
+                      (unsigned long long)r->clock, r->call[0] ? r->call : "none yet");
+    Dl_info di{};
+    const char* so = "";
+    uint64_t off = 0;
+    if (pc && dladdr(reinterpret_cast<void*>(pc), &di) && di.dli_fname) {
+        so = di.dli_fname;
+        off = pc - uintptr_t(di.dli_fbase);
+    }
+    // hand-built reply: type, then [str msg][str so][u64 offset][u32 nprints=0]
+    uint32_t buf[700];
+    size_t w = 0;
+    auto ps = [&](const char* s, size_t len) {
+        buf[w++] = uint32_t(len);
+        memset(buf + w, 0, (len + 3) / 4 * 4);
+        memcpy(buf + w, s, len);
+        w += (len + 3) / 4;
+    };
+    ps(msg, size_t(n) < sizeof msg ? size_t(n) : sizeof msg - 1);
+    ps(so, strnlen(so, 512));
+    buf[w++] = uint32_t(off);
+    buf[w++] = uint32_t(off >> 32);
+    buf[w++] = 0;
+    uint32_t head[2] = {sig == SIGUSR1 ? uint32_t(HANG) : uint32_t(CRASH), uint32_t(w)};
+    write_all(reply_fd, head, sizeof head);
+    write_all(reply_fd, buf, w * 4);
+    _exit(sig == SIGUSR1 ? 3 : 4);
+}
+
+void install_handlers() {
+    stack_t ss{};
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    sigaltstack(&ss, nullptr);
+    struct sigaction sa{};
+    sa.sa_sigaction = report_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGUSR1}) sigaction(s, &sa, nullptr);
+}
+
+}  // namespace
+
+namespace sim {
+void print_line(Risc& r, const std::string& text) {
+    if (print_bytes > PRINT_LIMIT) return;
+    print_bytes += text.size() + 16;
+    prints.push_back({r.core->index, r.slot, r.clock, print_bytes > PRINT_LIMIT ? "[tensix: print output limit reached]" : text});
+}
+}  // namespace sim
+
+int main(int argc, char** argv) {
+    if (argc != 6) { fprintf(stderr, "usage: tensix-sim CMD_FD REPLY_FD L1_FD DRAM_FD STATUS_FD\n"); return 2; }
+    cmd_fd = atoi(argv[1]);
+    reply_fd = atoi(argv[2]);
+    int l1_fd = atoi(argv[3]), dram_fd = atoi(argv[4]), status_fd = atoi(argv[5]);
+    install_handlers();
+    off_t l1_len = lseek(l1_fd, 0, SEEK_END), dram_len = lseek(dram_fd, 0, SEEK_END);
+    // the L1 pool must sit below 4 GiB: kernels hold L1 addresses in uint32_t
+    uint8_t* l1 = nullptr;
+    for (uint64_t at = L1_POOL_ADDR; at < (3ull << 30) && !l1; at += (256ull << 20)) {
+        void* m = mmap(reinterpret_cast<void*>(at), size_t(l1_len), PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_FIXED_NOREPLACE, l1_fd, 0);
+        if (m != MAP_FAILED) l1 = static_cast<uint8_t*>(m);
+    }
+    void* d = mmap(nullptr, size_t(dram_len), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, dram_fd, 0);
+    void* st = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, status_fd, 0);
+    if (!l1 || d == MAP_FAILED || st == MAP_FAILED) { fprintf(stderr, "tensix-sim: cannot map chip memory\n"); return 2; }
+    chip.l1_pool = l1;
+    chip.dram = static_cast<uint8_t*>(d);
+    chip.status = static_cast<volatile uint64_t*>(st);
+    std::vector<uint32_t> msg;
+    for (;;) {
+        uint32_t head[2];
+        if (!read_all(cmd_fd, head, sizeof head)) return 0;
+        msg.resize(head[1]);
+        if (!read_all(cmd_fd, msg.data(), size_t(head[1]) * 4)) return 0;
+        Reader m{msg.data(), msg.size()};
+        try {
+            switch (head[0]) {
+                case CONFIG: configure(m, chip.l1_pool, chip.dram); out.clear(); put64(uint64_t(uintptr_t(chip.l1_pool))); send(OK); break;
+                case LOAD: load(m); break;
+                case RUN: run(m); break;
+                case QUIT: return 0;
+                default: send_text(ERROR, "unknown command " + std::to_string(head[0]));
+            }
+        } catch (const std::exception& e) {
+            send_text(ERROR, std::string("simulator: ") + e.what());
+        }
+    }
+}

@@ -1,0 +1,420 @@
+// tensix simulated chip: NoC addresses, transfers, semaphores and their modelled cycles.
+//
+// Data moves when the transfer is issued (the scheduler guarantees every earlier cycle of every
+// RISC-V has run by then); the issuing RISC-V records when the transfer lands / is acknowledged,
+// and barriers advance its clock to that cycle. Semaphore updates travel as events that land at
+// their arrival cycle, so a waiter wakes exactly when the update reaches its core.
+//
+// Timing (first-order; the calibrated model is tensix issue #4): a packetised transfer costs its
+// flits (bytes / link width + one header flit per packet) on the link, router hops along the real
+// unidirectional route of the chosen NoC, NIU latency at both ends, each core's NoC port is busy
+// while data streams through it, and DRAM adds its access latency plus per-controller bandwidth.
+#include "sim.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace sim {
+
+namespace {
+
+const char* hex(uint64_t v) {
+    static char b[4][32];
+    static int i = 0;
+    i = (i + 1) & 3;
+    snprintf(b[i], sizeof b[i], "0x%llx", (unsigned long long)v);
+    return b[i];
+}
+
+
+uint32_t hops(int sx, int sy, int dx, int dy, int noc) {
+    int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
+    int ddx = dx - sx, ddy = dy - sy;
+    if (noc == 1) { ddx = -ddx; ddy = -ddy; }
+    return uint32_t(((ddx % X) + X) % X + ((ddy % Y) + Y) % Y);
+}
+
+uint64_t flits(uint32_t size) {
+    uint64_t packets = (size + chip.p.noc_max_packet - 1) / chip.p.noc_max_packet;
+    return (size + chip.p.noc_bytes_per_cycle - 1) / chip.p.noc_bytes_per_cycle + std::max<uint64_t>(packets, 1);
+}
+
+void where_of(const Target& t, int& x, int& y) {
+    if (t.core >= 0) { x = chip.cores[t.core].px; y = chip.cores[t.core].py; }
+    else { x = chip.ctrls[t.ctrl].px; y = chip.ctrls[t.ctrl].py; }
+}
+
+uint8_t check_noc(uint8_t noc, const char* call) {
+    if (noc > 1) fail(fmt("%s: noc %u does not exist; a Tensix core has NoC 0 and NoC 1", call, noc));
+    return noc;
+}
+
+void check_align(uint32_t l1_off, const Target& t, bool read, const char* call) {
+    uint32_t a = t.core >= 0 ? (read ? chip.p.read_align_l1 : chip.p.write_align_l1)
+                             : (read ? chip.p.read_align_dram : chip.p.write_align_dram);
+    if ((l1_off & (a - 1)) != (t.offset & (a - 1)))
+        fail(fmt("%s: misaligned NoC transfer: local L1 address %s and %s address %s differ modulo %u "
+                 "(%s %s alignment is %u B); align both addresses to %u B or give them the same offset",
+                 call, hex(l1_off), t.core >= 0 ? "L1" : "DRAM", hex(t.offset), a, t.core >= 0 ? "L1" : "DRAM",
+                 read ? "read" : "write", a, a));
+}
+
+// Time at which a read of `size` bytes issued now by the running RISC-V lands in its L1.
+uint64_t read_lands(const Target& t, uint32_t size, int noc) {
+    Risc& r = *running;
+    Core& me = *r.core;
+    int tx, ty;
+    where_of(t, tx, ty);
+    const Params& p = chip.p;
+    uint64_t stream = flits(size);
+    uint64_t at_target = r.clock + p.noc_niu_cycles + uint64_t(hops(me.px, me.py, tx, ty, noc)) * p.noc_hop_cycles;
+    uint64_t ready = at_target;
+    if (t.ctrl >= 0) {
+        Ctrl& c = chip.ctrls[t.ctrl];
+        uint64_t start = std::max(at_target, c.free_at);
+        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
+        c.free_at = start + busy;
+        ready = start + p.dram_latency;
+        stream = std::max(stream, busy);
+    }
+    uint64_t land = ready + uint64_t(hops(tx, ty, me.px, me.py, noc)) * p.noc_hop_cycles + p.noc_niu_cycles + stream;
+    uint64_t begin = std::max(land - stream, me.port_in_free[noc]);
+    me.port_in_free[noc] = begin + stream;
+    return begin + stream;
+}
+
+// Writes: returns when the data has left the source; `ack` gets the acknowledgement cycle.
+uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
+    Risc& r = *running;
+    Core& me = *r.core;
+    int tx, ty;
+    where_of(t, tx, ty);
+    const Params& p = chip.p;
+    uint64_t stream = flits(size);
+    uint64_t begin = std::max(r.clock, me.port_out_free[noc]);
+    me.port_out_free[noc] = begin + stream;
+    uint64_t arrive = begin + p.noc_niu_cycles + uint64_t(hops(me.px, me.py, tx, ty, noc)) * p.noc_hop_cycles + stream;
+    if (t.ctrl >= 0) {
+        Ctrl& c = chip.ctrls[t.ctrl];
+        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
+        uint64_t start = std::max(arrive - stream, c.free_at);
+        c.free_at = start + busy;
+        arrive = std::max(arrive, start + busy);
+    } else {
+        Core& dst = chip.cores[t.core];
+        uint64_t b = std::max(arrive - stream, dst.port_in_free[noc]);
+        dst.port_in_free[noc] = b + stream;
+        arrive = b + stream;
+    }
+    ack = arrive + uint64_t(hops(tx, ty, me.px, me.py, noc)) * p.noc_hop_cycles + p.noc_niu_cycles;
+    return begin + stream;
+}
+
+struct Rect { int x0, y0, x1, y1; };
+
+Rect mcast_rect(uint64_t a) {
+    int xe = int((a >> 36) & 0x3f), ye = int((a >> 42) & 0x3f), xs = int((a >> 48) & 0x3f), ys = int((a >> 54) & 0x3f);
+    // NoC0 expects start = top-left, NoC1 the reverse; examples pass either, so normalise (API §3.4).
+    return {std::min(xs, xe), std::min(ys, ye), std::max(xs, xe), std::max(ys, ye)};
+}
+
+// Every worker core inside a multicast rectangle, checked against num_dests.
+std::vector<int> mcast_cores(uint64_t a, uint8_t noc, uint32_t num_dests, bool loopback, const char* call) {
+    Rect rc = mcast_rect(a);
+    std::vector<int> out;
+    bool self_inside = false;
+    for (int y = rc.y0; y <= rc.y1; y++)
+        for (int x = rc.x0; x <= rc.x1; x++) {
+            if (x >= MAX_GRID || y >= MAX_GRID) continue;
+            int c = chip.tile[noc][y][x];
+            if (c < 0) continue;
+            if (c == running->core->index) { self_inside = true; if (!loopback) continue; }
+            out.push_back(c);
+        }
+    if (out.size() != num_dests)
+        fail(fmt("%s: num_dests is %u but the rectangle (%d,%d)-(%d,%d) on NoC %u reaches %zu core(s)%s; "
+                 "on silicon the sender would wait forever for the missing acknowledgements",
+                 call, num_dests, rc.x0, rc.y0, rc.x1, rc.y1, noc, out.size(),
+                 self_inside && !loopback ? " besides the sender (a non-loopback multicast never writes the sender)" : ""));
+    return out;
+}
+
+}  // namespace
+
+Target decode(uint64_t a, uint8_t noc, uint32_t size, bool write, const char* call) {
+    int x = int((a >> 36) & 0x3f), y = int((a >> 42) & 0x3f);
+    uint64_t local = a & ((1ull << 36) - 1);
+    int t = chip.tile[noc][y][x];
+    Target out;
+    if (t == -1)
+        fail(fmt("%s: NoC address %s targets tile (%d, %d) on NoC %u, which is neither a worker core nor a DRAM "
+                 "tile of this chip; build NoC addresses with get_noc_addr from coordinates the host gave you "
+                 "(Device.worker_core) or from an address generator", call, hex(a), x, y, noc));
+    if (t >= 0) {
+        uint64_t off = local;
+        uint64_t pool = uint64_t(chip.cores[0].l1_kaddr);
+        if (local >= pool && local < pool + uint64_t(chip.cores.size()) * SLOT) off = (local - pool) % SLOT;
+        if (off + size > chip.p.l1_size)
+            fail(fmt("%s: %s %u B at L1 address %s of core (%d, %d) runs past the end of its %u B L1",
+                     call, write ? "writing" : "reading", size, hex(off), chip.cores[t].lx, chip.cores[t].ly,
+                     chip.p.l1_size));
+        out.core = t;
+        out.offset = off;
+        out.ptr = chip.cores[t].l1 + off;
+    } else {
+        int c = -2 - t;
+        if (local + size > chip.p.ctrl_size)
+            fail(fmt("%s: %s %u B at DRAM address %s through tile (%d, %d) runs past the end of that DRAM "
+                     "channel (%llu B)", call, write ? "writing" : "reading", size, hex(local), x, y,
+                     (unsigned long long)chip.p.ctrl_size));
+        out.ctrl = c;
+        out.offset = local;
+        out.ptr = chip.ctrls[c].mem + local;
+    }
+    return out;
+}
+
+uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what) {
+    Core& me = *running->core;
+    uint64_t off = kaddr;
+    if (kaddr >= me.l1_kaddr && kaddr < me.l1_kaddr + SLOT) off = kaddr - me.l1_kaddr;
+    else if (kaddr >= chip.p.l1_size)
+        fail(fmt("%s 0x%x is not an address in this core's L1 (0..0x%x; in the simulator a kernel sees its L1 "
+                 "at 0x%x..0x%x)", what, kaddr, chip.p.l1_size, me.l1_kaddr, me.l1_kaddr + chip.p.l1_size));
+    if (off + size > chip.p.l1_size)
+        fail(fmt("%s 0x%llx + %u B runs past the end of the %u B L1", what, (unsigned long long)off, size, chip.p.l1_size));
+    return uint32_t(off);
+}
+
+void apply_event(const Event& e) {
+    Core& c = chip.cores[e.core];
+    volatile uint32_t* w = reinterpret_cast<volatile uint32_t*>(c.l1 + e.offset);
+    if (e.kind == EvKind::SemInc) *w = *w + e.value;
+    else *w = e.value;
+    progress();
+    wake_core(e.core);
+}
+
+}  // namespace sim
+
+using namespace sim;
+
+extern "C" {
+
+void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
+    const char* call = "noc_async_read";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    Target t = decode(src, noc, size, false, call);
+    uint32_t dst = l1_offset(dst_l1, size, "noc_async_read: destination");
+    check_align(dst, t, true, call);
+    std::memmove(running->core->l1 + dst, t.ptr, size);
+    uint64_t land = read_lands(t, size, noc);
+    running->reads_done[noc] = std::max(running->reads_done[noc], land);
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int posted) {
+    const char* call = "noc_async_write";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    uint32_t src = l1_offset(src_l1, size, "noc_async_write: source");
+    Target t = decode(dst, noc, size, true, call);
+    check_align(src, t, false, call);
+    std::memmove(t.ptr, running->core->l1 + src, size);
+    uint64_t ack;
+    uint64_t left = write_leaves(t, size, noc, ack);
+    Risc& r = *running;
+    r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
+    if (!posted) r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
+    r.clock += chip.p.cost_noc_issue;
+    if (t.core >= 0) wake_core(t.core);   // a waiter may poll the bytes just written
+    progress();
+}
+
+void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, int loopback, uint8_t noc) {
+    const char* call = loopback ? "noc_async_write_multicast_loopback_src" : "noc_async_write_multicast";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    uint32_t src = l1_offset(src_l1, size, "multicast source");
+    std::vector<int> dests = mcast_cores(dst, noc, num_dests, loopback, call);
+    uint64_t off = dst & ((1ull << 36) - 1);
+    Risc& r = *running;
+    uint64_t left = 0, ack = 0;
+    for (int c : dests) {
+        uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
+        Target t = decode(a, noc, size, true, call);
+        check_align(src, t, false, call);
+        std::memmove(t.ptr, r.core->l1 + src, size);
+        if (left == 0) left = write_leaves(t, size, noc, ack);   // one injection; the routers fork it
+        else { uint64_t a2; write_leaves(t, 0, noc, a2); ack = std::max(ack, a2 + flits(size)); }
+        wake_core(c);
+    }
+    r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
+    r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
+    r.clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) {
+    const char* call = "noc_inline_dw_write";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    Target t = decode(dst, noc, 4, true, call);
+    if (t.offset & 3) fail(fmt("%s: address %s is not 4-byte aligned", call, hex(t.offset)));
+    uint64_t ack;
+    write_leaves(t, 4, noc, ack);
+    if (t.core >= 0 && be == 0xF) {
+        post_event(Event{ack, 0, EvKind::SemSet, t.core, uint32_t(t.offset), value});
+    } else {
+        for (int i = 0; i < 4; i++) if (be & (1 << i)) t.ptr[i] = uint8_t(value >> (8 * i));
+    }
+    running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_noc_read_barrier(uint8_t noc) {
+    running->call = "noc_async_read_barrier";
+    check_noc(noc, running->call);
+    running->clock = std::max(running->clock + chip.p.cost_barrier, running->reads_done[noc]);
+}
+void tx_noc_write_barrier(uint8_t noc) {
+    running->call = "noc_async_write_barrier";
+    check_noc(noc, running->call);
+    running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_acked[noc]);
+}
+void tx_noc_writes_flushed(uint8_t noc) {
+    running->call = "noc_async_writes_flushed";
+    check_noc(noc, running->call);
+    running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_flushed[noc]);
+}
+void tx_noc_atomic_barrier(uint8_t noc) {
+    running->call = "noc_async_atomic_barrier";
+    check_noc(noc, running->call);
+    running->clock = std::max(running->clock + chip.p.cost_barrier, running->atomics_done[noc]);
+}
+void tx_noc_full_barrier(uint8_t noc) {
+    running->call = "noc_async_full_barrier";
+    check_noc(noc, running->call);
+    Risc& r = *running;
+    r.clock = std::max({r.clock + chip.p.cost_barrier, r.reads_done[noc], r.writes_acked[noc], r.atomics_done[noc]});
+}
+
+// ---- semaphores ----------------------------------------------------------------------------
+
+static volatile uint32_t* local_word(volatile uint32_t* addr, const char* call) {
+    uint32_t k = uint32_t(reinterpret_cast<uintptr_t>(addr));
+    if (reinterpret_cast<uintptr_t>(addr) >> 32) fail(fmt("%s: %p is not an L1 address", call, (void*)addr));
+    uint32_t off = l1_offset(k, 4, call);
+    if (off & 3) fail(fmt("%s: semaphore address 0x%x is not 4-byte aligned", call, k));
+    return reinterpret_cast<volatile uint32_t*>(running->core->l1 + off);
+}
+
+void tx_sem_wait(volatile uint32_t* addr, uint32_t val, int at_least) {
+    const char* call = at_least ? "noc_semaphore_wait_min" : "noc_semaphore_wait";
+    Risc& r = *running;
+    r.call = call;
+    volatile uint32_t* w = local_word(addr, call);
+    sync_point();
+    while (at_least ? *w < val : *w != val) {
+        r.wait_addr = w;
+        r.wait_val = val;
+        block(at_least ? Wait::SemMin : Wait::SemEq);
+    }
+    r.clock += chip.p.cost_sem;
+}
+
+void tx_sem_set(volatile uint32_t* addr, uint32_t val) {
+    const char* call = "noc_semaphore_set";
+    running->call = call;
+    volatile uint32_t* w = local_word(addr, call);
+    sync_point();
+    *w = val;
+    running->clock += chip.p.cost_sem;
+    wake_core(running->core->index);
+    progress();
+}
+
+static Target sem_target(uint64_t a, uint8_t noc, const char* call) {
+    Target t = decode(a, noc, 4, true, call);
+    if (t.core < 0) fail(fmt("%s: NoC address %s is in DRAM; semaphores live in a worker core's L1", call, hex(a)));
+    if (t.offset & 3) fail(fmt("%s: semaphore address %s is not 4-byte aligned", call, hex(t.offset)));
+    return t;
+}
+
+void tx_sem_inc(uint64_t a, uint32_t incr, uint8_t noc) {
+    const char* call = "noc_semaphore_inc";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    Target t = sem_target(a, noc, call);
+    uint64_t ack;
+    write_leaves(t, 4, noc, ack);
+    post_event(Event{ack, 0, EvKind::SemInc, t.core, uint32_t(t.offset), incr});
+    running->atomics_done[noc] = std::max(running->atomics_done[noc], ack);
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_sem_inc_multicast(uint64_t a, uint32_t incr, uint32_t num_dests, uint8_t noc) {
+    const char* call = "noc_semaphore_inc_multicast";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    uint64_t off = a & ((1ull << 36) - 1);
+    for (int c : mcast_cores(a, noc, num_dests, false, call)) {
+        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
+        Target t = sem_target(u, noc, call);
+        uint64_t ack;
+        write_leaves(t, 4, noc, ack);
+        post_event(Event{ack, 0, EvKind::SemInc, c, uint32_t(t.offset), incr});
+        running->atomics_done[noc] = std::max(running->atomics_done[noc], ack);
+    }
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_sem_set_multicast(uint32_t src_l1, uint64_t a, uint32_t num_dests, int loopback, uint8_t noc) {
+    const char* call = loopback ? "noc_semaphore_set_multicast_loopback_src" : "noc_semaphore_set_multicast";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    uint32_t src = l1_offset(src_l1, 4, call);
+    uint32_t value = *reinterpret_cast<volatile uint32_t*>(running->core->l1 + src);
+    uint64_t off = a & ((1ull << 36) - 1);
+    for (int c : mcast_cores(a, noc, num_dests, loopback, call)) {
+        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
+        Target t = sem_target(u, noc, call);
+        uint64_t ack;
+        write_leaves(t, 4, noc, ack);
+        post_event(Event{ack, 0, EvKind::SemSet, c, uint32_t(t.offset), value});
+        running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
+    }
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+void tx_sem_set_remote(uint32_t src_l1, uint64_t a, uint8_t noc) {
+    const char* call = "noc_semaphore_set_remote";
+    running->call = call;
+    check_noc(noc, call);
+    sync_point();
+    uint32_t src = l1_offset(src_l1, 4, call);
+    uint32_t value = *reinterpret_cast<volatile uint32_t*>(running->core->l1 + src);
+    Target t = sem_target(a, noc, call);
+    uint64_t ack;
+    write_leaves(t, 4, noc, ack);
+    post_event(Event{ack, 0, EvKind::SemSet, t.core, uint32_t(t.offset), value});
+    running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
+    running->clock += chip.p.cost_noc_issue;
+    progress();
+}
+
+}  // extern "C"

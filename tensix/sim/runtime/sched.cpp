@@ -1,0 +1,255 @@
+// tensix simulated chip: RISC-V coroutines and the earliest-first scheduler.
+#include "sim.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <queue>
+#include <stdexcept>
+#include <sys/mman.h>
+
+namespace sim {
+
+Chip chip;
+Risc* running = nullptr;
+
+namespace {
+
+constexpr size_t STACK_BYTES = 512 * 1024;
+
+struct RiscLater {
+    bool operator()(const Risc* a, const Risc* b) const {
+        return a->clock != b->clock ? a->clock > b->clock : a->order > b->order;
+    }
+};
+struct EventLater {
+    bool operator()(const Event& a, const Event& b) const {
+        return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+    }
+};
+
+ucontext_t main_ctx;
+std::priority_queue<Risc*, std::vector<Risc*>, RiscLater> ready;
+std::priority_queue<Event, std::vector<Event>, EventLater> events;
+std::vector<Risc*> active;
+uint64_t event_seq = 0, now = 0;
+bool failed = false;
+std::string error;
+
+struct RunFailure : std::runtime_error { using std::runtime_error::runtime_error; };
+
+void trampoline() {
+    Risc* r = running;
+    r->kernel->entry();
+    r->call = "";
+    if (!r->line.empty()) print_line(*r, r->line);
+    r->state = State::Done;
+    progress();
+    swapcontext(&r->ctx, &main_ctx);
+}
+
+char* new_stack() {
+    // a guard page below the stack turns a kernel stack overflow into a reported segfault
+    void* m = mmap(nullptr, STACK_BYTES + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("cannot allocate a RISC-V stack");
+    mprotect(m, 4096, PROT_NONE);
+    return static_cast<char*>(m) + 4096;
+}
+
+bool satisfied(const Risc& r) {
+    const Core& c = *r.core;
+    switch (r.wait) {
+        case Wait::CbFront: { const CB& cb = c.cb[r.wait_cb]; return int32_t(cb.received - cb.acked) >= r.wait_n; }
+        case Wait::CbBack: { const CB& cb = c.cb[r.wait_cb];
+            return int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) >= r.wait_n; }
+        case Wait::SemEq: return *r.wait_addr == r.wait_val;
+        case Wait::SemMin: return *r.wait_addr >= r.wait_val;
+        case Wait::None: return true;
+    }
+    return true;
+}
+
+std::string describe_wait(const Risc& r) {
+    char b[512];
+    const Core& c = *r.core;
+    switch (r.wait) {
+        case Wait::CbFront: case Wait::CbBack: {
+            const CB& cb = c.cb[r.wait_cb];
+            uint32_t avail = cb.received - cb.acked;
+            if (r.wait == Wait::CbFront)
+                snprintf(b, sizeof b, "cb_wait_front(cb %d, %d pages): %u of %d pages available "
+                         "(pushed %u, popped %u in total; CB holds %u pages of %u B)",
+                         r.wait_cb, r.wait_n, avail, r.wait_n, cb.received, cb.acked, cb.num_pages, cb.page_size);
+            else
+                snprintf(b, sizeof b, "cb_reserve_back(cb %d, %d pages): %u of %d pages free "
+                         "(pushed %u, popped %u in total; CB holds %u pages of %u B)",
+                         r.wait_cb, r.wait_n, cb.num_pages - avail, r.wait_n, cb.received, cb.acked,
+                         cb.num_pages, cb.page_size);
+            return b;
+        }
+        case Wait::SemEq: case Wait::SemMin: {
+            uint32_t off = uint32_t(reinterpret_cast<const volatile uint8_t*>(r.wait_addr) - c.l1);
+            int id = off >= chip.p.sem_offset ? int((off - chip.p.sem_offset) / chip.p.l1_align) : -1;
+            snprintf(b, sizeof b, "noc_semaphore_wait%s(L1 0x%x%s, %s %u): value is %u",
+                     r.wait == Wait::SemMin ? "_min" : "", off,
+                     id >= 0 && id < 16 ? (std::string(" = semaphore ") + std::to_string(id)).c_str() : "",
+                     r.wait == Wait::SemMin ? ">=" : "==", r.wait_val, *r.wait_addr);
+            return b;
+        }
+        default: return r.call;
+    }
+}
+
+}  // namespace
+
+std::string risc_name(const Risc& r) {
+    static const char* names[] = {"BRISC (RISCV_0)", "NCRISC (RISCV_1)", "TRISC (compute)"};
+    return names[r.slot];
+}
+
+std::string where(const Risc& r) {
+    char b[256];
+    snprintf(b, sizeof b, "core (%d, %d) %s, kernel %s", r.core->lx, r.core->ly, risc_name(r).c_str(),
+             r.kernel ? r.kernel->name.c_str() : "?");
+    return b;
+}
+
+std::string fmt(const char* f, ...) {
+    char b[1024];
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(b, sizeof b, f, ap);
+    va_end(ap);
+    return b;
+}
+
+void progress() { if (chip.status) chip.status[0] = chip.status[0] + 1; }
+
+void sched_reset() {
+    while (!ready.empty()) ready.pop();
+    while (!events.empty()) events.pop();
+    active.clear();
+    event_seq = 0;
+    now = 0;
+    failed = false;
+    error.clear();
+}
+
+void sched_start(Risc& r) {
+    if (!r.stack) r.stack = new_stack();
+    r.clock = 0;
+    r.state = State::Ready;
+    r.wait = Wait::None;
+    r.call = "";
+    r.line.clear();
+    for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = 0;
+    r.order = uint32_t(active.size());
+    getcontext(&r.ctx);
+    r.ctx.uc_stack.ss_sp = r.stack;
+    r.ctx.uc_stack.ss_size = STACK_BYTES;
+    r.ctx.uc_link = nullptr;
+    makecontext(&r.ctx, trampoline, 0);
+    active.push_back(&r);
+    ready.push(&r);
+}
+
+void sync_point() {
+    Risc* r = running;
+    bool earlier_event = !events.empty() && events.top().time <= r->clock;
+    bool earlier_risc = !ready.empty() && RiscLater()(r, ready.top());
+    if (!earlier_event && !earlier_risc) return;
+    r->state = State::Ready;
+    ready.push(r);
+    swapcontext(&r->ctx, &main_ctx);
+}
+
+void block(Wait w) {
+    Risc* r = running;
+    r->wait = w;
+    r->wait_since = r->clock;
+    r->state = State::Blocked;
+    swapcontext(&r->ctx, &main_ctx);
+    r->wait = Wait::None;
+}
+
+void wake_core(int core) {
+    uint64_t t = running ? running->clock : now;
+    for (Risc& r : chip.cores[core].risc) {
+        if (r.state != State::Blocked) continue;
+        r.state = State::Ready;
+        if (r.clock < t) r.clock = t;
+        ready.push(&r);
+    }
+}
+
+void post_event(const Event& e) {
+    Event x = e;
+    x.seq = event_seq++;
+    events.push(x);
+}
+
+[[noreturn]] void fail(const std::string& msg) {
+    if (!running) throw RunFailure(msg);
+    failed = true;
+    error = where(*running) + ": " + msg;
+    Risc* r = running;
+    r->state = State::Done;
+    swapcontext(&r->ctx, &main_ctx);
+    __builtin_unreachable();
+}
+
+uint64_t finish_time() {
+    uint64_t t = 0;
+    for (Risc* r : active) t = std::max(t, r->clock);
+    return t;
+}
+
+bool run_all(std::string& err) {
+    try {
+        for (;;) {
+            if (ready.empty() && events.empty()) {
+                // Nothing can move. A wait may still be satisfied by a plain store the kernel made
+                // to L1 (not through the API): re-check every parked RISC-V before calling it a deadlock.
+                bool woke = false;
+                for (Risc* r : active)
+                    if (r->state == State::Blocked && satisfied(*r)) {
+                        r->state = State::Ready;
+                        r->clock = std::max(r->clock, now);
+                        ready.push(r);
+                        woke = true;
+                    }
+                if (woke) continue;
+                std::string msg;
+                for (Risc* r : active)
+                    if (r->state == State::Blocked)
+                        msg += "\n  " + where(*r) + " is blocked in " + describe_wait(*r) +
+                               " since cycle " + std::to_string(r->wait_since);
+                if (msg.empty()) return true;
+                err = "DEADLOCK: every unfinished RISC-V is waiting for something no one will provide" + msg;
+                return false;
+            }
+            if (!events.empty() && (ready.empty() || events.top().time <= ready.top()->clock)) {
+                Event e = events.top();
+                events.pop();
+                now = std::max(now, e.time);
+                apply_event(e);
+                continue;
+            }
+            Risc* r = ready.top();
+            ready.pop();
+            now = std::max(now, r->clock);
+            running = r;
+            tx_cur = &r->view;
+            r->state = State::Running;
+            swapcontext(&main_ctx, &r->ctx);
+            running = nullptr;
+            if (failed) { err = error; return false; }
+        }
+    } catch (const RunFailure& f) {
+        running = nullptr;
+        err = f.what();
+        return false;
+    }
+}
+
+}  // namespace sim

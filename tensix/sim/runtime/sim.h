@@ -1,0 +1,136 @@
+// tensix simulated chip: the state of one chip, shared by the runtime's source files.
+// One device process holds every worker core of the chip. Each RISC-V with a kernel is a coroutine;
+// the scheduler always resumes the RISC-V (or NoC event) with the earliest simulated cycle, so every
+// wait resolves at the simulated time its condition became true, and runs are deterministic.
+#pragma once
+#include "../include/tensix_abi.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+#include <ucontext.h>
+
+namespace sim {
+
+constexpr uint32_t SLOT = 2u << 20;      // distance between two cores' L1 in the device process
+constexpr uint64_t L1_POOL_ADDR = 0x40000000ull;   // where the L1 pool is mapped (below 4 GiB)
+constexpr int MAX_CB = 64;
+constexpr int NUM_RISCS = 3;             // BRISC, NCRISC, compute (the three TRISCs run as one)
+constexpr int MAX_GRID = 64;             // NoC coordinates are 6 bits
+
+// Chip description sent by the host (tensix/sim/device.py builds it from tensix/arch.py).
+struct Params {
+    uint32_t l1_size, l1_align, num_cbs, max_args;
+    uint32_t read_align_l1, read_align_dram, write_align_l1, write_align_dram;
+    uint32_t noc_grid_x, noc_grid_y, noc_bytes_per_cycle, noc_max_packet, noc_hop_cycles, noc_niu_cycles;
+    uint32_t dram_latency, num_ctrl, num_banks, num_l1_banks;
+    double dram_bytes_per_cycle;
+    uint64_t ctrl_size;
+    // where the runtime keeps per-RISC runtime args and the semaphores inside each L1
+    uint32_t rta_offset, rta_stride, crta_offset, sem_offset;
+    // issue costs of API calls in cycles (refined by the calibrated timing model)
+    uint32_t cost_cb, cost_noc_issue, cost_sem, cost_barrier;
+};
+
+struct CB {
+    uint32_t base = 0, size = 0, page_size = 0, num_pages = 0;   // L1 offsets / bytes
+    uint32_t rd = 0, wr = 0, received = 0, acked = 0, wr_tile_ptr = 0;
+    uint32_t format = 255, tile_size = 0;
+    bool on = false;
+};
+
+struct Kernel {
+    std::string name, path;
+    void (*entry)() = nullptr;
+    int processor = 0;    // 0 BRISC (RISCV_0), 1 NCRISC (RISCV_1), 2 compute
+    int noc = 0;
+};
+
+enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
+enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
+
+struct Core;
+
+struct Risc {
+    tx_risc_view view{};
+    Core* core = nullptr;
+    int slot = 0;
+    Kernel* kernel = nullptr;
+    uint64_t clock = 0;
+    uint32_t order = 0;               // tie-break between equal clocks: deterministic
+    State state = State::Idle;
+    Wait wait = Wait::None;
+    int32_t wait_cb = 0, wait_n = 0;
+    volatile uint32_t* wait_addr = nullptr;
+    uint32_t wait_val = 0;
+    uint64_t wait_since = 0;
+    const char* call = "";           // kernel-API call in flight
+    uint64_t reads_done[2]{}, writes_acked[2]{}, writes_flushed[2]{}, atomics_done[2]{};
+    ucontext_t ctx;
+    char* stack = nullptr;
+    std::string line;                 // partial print line
+};
+
+struct Core {
+    int index = 0;
+    uint8_t lx = 0, ly = 0, px = 0, py = 0;   // logical and physical NoC0 coordinates
+    uint8_t kx[2]{}, ky[2]{};                  // kernel coordinates per NoC
+    uint8_t* l1 = nullptr;                     // host pointer to L1 byte 0
+    uint32_t l1_kaddr = 0;                     // kernel address of L1 byte 0
+    CB cb[MAX_CB];
+    Risc risc[NUM_RISCS];
+    uint64_t port_in_free[2]{}, port_out_free[2]{};
+};
+
+struct Ctrl {                                  // a DRAM controller
+    uint8_t* mem = nullptr;
+    uint8_t px = 0, py = 0;
+    uint64_t free_at = 0;
+};
+
+enum class EvKind : uint8_t { SemInc, SemSet };
+struct Event {
+    uint64_t time, seq;
+    EvKind kind;
+    int core;
+    uint32_t offset, value;
+};
+
+struct Chip {
+    Params p{};
+    std::vector<Core> cores;
+    std::vector<Ctrl> ctrls;
+    int16_t tile[2][MAX_GRID][MAX_GRID];      // kernel (x,y) per NoC -> core index, -2-ctrl for DRAM, -1 none
+    uint8_t* l1_pool = nullptr;
+    uint8_t* dram = nullptr;
+    volatile uint64_t* status = nullptr;       // shared with the host: [0] progress counter
+};
+
+extern Chip chip;
+extern Risc* running;
+
+// scheduler (sched.cpp)
+void sched_reset();
+void sched_start(Risc& r);
+void sync_point();                        // let earlier RISC-Vs/events run first
+void block(Wait w);                       // park the running RISC-V until woken
+void wake_core(int core);                 // re-check the waits of every RISC-V on a core
+void post_event(const Event& e);
+bool run_all(std::string& err);           // run until every RISC-V is done; false + err on failure
+uint64_t finish_time();
+[[noreturn]] void fail(const std::string& msg);
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+void progress();
+std::string risc_name(const Risc& r);
+std::string where(const Risc& r);
+
+// NoC and memory (noc.cpp)
+struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr = nullptr; };
+Target decode(uint64_t noc_addr, uint8_t noc, uint32_t size, bool write, const char* call);
+uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what);
+void apply_event(const Event& e);
+
+// prints (main.cpp)
+void print_line(Risc& r, const std::string& text);
+
+}  // namespace sim

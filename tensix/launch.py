@@ -107,7 +107,9 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
             f"constexpr std::uint8_t tx_cb_formats[64] = {{{', '.join(map(str, fmts))}}};\n"
             f"constexpr std::int32_t tx_cb_tile_sizes[64] = {{{', '.join(map(str, sizes))}}};\n"
             f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
-            "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { kernel_main(); }\n")
+            "// called through a pointer so kernel_main stays a function of its own (crash reports name its lines)\n"
+            "static void (*volatile tx_main)() = kernel_main;\n"
+            "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
 
 
 def _source_file(k: Kernel) -> Path:

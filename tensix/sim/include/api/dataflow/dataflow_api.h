@@ -198,6 +198,7 @@ FORCE_INLINE auto get_interleaved_addr_gen(std::uint32_t base_addr) {
 }
 
 template <typename AddrGen>
+    requires requires(const AddrGen& g) { g.get_noc_addr(0u, 0u, std::uint8_t(0)); }
 FORCE_INLINE std::uint64_t get_noc_addr(const std::uint32_t id, const AddrGen& g, std::uint32_t offset = 0, std::uint8_t noc = noc_index) {
     return g.get_noc_addr(id, offset, noc);
 }

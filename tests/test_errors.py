@@ -1,0 +1,201 @@
+"""Issue 2, must-show 7: every kernel or host mistake raises a clear exception, and the device still
+runs a correct program afterwards."""
+import numpy as np
+import pytest
+
+from tensix import (AllocationError, CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel,
+                    Program, Semaphore, TensorAccessorArgs)
+
+LOOPBACK = r"""
+void kernel_main() {
+    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    constexpr auto src_args = TensorAccessorArgs<0>();
+    constexpr auto dst_args = TensorAccessorArgs<src_args.next_compile_time_args_offset()>();
+    const auto s = TensorAccessor(src_args, src);
+    const auto d = TensorAccessor(dst_args, dst);
+    uint32_t buf = get_write_ptr(0);
+    for (uint32_t i = 0; i < n; i++) {
+        noc_async_read_page(i, s, buf);
+        noc_async_read_barrier();
+        noc_async_write_page(i, d, buf);
+        noc_async_write_barrier();
+    }
+}
+"""
+
+PRODUCER = r"""
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0);
+    for (uint32_t i = 0; i < n; i++) { cb_reserve_back(0, 1); cb_push_back(0, 1); }
+}
+"""
+CONSUMER = r"""
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0);
+    cb_wait_front(0, n);
+    cb_pop_front(0, n);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dev():
+    with Device("n150", timeout=1.5) as d:
+        yield d
+
+
+def loopback_still_works(dev):
+    n = 8
+    src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
+    data = np.random.default_rng(0).integers(0, 2**16, n * 1024, dtype=np.uint16)
+    src.write(data)
+    k = Kernel(LOOPBACK, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=[src, dst, n])
+    dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
+    assert np.array_equal(dst.read(np.uint16), data)
+    src.free()
+    dst.free()
+
+
+def one_core(src, on="reader", cbs=(), sems=(), **kw):
+    return Program((0, 0), [Kernel(src, on=on, **kw)], list(cbs), list(sems))
+
+
+def test_deadlock_names_blocked_call(dev):
+    p = Program((0, 0), [Kernel(PRODUCER, on="reader", runtime_args=[3]), Kernel(CONSUMER, on="writer", runtime_args=[4])],
+                [CircularBuffer(0, "float16_b", 2048, 4)])
+    with pytest.raises(DeviceHang) as e:
+        dev.queue.enqueue(p)
+    msg = str(e.value)
+    assert "core (0, 0) BRISC" in msg and "cb_wait_front(cb 0, 4 pages)" in msg and "3 of 4 pages" in msg
+    loopback_still_works(dev)
+
+
+def test_capacity_deadlock(dev):
+    p = Program((0, 0), [Kernel(PRODUCER, on="reader", runtime_args=[2]), Kernel(CONSUMER, on="writer", runtime_args=[8])],
+                [CircularBuffer(0, "float16_b", 2048, 4)])
+    with pytest.raises(DeviceHang, match=r"cb_wait_front\(cb 0, 8 pages\) can never succeed: the CB holds only 4 pages"):
+        dev.queue.enqueue(p)
+    loopback_still_works(dev)
+
+
+def test_semaphore_never_set(dev):
+    src = "void kernel_main() { noc_semaphore_wait((volatile uint32_t*)get_semaphore(1), 7); }"
+    with pytest.raises(DeviceHang, match=r"noc_semaphore_wait\(L1 0x\w+ = semaphore 1, == 7\): value is 3"):
+        dev.queue.enqueue(one_core(src, sems=[Semaphore(0), Semaphore(3)]))
+    loopback_still_works(dev)
+
+
+def test_segfault_names_kernel_and_line(dev):
+    src = "void kernel_main() {\n    volatile uint32_t* p = (volatile uint32_t*)0x20000;\n    *p = 5;\n}\n"
+    with pytest.raises(DeviceError) as e:
+        dev.queue.enqueue(one_core(src, name="crasher.cpp"))
+    msg = str(e.value)
+    assert "segmentation fault at address 0x20000" in msg and "core (0, 0) NCRISC" in msg
+    assert "crasher.cpp:3" in msg and "reset" in msg
+    loopback_still_works(dev)
+
+
+def test_infinite_loop_is_stopped(dev):
+    src = "void kernel_main() {\n    volatile uint32_t x = 0;\n    while (true) { x++; }\n}\n"
+    with pytest.raises(DeviceHang) as e:
+        dev.queue.enqueue(one_core(src, on="writer", name="spinner.cpp"))
+    msg = str(e.value)
+    assert "no progress for 1.5 s" in msg and "core (0, 0) BRISC" in msg and "spinner.cpp:3" in msg
+    loopback_still_works(dev)
+
+
+def test_l1_overflow(dev):
+    with pytest.raises(AllocationError, match=r"circular buffers need L1 up to 0x\w+ .* 1499136 B per core"):
+        dev.queue.enqueue(one_core("void kernel_main() {}", cbs=[CircularBuffer(0, "float16_b", 2048, 1000)]))
+    # L1 buffers and CBs may not overlap either
+    big = dev.l1_buffer(1_300_000, cores=(0, 0))
+    with pytest.raises(AllocationError, match="L1 buffers occupy"):
+        dev.queue.enqueue(one_core("void kernel_main() {}", cbs=[CircularBuffer(0, "float16_b", 2048, 64)]))
+    big.free()
+    with pytest.raises(AllocationError, match=r"cannot allocate \d+ B of L1: .* limit"):
+        dev.l1_buffer(2_000_000, cores=(0, 0))
+    loopback_still_works(dev)
+
+
+def test_out_of_bounds_noc_read(dev):
+    wc = dev.worker_core((1, 1))
+    src = ("void kernel_main() { noc_async_read(get_noc_addr(%d, %d, 0x200000), get_write_ptr(0), 64); "
+           "noc_async_read_barrier(); }" % (wc.x, wc.y))
+    with pytest.raises(DeviceError, match=r"noc_async_read: reading 64 B at L1 address 0x200000 of core \(1, 1\) runs past"):
+        dev.queue.enqueue(one_core(src, cbs=[CircularBuffer(0, "float16_b", 2048, 2)]))
+    bad_tile = "void kernel_main() { noc_async_read(get_noc_addr(63, 63, 0), get_write_ptr(0), 64); }"
+    with pytest.raises(DeviceError, match=r"targets tile \(63, 63\) on NoC 0, which is neither a worker core nor a DRAM"):
+        dev.queue.enqueue(one_core(bad_tile, cbs=[CircularBuffer(0, "float16_b", 2048, 2)]))
+    loopback_still_works(dev)
+
+
+def test_misaligned_noc_address(dev):
+    bank = dev.arch.dram_banks[0].kernel_xy[0]
+    src = ("void kernel_main() { noc_async_read(get_noc_addr(%d, %d, 0x104), get_write_ptr(0), 64); }" % bank)
+    with pytest.raises(DeviceError, match=r"misaligned NoC transfer: local L1 address 0x\w+ and DRAM address 0x104 differ modulo 32"):
+        dev.queue.enqueue(one_core(src, cbs=[CircularBuffer(0, "float16_b", 2048, 2)]))
+    loopback_still_works(dev)
+
+
+def test_compile_error_shows_kernel_lines(dev):
+    src = "void kernel_main() {\n    uint32_t x = 1;\n    x = undefined_thing + 2;\n}\n"
+    with pytest.raises(CompileError) as e:
+        dev.queue.enqueue(one_core(src, name="broken.cpp"))
+    msg = str(e.value)
+    assert "broken.cpp:3" in msg and "undefined_thing" in msg and ">    3 |" in msg
+    loopback_still_works(dev)
+
+
+def test_too_many_runtime_args(dev):
+    with pytest.raises(ValueError, match=r"400 runtime args \+ 0 common args = 400; the limit is 341"):
+        dev.queue.enqueue(one_core("void kernel_main() {}", runtime_args=list(range(400))))
+    with pytest.raises(DeviceError, match=r"get_arg_val\(2\): the host set 2 runtime arg"):
+        dev.queue.enqueue(one_core("void kernel_main() { get_arg_val<uint32_t>(2); }", runtime_args=[1, 2]))
+    loopback_still_works(dev)
+
+
+def test_core_outside_grid(dev):
+    with pytest.raises(ValueError, match=r"core \(8, 0\) is outside the 8x8 compute grid of n150"):
+        dev.queue.enqueue(Program((8, 0), [Kernel("void kernel_main() {}")]))
+    with pytest.raises(ValueError, match="outside the 8x8 compute grid"):
+        dev.worker_core((0, 9))
+    loopback_still_works(dev)
+
+
+def test_api_misuse_errors(dev):
+    pop_unwaited = "void kernel_main() { cb_pop_front(0, 1); }"
+    with pytest.raises(DeviceError, match=r"cb_pop_front\(cb 0, 1\): only 0 page\(s\) are at the front"):
+        dev.queue.enqueue(one_core(pop_unwaited, cbs=[CircularBuffer(0, "float16_b", 2048, 2)]))
+    unconfigured = "void kernel_main() { cb_reserve_back(5, 1); }"
+    with pytest.raises(DeviceError, match="CB 5 is not configured on core"):
+        dev.queue.enqueue(one_core(unconfigured))
+    wrong_dests = ("void kernel_main() { noc_async_write_multicast(get_write_ptr(0), "
+                   "get_noc_multicast_addr(%d, %d, %d, %d, get_write_ptr(0)), 64, 3); }"
+                   % (*dev.worker_core((1, 1)), *dev.worker_core((2, 2))))
+    with pytest.raises(DeviceError, match=r"num_dests is 3 but the rectangle .* reaches 4 core"):
+        dev.queue.enqueue(Program([(0, 0), (1, 1), (2, 2), (1, 2), (2, 1)],
+                                  [Kernel(wrong_dests, cores=(0, 0))], [CircularBuffer(0, "float16_b", 2048, 2)]))
+    loopback_still_works(dev)
+
+
+def test_bad_host_input(dev):
+    b = dev.dram_buffer(4096, 2048)
+    with pytest.raises(ValueError, match="got 100 B of data, the buffer holds 4096 B"):
+        b.write(b"x" * 100)
+    with pytest.raises(TypeError, match="numpy array or bytes"):
+        b.write([1, 2, 3])
+    with pytest.raises(ValueError, match="not a whole number of 3000 B pages"):
+        dev.dram_buffer(4096, 3000)
+    with pytest.raises(ValueError, match="unknown arch"):
+        Device("h100")
+    with pytest.raises(ValueError, match="on='gpu' is not one of"):
+        Kernel("void kernel_main() {}", on="gpu")
+    with pytest.raises(TypeError, match="runtime arg 0 is a float"):
+        dev.queue.enqueue(one_core("void kernel_main() {}", runtime_args=[1.5]))
+    with pytest.raises(FileNotFoundError, match="no_such_kernel.cpp"):
+        Kernel("no_such_kernel.cpp")
+    with pytest.raises(ValueError, match="CB index 40 is out of range"):
+        dev.queue.enqueue(one_core("void kernel_main() {}", cbs=[CircularBuffer(40, "float16_b", 2048, 2)]))
+    b.free()
+    loopback_still_works(dev)

@@ -38,8 +38,7 @@ def run(dev: Device, a: int = 13, b: int = 7) -> dict:
     return {"a": a, "b": b, "c": c, "ok": c == (a + b) & 0xFFFFFFFF, "prints": prints, "time": t, "total": total}
 
 
-def main(arch: str | None = None) -> dict:
-    arch = arch or (sys.argv[1] if len(sys.argv) > 1 else "n150")
+def main(arch: str = "n150") -> dict:
     with Device(arch) as dev:
         r = run(dev)
     for line in r["prints"]:
@@ -52,4 +51,4 @@ def main(arch: str | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:])

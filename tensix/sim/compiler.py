@@ -110,7 +110,7 @@ def _touch(entry: Path) -> None:
         pass
 
 
-def _evict() -> None:
+def _evict(keep: Path) -> None:
     root = cache_dir() / "kernels"
     if not root.exists():
         return
@@ -127,6 +127,8 @@ def _evict() -> None:
     for _, size, e in sorted(entries):
         if total <= cap:
             break
+        if e == keep:
+            continue
         shutil.rmtree(e, ignore_errors=True)
         total -= size
         _stats["evictions"] += 1
@@ -179,20 +181,23 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
     key = h.hexdigest()[:32]
     root = cache_dir() / "kernels"
     entry = root / key
-    so = entry / "kernel.so"
-    if so.exists() and _deps_ok(entry):
+    found = list(entry.glob("*.so")) if entry.exists() else []
+    if found and _deps_ok(entry):
         with _lock:
             _stats["hits"] += 1
         _touch(entry)
-        return so
+        return found[0]
     with _lock:
         _stats["misses"] += 1
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
     try:
+        # a fresh file name per build: a device process that loaded an older build of this key
+        # must not be handed the old library again by the dynamic loader
+        so_name = f"kernel-{tmp.name.rsplit('.', 1)[-1]}.so"
         wsrc = tmp / "wrapper.cpp"
         wsrc.write_text(wrapper)
-        cmd = [CXX, *flags, "-MD", "-MF", str(tmp / "deps.d"), "-o", str(tmp / "kernel.so"), str(wsrc)]
+        cmd = [CXX, *flags, "-MD", "-MF", str(tmp / "deps.d"), "-o", str(tmp / so_name), str(wsrc)]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             raise _compile_error(name, source_path, r.stderr.replace(str(wsrc), "<tensix build wrapper>"))
@@ -212,8 +217,8 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    _evict()
-    return so
+    _evict(keep=entry)
+    return entry / so_name
 
 
 def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:

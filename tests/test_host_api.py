@@ -1,0 +1,222 @@
+"""Host API behaviour: devices, buffers, programs, runtime args, cache, prints, clock, determinism."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tensix
+from tensix import CircularBuffer, Device, Kernel, Program, Semaphore, TensorAccessorArgs
+
+COPY = r"""
+void kernel_main() {
+    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    uint32_t start = get_arg_val<uint32_t>(3);
+    constexpr auto sa = TensorAccessorArgs<0>();
+    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
+    const auto s = TensorAccessor(sa, src);
+    const auto d = TensorAccessor(da, dst);
+    for (uint32_t i = start; i < start + n; i++) {
+        cb_reserve_back(0, 1);
+        uint32_t buf = get_write_ptr(0);
+        noc_async_read_page(i, s, buf);
+        noc_async_read_barrier();
+        noc_async_write_page(i, d, buf);
+        noc_async_write_barrier();
+        cb_push_back(0, 1);
+        cb_wait_front(0, 1);
+        cb_pop_front(0, 1);
+    }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dev():
+    with Device() as d:
+        yield d
+
+
+def copy_program(src, dst, n, cores=(0, 0), start=0):
+    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=[src, dst, n, start])
+    return Program(cores, [k], [CircularBuffer(0, "float16_b", src.page_size, 2)])
+
+
+def test_device_basics():
+    d = Device("n150")
+    assert d.grid == tensix.CoreCoord(8, 8) and d.arch.board == "n150"
+    assert d.worker_core((0, 0)) == tensix.CoreCoord(18, 18) and d.worker_core((7, 7)) == tensix.CoreCoord(25, 25)
+    d.close()
+    d.close()  # idempotent
+    with pytest.raises(tensix.DeviceError, match="closed"):
+        d.dram_buffer(64).write(b"\0" * 64)
+
+
+def test_several_devices_at_once():
+    with Device("n150") as a, Device("p150a") as b, Device("e150") as c:
+        assert (a.grid.x, a.grid.y, b.grid.x, b.grid.y, c.grid.x, c.grid.y) == (8, 8, 11, 10, 12, 9)
+        bufs = []
+        for d in (a, b, c):
+            src, dst = d.dram_buffer(4 * 2048, 2048), d.dram_buffer(4 * 2048, 2048)
+            data = np.arange(4 * 1024, dtype=np.uint16) * (1 + len(bufs))
+            src.write(data)
+            d.queue.enqueue(copy_program(src, dst, 4))
+            bufs.append((dst, data))
+        for dst, data in bufs:
+            assert np.array_equal(dst.read(np.uint16), data)
+
+
+def test_interleaved_placement_matches_tt_metal(dev):
+    # page i lives in bank i % 12 at address + (i // 12) * aligned_page (WH: 12 banks, 32 B alignment)
+    b = dev.dram_buffer(30 * 100, 100)
+    data = np.arange(3000, dtype=np.uint8)
+    b.write(data)
+    arch = dev.arch
+    assert b.aligned_page_size == 128
+    for i in (0, 5, 12, 29):
+        bank = arch.dram_banks[i % 12]
+        off = bank.controller * arch.dram_controller_size + bank.offset + b.address + (i // 12) * 128
+        assert np.array_equal(dev._chip.dram[off:off + 100], data[i * 100:(i + 1) * 100])
+    assert np.array_equal(b.read(), data)
+    b.free()
+
+
+def test_l1_interleaved_buffer_and_tensor_accessor_args(dev):
+    src = dev.l1_buffer(16 * 2048, 2048)
+    dst = dev.dram_buffer(16 * 2048, 2048)
+    assert TensorAccessorArgs(src).compile_time_args() == [0, 2048]
+    assert TensorAccessorArgs(dst).compile_time_args() == [2, 2048]
+    data = np.random.default_rng(1).integers(0, 2**16, 16 * 1024, dtype=np.uint16)
+    src.write(data)
+    dev.queue.enqueue(copy_program(src, dst, 16, cores=(3, 2)))
+    assert np.array_equal(dst.read(np.uint16), data)
+    src.free()
+    dst.free()
+
+
+def test_runtime_args_forms_and_reenqueue_without_recompile(dev):
+    n = 24
+    dev.queue.finish()
+    src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
+    data = np.random.default_rng(2).integers(0, 2**16, n * 1024, dtype=np.uint16)
+    src.write(data)
+    cores = tensix.CoreRangeSet(tensix.CoreRange((0, 0), (3, 1)))   # 8 cores, 3 tiles each
+    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=lambda i, xy, num: [src, dst, n // num, i * (n // num)])
+    p = Program(cores, [k], [CircularBuffer(0, "float16_b", 2048, 2)])
+    dev.queue.enqueue(p)
+    assert np.array_equal(dst.read(np.uint16), data)
+    before = tensix.cache.stats()
+    dst2 = dev.dram_buffer(n * 2048, 2048)
+    k.runtime_args = {c: [src, dst2, 3, 3 * i] for i, c in enumerate(cores.cores())}
+    dev.queue.enqueue(p)
+    assert np.array_equal(dst2.read(np.uint16), data)
+    after = tensix.cache.stats()
+    assert after.misses == before.misses and after.hits == before.hits   # nothing rebuilt or even looked up
+    t = dev.queue.finish()
+    assert t.programs == 2 and t.cycles > 0
+
+
+def test_named_args_defines_and_legacy_includes(dev):
+    src = r"""
+#include "dataflow_api.h"
+#include "debug/dprint.h"
+#include "hostdevcommon/common_values.hpp"
+void kernel_main() {
+    constexpr uint32_t a = get_named_compile_time_arg_val("alpha");
+    constexpr uint32_t b = get_compile_time_arg_val(1);
+    DPRINT << "a=" << a << " b=" << b << " k=" << kernel_compile_time_args[0] << " def=" << MY_DEFINE
+           << " valid=" << VALID << " cb=" << (uint32_t)tt::CBIndex::c_16 << ENDL();
+    DEVICE_PRINT("hex {:#x} float {:.2f} xy {} {}\n", 255u, 1.5f, get_absolute_logical_x(), get_absolute_logical_y());
+}
+"""
+    k = Kernel(src, on="riscv_1", compile_args=[11, 22], named_compile_args={"alpha": 7}, defines={"MY_DEFINE": "42"})
+    dev.queue.enqueue(Program((2, 3), [k]))
+    texts = [p.text for p in dev.queue.prints]
+    assert texts == ["a=7 b=22 k=11 def=42 valid=1 cb=16", "hex 0xff float 1.50 xy 2 3"]
+    p0 = dev.queue.prints[0]
+    assert p0.core == (2, 3) and p0.riscv == "NCRISC" and p0.cycle >= 0
+    assert str(p0).startswith("[core (2, 3) NCRISC @ ")
+
+
+def test_prints_shown_with_tensix_debug(tmp_path):
+    script = tmp_path / "p.py"
+    script.write_text("from tensix import *\nwith Device() as d:\n"
+                      "    d.queue.enqueue(Program((1, 0), [Kernel('void kernel_main() { DPRINT << 5 << ENDL(); }')]))\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       env={**os.environ, "TENSIX_DEBUG": "1"}, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "[core (1, 0) NCRISC @ " in r.stderr and "] 5" in r.stderr
+
+
+def test_deterministic_results_and_cycles(dev):
+    n = 12
+    src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
+    src.write(np.arange(n * 1024, dtype=np.uint16))
+    p = copy_program(src, dst, n)
+    times = {dev.queue.enqueue(p).cycles for _ in range(5)}
+    assert len(times) == 1
+
+
+def test_clock_charges_bytes_and_distance(dev):
+    def cycles(nbytes, core):
+        src, dst = dev.dram_buffer(nbytes * 8, nbytes), dev.dram_buffer(nbytes * 8, nbytes)
+        t = dev.queue.enqueue(copy_program(src, dst, 8, cores=core)).cycles
+        src.free()
+        dst.free()
+        return t
+    small, big = cycles(2048, (0, 0)), cycles(8192, (0, 0))
+    assert big > small * 1.5          # bandwidth: 4x the bytes costs clearly more
+    assert small > 2 * 8 * dev.arch.dram_latency_cycles   # every read pays the DRAM latency
+
+
+def test_semaphores_and_two_cores(dev):
+    # core A waits for B's increment, then sets a value B waits for: a ping-pong through NoC atomics
+    a, b = dev.worker_core((0, 0)), dev.worker_core((1, 0))
+    src = r"""
+void kernel_main() {
+    uint32_t peer_x = get_arg_val<uint32_t>(0), peer_y = get_arg_val<uint32_t>(1), first = get_arg_val<uint32_t>(2);
+    volatile uint32_t* mine = (volatile uint32_t*)get_semaphore(0);
+    uint64_t theirs = get_noc_addr(peer_x, peer_y, get_semaphore(0));
+    for (uint32_t round = 1; round <= 5; round++) {
+        if (first) { noc_semaphore_inc(theirs, 1); noc_semaphore_wait(mine, round); }
+        else { noc_semaphore_wait(mine, round); noc_semaphore_inc(theirs, 1); }
+    }
+    noc_async_atomic_barrier();
+    DPRINT << "done " << *mine << ENDL();
+}
+"""
+    k = Kernel(src, on="riscv_0", cores=[(0, 0), (1, 0)],
+               runtime_args={(0, 0): [b.x, b.y, 1], (1, 0): [a.x, a.y, 0]})
+    dev.queue.enqueue(Program([(0, 0), (1, 0)], [k], semaphores=[Semaphore(0)]))
+    assert sorted(p.text for p in dev.queue.prints) == ["done 5", "done 5"]
+
+
+def test_cache_hits_and_eviction(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSIX_CACHE", str(tmp_path / "cache"))
+    from tensix.sim import compiler
+    src = "void kernel_main() { DPRINT << %d << ENDL(); }"
+    with Device() as d:
+        s0 = compiler.stats()
+        assert s0.path == str(tmp_path / "cache") and s0.entries == 0
+        d.queue.enqueue(Program((0, 0), [Kernel(src % 1)]))
+        d.queue.enqueue(Program((0, 0), [Kernel(src % 1)]))   # a new Program, same kernel: cache hit
+        s1 = compiler.stats()
+        assert s1.misses - s0.misses == 1 and s1.hits - s0.hits == 1 and s1.entries == 1
+        # a header the kernel includes changes -> rebuilt
+        hdr = tmp_path / "val.h"
+        hdr.write_text("#define VAL 1\n")
+        kfile = tmp_path / "k.cpp"
+        kfile.write_text('#include "val.h"\nvoid kernel_main() { DPRINT << VAL << ENDL(); }\n')
+        d.queue.enqueue(Program((0, 0), [Kernel(str(kfile))]))
+        hdr.write_text("#define VAL 2\n")
+        os.utime(hdr, ns=(1, 1))
+        d.queue.enqueue(Program((0, 0), [Kernel(str(kfile))]))
+        assert d.queue.prints[0].text == "2"
+        # size cap: least recently used entries go
+        monkeypatch.setenv("TENSIX_CACHE_MAX_BYTES", "1")
+        d.queue.enqueue(Program((0, 0), [Kernel(src % 3)]))
+        s2 = compiler.stats()
+        assert s2.evictions > s1.evictions and s2.entries <= 1

@@ -1,0 +1,186 @@
+// tensix kernel-API header: Device 2.0 experimental::Noc (API §3.9), written from
+// ../shared/docs/tt-metalium-api.md. Object form of the NoC transfers of API §3.6: a Noc names one
+// of the core's two NoCs; transfers name their source and destination as objects (TensorAccessor,
+// CircularBuffer, CoreLocalMem, UnicastEndpoint, MulticastEndpoint, AllocatorBank) plus a
+// designated-initialiser argument struct per side, whose type comes from noc_traits_t<T>:
+//
+//   noc.async_read(accessor, cb, bytes, {.page_id = i}, {.offset_bytes = 0});
+//   noc.async_write(cb, accessor, bytes, {}, {.page_id = i});
+//   noc.async_write_multicast(cb, cb, bytes, n, {}, {.noc_x_start = .., .noc_y_start = .., .noc_x_end = ..,
+//                                                    .noc_y_end = .., .offset_bytes = 0});
+//
+// A read's destination and a write's source must be local memory (CircularBuffer, CoreLocalMem).
+// Transaction ids are accepted; the simulated NoC tracks one group per RISC-V, so a trid barrier
+// waits for every transfer of that kind (as the plain dataflow API does here).
+#pragma once
+#include "api/dataflow/dataflow_api.h"
+#include "experimental/endpoints.h"
+#include "experimental/circular_buffer.h"
+#include "experimental/core_local_mem.h"
+#include "experimental/tensor.h"
+
+namespace experimental {
+
+template <typename T>
+struct noc_traits_t;
+
+// argument struct types of a NoC endpoint type (non-deduced: the endpoint object fixes them, so
+// brace-initialiser arguments convert to them)
+template <typename T>
+using src_args_t = typename noc_traits_t<T>::src_args;
+template <typename T>
+using dst_args_t = typename noc_traits_t<T>::dst_args;
+template <typename T>
+using dst_args_mcast_t = typename noc_traits_t<T>::dst_args_mcast;
+
+enum class TxnIdMode : std::uint8_t { DISABLED = 0, ENABLED = 1 };
+enum class ResponseMode : std::uint8_t { NON_POSTED = 0, POSTED = 1 };
+enum class BarrierMode : std::uint8_t { FULL = 0, TXN_ID = 1 };
+// EXCLUDE_SRC: the sender is never written and not counted in num_dsts (API §3.6 rule 2);
+// INCLUDE_SRC: the sender inside the rectangle is written too and counted (the *_loopback_src form).
+enum class McastMode : std::uint8_t { EXCLUDE_SRC = 0, INCLUDE_SRC = 1 };
+
+constexpr std::uint32_t INVALID_TXN_ID = 0xFFFFFFFFu;
+
+class Noc {
+public:
+    using TxnIdMode = experimental::TxnIdMode;
+    using ResponseMode = experimental::ResponseMode;
+    using BarrierMode = experimental::BarrierMode;
+    using McastMode = experimental::McastMode;
+    static constexpr std::uint32_t INVALID_TXN_ID = experimental::INVALID_TXN_ID;
+
+    Noc() : noc_id_(noc_index) {}
+    explicit Noc(std::uint8_t noc_id) : noc_id_(noc_id) {
+        if (noc_id >= NUM_NOCS) tx_fail("experimental::Noc(%u): a Tensix core has NoC 0 and NoC 1", unsigned(noc_id));
+    }
+
+    std::uint8_t get_noc_id() const { return noc_id_; }
+
+    // ---- reads: remote (or local) source -> local destination -----------------------------------
+    template <TxnIdMode txn_id_mode = TxnIdMode::DISABLED, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1,
+              bool enable_noc_tracing = true, typename Src, typename Dst>
+    void async_read(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
+                    const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC,
+                    std::uint32_t trid = INVALID_TXN_ID) const {
+        static_assert(noc_traits_t<Dst>::is_local,
+                      "experimental::Noc::async_read: the destination must be local memory (CircularBuffer or CoreLocalMem)");
+        if constexpr (txn_id_mode == TxnIdMode::ENABLED) ::noc_async_read_set_trid(trid, noc_id_);
+        ::noc_async_read<max_page_size, enable_noc_tracing>(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_),
+                                                            noc_traits_t<Dst>::dst_local_addr(dst, dst_args), size_bytes,
+                                                            noc_id_, vc);
+    }
+
+    // ---- writes: local source -> remote (or local) destination -----------------------------------
+    template <TxnIdMode txn_id_mode = TxnIdMode::DISABLED, ResponseMode response_mode = ResponseMode::NON_POSTED,
+              std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true, typename Src,
+              typename Dst>
+    void async_write(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
+                     const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC,
+                     std::uint32_t trid = INVALID_TXN_ID) const {
+        static_assert(noc_traits_t<Src>::is_local,
+                      "experimental::Noc::async_write: the source must be local memory (CircularBuffer or CoreLocalMem)");
+        (void)trid;
+        ::noc_async_write<max_page_size, enable_noc_tracing, response_mode == ResponseMode::POSTED>(
+            noc_traits_t<Src>::src_local_addr(src, src_args), noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_),
+            size_bytes, noc_id_, vc);
+    }
+
+    // ---- multicast writes: local source -> the same address on every core of a rectangle ---------
+    template <McastMode mcast_mode = McastMode::EXCLUDE_SRC, TxnIdMode txn_id_mode = TxnIdMode::DISABLED,
+              std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true, typename Src,
+              typename Dst>
+    void async_write_multicast(const Src& src, const Dst& dst, std::uint32_t size_bytes, std::uint32_t num_dsts,
+                               const src_args_t<Src>& src_args, const dst_args_mcast_t<Dst>& dst_args,
+                               bool linked = false, std::uint32_t trid = INVALID_TXN_ID) const {
+        static_assert(noc_traits_t<Src>::is_local,
+                      "experimental::Noc::async_write_multicast: the source must be local memory (CircularBuffer or CoreLocalMem)");
+        (void)trid;
+        std::uint32_t s = noc_traits_t<Src>::src_local_addr(src, src_args);
+        std::uint64_t d = noc_traits_t<Dst>::dst_mcast_addr(dst, dst_args, noc_id_);
+        if constexpr (mcast_mode == McastMode::INCLUDE_SRC)
+            ::noc_async_write_multicast_loopback_src(s, d, size_bytes, num_dsts, linked, noc_id_);
+        else
+            ::noc_async_write_multicast<max_page_size>(s, d, size_bytes, num_dsts, linked, noc_id_);
+    }
+
+    // ---- stateful forms: the NoC coordinates are set once, later calls give addresses ----------
+    // set_async_read_state keeps the source's coordinates; async_read_with_state reads from those
+    // coordinates at the address the source and its args name (its coordinates are not used).
+    template <typename Src>
+    void set_async_read_state(const Src& src, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
+                              std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
+        (void)size_bytes; (void)vc;
+        ::noc_async_read_set_state(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_), noc_id_);
+    }
+    template <typename Src, typename Dst>
+    void async_read_with_state(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
+                               const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
+        static_assert(noc_traits_t<Dst>::is_local,
+                      "experimental::Noc::async_read_with_state: the destination must be local memory");
+        (void)vc;
+        ::noc_async_read_with_state(std::uint32_t(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_)),
+                                    noc_traits_t<Dst>::dst_local_addr(dst, dst_args), size_bytes, noc_id_);
+    }
+    // set_async_write_state keeps the destination's coordinates and the size; async_write_with_state
+    // writes `size_bytes` to those coordinates at the address the destination and its args name.
+    template <ResponseMode response_mode = ResponseMode::NON_POSTED, typename Dst>
+    void set_async_write_state(const Dst& dst, std::uint32_t size_bytes, const dst_args_t<Dst>& dst_args,
+                               std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
+        ::noc_async_write_one_packet_set_state<response_mode == ResponseMode::POSTED>(
+            noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), size_bytes, noc_id_, vc);
+    }
+    template <ResponseMode response_mode = ResponseMode::NON_POSTED, typename Src, typename Dst>
+    void async_write_with_state(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
+                                const dst_args_t<Dst>& dst_args) const {
+        static_assert(noc_traits_t<Src>::is_local,
+                      "experimental::Noc::async_write_with_state: the source must be local memory");
+        std::uint64_t lo = noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_) & 0xFFFFFFFFull;
+        ::noc_async_write<NOC_MAX_BURST_SIZE + 1, true, response_mode == ResponseMode::POSTED>(
+            noc_traits_t<Src>::src_local_addr(src, src_args), tx_cur->write_state_addr | lo, size_bytes, noc_id_);
+    }
+
+    // ---- one 32-bit word written by the NoC (no source buffer) ------------------------------------
+    template <InlineWriteDst dst_type = InlineWriteDst::DEFAULT, ResponseMode response_mode = ResponseMode::NON_POSTED,
+              typename Dst>
+    void inline_dw_write(const Dst& dst, std::uint32_t value, const dst_args_t<Dst>& dst_args, std::uint8_t be = 0xF,
+                         std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
+        ::noc_inline_dw_write<dst_type, response_mode == ResponseMode::POSTED>(
+            noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), value, be, noc_id_, std::uint8_t(vc));
+    }
+
+    // ---- completion ------------------------------------------------------------------------------
+    template <BarrierMode barrier_mode = BarrierMode::FULL>
+    void async_read_barrier(std::uint32_t trid = INVALID_TXN_ID) const {
+        if constexpr (barrier_mode == BarrierMode::TXN_ID) ::noc_async_read_barrier_with_trid(trid, noc_id_);
+        else ::noc_async_read_barrier(noc_id_);
+    }
+    template <BarrierMode barrier_mode = BarrierMode::FULL>
+    void async_write_barrier(std::uint32_t trid = INVALID_TXN_ID) const {
+        if constexpr (barrier_mode == BarrierMode::TXN_ID) ::noc_async_write_barrier_with_trid(trid, noc_id_);
+        else ::noc_async_write_barrier(noc_id_);
+    }
+    template <BarrierMode barrier_mode = BarrierMode::FULL>
+    void async_writes_flushed(std::uint32_t trid = INVALID_TXN_ID) const {
+        (void)trid;
+        ::noc_async_writes_flushed(noc_id_);
+    }
+    void async_posted_writes_flushed() const { ::noc_async_posted_writes_flushed(noc_id_); }
+    void async_atomic_barrier() const { ::noc_async_atomic_barrier(noc_id_); }
+    void async_full_barrier() const { ::noc_async_full_barrier(noc_id_); }
+
+    // ---- locality --------------------------------------------------------------------------------
+    // true when NoC coordinates (x, y) on this NoC are this core
+    bool is_local_bank(std::uint32_t noc_x, std::uint32_t noc_y) const {
+        return noc_x == my_x[noc_id_] && noc_y == my_y[noc_id_];
+    }
+    // true when a 64-bit unicast NoC address targets this core
+    bool is_local_addr(std::uint64_t noc_addr) const {
+        return is_local_bank(std::uint32_t(NOC_UNICAST_ADDR_X(noc_addr)), std::uint32_t(NOC_UNICAST_ADDR_Y(noc_addr)));
+    }
+
+private:
+    std::uint8_t noc_id_;
+};
+
+}  // namespace experimental

@@ -36,6 +36,7 @@ def run(dev: Device, cores=CORES, values=None) -> dict:
     src = dev.dram_buffer(bits.nbytes, page_size=STICK_BYTES)
     dst = dev.dram_buffer(bits.nbytes, page_size=part_bytes)
     scratch = dev.l1_buffer(per_core * (src.aligned_page_size + STICK_BYTES), cores=cores)
+    aligned = src.aligned_page_size
     try:
         src.write(bits)
         dst.write(np.zeros_like(bits))
@@ -54,7 +55,8 @@ def run(dev: Device, cores=CORES, values=None) -> dict:
     good = [bool((p == e).all()) for p, e in zip(parts, expected)]
     return {"values": values, "parts": parts, "expected": expected, "good": good, "ok": all(good),
             "part_values": bf16_bits_to_float(parts), "prints": prints, "time": t,
-            "cores": [tuple(c) for c in cores], "sticks_per_core": per_core}
+            "cores": [tuple(c) for c in cores], "sticks_per_core": per_core,
+            "aligned_page_size": aligned}
 
 
 def main(arch: str = "n150") -> dict:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .device import Device
 
 PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
+FIDELITY = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}
 ARCH_DEFINE = {"wormhole": "ARCH_WORMHOLE", "blackhole": "ARCH_BLACKHOLE", "grayskull": "ARCH_GRAYSKULL"}
 
 
@@ -71,7 +72,7 @@ def _cb_layout(program: Program, device: "Device") -> tuple[list[int], dict[int,
                 formats[(c.x, c.y)][i] = cb.format_of(i)
         for i in cb.indices:
             fmt = cb.format_of(i)
-            words += [i, base, cb.total_size, cb.page_size, int(fmt), tile_size(fmt), 0, len(cores)]
+            words += [i, base, cb.total_size, cb.page_size, int(fmt), tile_size(fmt), int(cb.buffer is not None), len(cores)]
             words += [device._core_index(c) for c in cores]
             words[0] += 1
     limit = min(device._l1.lowest(), arch.l1_size)
@@ -103,13 +104,27 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
     sizes = [0] * 64
     for i, f in formats.items():
         fmts[i], sizes[i] = int(f), tile_size(f)
-    return (f"// tensix build wrapper for kernel {k.name}\n#include <cstdint>\n"
+    head = (f"// tensix build wrapper for kernel {k.name}\n#include <cstdint>\n"
             f"constexpr std::uint8_t tx_cb_formats[64] = {{{', '.join(map(str, fmts))}}};\n"
-            f"constexpr std::int32_t tx_cb_tile_sizes[64] = {{{', '.join(map(str, sizes))}}};\n"
-            f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
-            "// called through a pointer so kernel_main stays a function of its own (crash reports name its lines)\n"
+            f"constexpr std::int32_t tx_cb_tile_sizes[64] = {{{', '.join(map(str, sizes))}}};\n")
+    if k.processor != 2:
+        # data-movement kernels get the API pre-included, as tt-metal's firmware wrappers do
+        return (head + f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
+                "// called through a pointer so kernel_main stays a function of its own (crash reports name its lines)\n"
+                "static void (*volatile tx_main)() = kernel_main;\n"
+                "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
+    # compute kernels include their own headers; both `void kernel_main()` and the legacy
+    # `namespace NAMESPACE { void MAIN { ... } }` are accepted (API §1.2)
+    return (head + "#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
+            "[[gnu::weak]] void kernel_main();\nnamespace tx_compute_ns { [[gnu::weak]] void kernel_main_legacy(); }\n"
+            f"#include \"{src}\"\n"
             "static void (*volatile tx_main)() = kernel_main;\n"
-            "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
+            "static void (*volatile tx_main_legacy)() = tx_compute_ns::kernel_main_legacy;\n"
+            "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() {\n"
+            f"    tx_compute_config({FIDELITY[k.math_fidelity]}, {int(k.fp32_dest_acc_en)}, {int(k.dst_full_sync_en)}, "
+            f"{int(k.math_approx_mode)});\n"
+            "    if (tx_main) tx_main();\n    else if (tx_main_legacy) tx_main_legacy();\n"
+            "    else tx_fail(\"compute kernel defines neither kernel_main() nor namespace NAMESPACE { void MAIN }\");\n}\n")
 
 
 def _source_file(k: Kernel) -> Path:
@@ -127,8 +142,16 @@ def _source_file(k: Kernel) -> Path:
 
 def _flags(k: Kernel, device: "Device", src: Path) -> list[str]:
     a = device.arch
+    if k.processor == 2:
+        role = ["COMPILE_FOR_TRISC=1", "TRISC_MATH=1", "TRISC_PACK=1", "TRISC_UNPACK=1", "UCK_CHLKC_MATH",
+                "UCK_CHLKC_PACK", "UCK_CHLKC_UNPACK", f"TX_MATH_FIDELITY={FIDELITY[k.math_fidelity]}",
+                f"TX_FP32_DEST_ACC={int(k.fp32_dest_acc_en)}", f"TX_MATH_APPROX={int(k.math_approx_mode)}",
+                f"TX_DST_FULL_SYNC={int(k.dst_full_sync_en)}",
+                f"DST_SYNC_MODE={'DstSync::SyncFull' if k.dst_full_sync_en else 'DstSync::SyncHalf'}"]
+    else:
+        role = ["COMPILE_FOR_BRISC" if k.processor == 0 else "COMPILE_FOR_NCRISC"]
     d = [f"NOC_INDEX={k.noc}", "NOC_MODE=0", f"PROCESSOR_INDEX={k.processor}", "KERNEL_BUILD", "TENSIX_FIRMWARE",
-         "COMPILE_FOR_BRISC" if k.processor == 0 else "COMPILE_FOR_NCRISC", ARCH_DEFINE[a.family],
+         *role, ARCH_DEFINE[a.family],
          "DEBUG_PRINT_ENABLED", f"TX_NUM_DRAM_BANKS={a.num_dram_banks}",
          f"TX_NUM_L1_BANKS={a.compute_grid[0] * a.compute_grid[1]}", f"TX_DRAM_ALIGNMENT={a.dram_alignment}",
          f"TX_L1_ALIGNMENT={a.l1_alignment}", f"TX_NOC_MAX_BURST_SIZE={a.noc_max_packet}", f"TX_L1_SIZE={a.l1_size}",
@@ -148,9 +171,6 @@ def build(program: Program, device: "Device") -> Built:
     taken: dict[tuple[int, int, int], str] = {}
     jobs = []
     for k in program.kernels:
-        if k.processor == 2:
-            raise TensixError(f"kernel {k.name}: compute kernels do not run on the simulated chip yet "
-                              "(the compute engine is tensix issue #3); use data-movement kernels")
         cores = program.kernel_cores(k)
         for c in cores:
             device.arch.check_logical(c.x, c.y)

@@ -22,6 +22,7 @@ typedef struct tx_risc_view {
     uint8_t pad;
     uint64_t read_state_addr, write_state_addr;   // *_set_state / *_with_state NoC calls
     uint32_t read_state_size, write_state_size;
+    uint32_t cstate[8];           // compute-kernel init state (transpose flags, acc_to_dest, ...)
 } tx_risc_view;
 
 extern tx_risc_view* tx_cur;

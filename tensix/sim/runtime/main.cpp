@@ -177,8 +177,7 @@ void run(Reader& m) {
         cb.num_pages = cb.size / cb.page_size;
         cb.rd = cb.wr = cb.base;
         cb.on = true;
-        uint32_t received = m.u();    // globally allocated CBs start full
-        cb.received = received;
+        cb.global = m.u() & 1;        // globally allocated: placed on an L1 buffer
         uint32_t n = m.u();
         for (uint32_t j = 0; j < n; j++) chip.cores[m.u()].cb[index] = cb;
     }
@@ -213,6 +212,8 @@ void run(Reader& m) {
             r.view.logical_x = c.lx;
             r.view.logical_y = c.ly;
             r.view.processor = uint8_t(k->processor);
+            for (uint32_t& s : r.view.cstate) s = 0;
+            if (k->processor == 2) compute_reset(c);
             sched_start(r);
         }
     }

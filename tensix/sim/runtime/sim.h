@@ -37,6 +37,16 @@ struct CB {
     uint32_t rd = 0, wr = 0, received = 0, acked = 0, wr_tile_ptr = 0;
     uint32_t format = 255, tile_size = 0;
     bool on = false;
+    bool global = false;                 // placed on an L1 buffer: its data is already there
+};
+
+// The compute engine of a core: DST and the unpacker/packer configuration (compute.cpp).
+struct Compute {
+    std::vector<uint32_t> dst;           // 16 tiles x 1024 words, each tile in face order
+    uint32_t fidelity = 4, fp32 = 0, full_sync = 0, approx = 0;
+    bool acquired = false, math = false, committed = false, pack = false;
+    uint32_t fmt[3] = {255, 255, 255};   // unpacker A, unpacker B, packer
+    uint64_t math_free = 0, pack_free = 0;
 };
 
 struct Kernel {
@@ -79,6 +89,7 @@ struct Core {
     uint32_t l1_kaddr = 0;                     // kernel address of L1 byte 0
     CB cb[MAX_CB];
     Risc risc[NUM_RISCS];
+    Compute compute;
     uint64_t port_in_free[2]{}, port_out_free[2]{};
 };
 
@@ -129,6 +140,9 @@ struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr 
 Target decode(uint64_t noc_addr, uint8_t noc, uint32_t size, bool write, const char* call);
 uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what);
 void apply_event(const Event& e);
+
+// compute engine (compute.cpp)
+void compute_reset(Core& c);
 
 // prints (main.cpp)
 void print_line(Risc& r, const std::string& text);

@@ -1,0 +1,560 @@
+// tensix simulated chip: the compute engine (unpack -> FPU -> DST -> pack) with hardware numerics.
+//
+// Numerics (API §4.8, §5): tiles in L1 are in face order; unpacking turns a CB tile into 32-bit DST
+// words (bf16 exact, fp16 exact, bfp dequantised, Float32 truncated to TF32 on the FPU path; integer
+// formats keep their bits); FPU results are fp32 and are rounded to bf16 in DST unless
+// fp32_dest_acc_en; the packer converts DST to the CB format (bf16/fp16 round to nearest even, bfp
+// with a shared exponent per 16-value face row).
+//
+// Math fidelity (HW §6: the multiplier is 5 bits of SrcA x 7 bits of SrcB, 1-4 phases) (inferred
+// model): a significand of SrcA splits into its top 5 bits (hi) and the rest (lo), SrcB into top 7 and
+// the rest. LoFi multiplies hi*hi; HiFi2 adds lo(A)*hi(B); HiFi3 adds hi(A)*lo(B); HiFi4 adds lo*lo,
+// i.e. the exact product. For matmul in1 feeds SrcA and in0 SrcB; for eltwise mul in0 is SrcA.
+#include "sim.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "../include/tensix_compute_abi.h"
+
+namespace sim {
+
+namespace {
+
+constexpr int TILE = 1024;
+uint16_t face_index[32][32];     // (row, col) -> position in a face-ordered tile
+uint16_t row_col[TILE];          // face position -> row * 32 + col
+
+struct Tables {
+    Tables() {
+        for (int r = 0; r < 32; r++)
+            for (int c = 0; c < 32; c++) {
+                int i = ((r / 16) * 2 + (c / 16)) * 256 + (r % 16) * 16 + (c % 16);
+                face_index[r][c] = uint16_t(i);
+                row_col[i] = uint16_t(r * 32 + c);
+            }
+    }
+} tables;
+
+inline float as_float(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+inline uint32_t as_bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
+
+inline uint32_t round_bf16(uint32_t u) {          // round-to-nearest-even to the top 16 bits
+    if ((u & 0x7f800000) == 0x7f800000 && (u & 0x7fffff)) return (u | 0x400000) & 0xffff0000;
+    return (u + 0x7fff + ((u >> 16) & 1)) & 0xffff0000;
+}
+inline uint32_t trunc_bits(uint32_t u, int keep) {  // keep `keep` explicit mantissa bits (toward zero)
+    return u & ~((1u << (23 - keep)) - 1);
+}
+
+float half_to_float(uint16_t h) {
+    uint32_t s = uint32_t(h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0x1f) return as_float(s | 0x7f800000 | (m << 13));
+    if (e == 0) return (s ? -1.f : 1.f) * std::ldexp(float(m), -24);
+    return as_float(s | ((e + 112) << 23) | (m << 13));
+}
+
+uint16_t float_to_half(float f) {   // round to nearest even, as numpy does
+    uint32_t u = as_bits(f), s = (u >> 16) & 0x8000;
+    int32_t e = int32_t((u >> 23) & 0xff) - 127 + 15;
+    uint32_t m = u & 0x7fffff;
+    if (((u >> 23) & 0xff) == 0xff) return uint16_t(s | 0x7c00 | (m ? 0x200 : 0));
+    if (e >= 31) return uint16_t(s | 0x7c00);
+    if (e <= 0) {
+        if (e < -10) return uint16_t(s);
+        m |= 0x800000;
+        uint32_t shift = uint32_t(14 - e), q = m >> shift, rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (q & 1))) q++;
+        return uint16_t(s | q);
+    }
+    uint32_t q = (uint32_t(e) << 10) | (m >> 13), rem = m & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (q & 1))) q++;
+    return uint16_t(s | q);
+}
+
+bool is_int(uint32_t fmt) { return fmt == 8 || fmt == 9 || fmt == 24 || fmt == 30 || fmt == 14; }
+
+const char* fmt_name(uint32_t f) {
+    switch (f) {
+        case 0: return "Float32"; case 1: return "Float16"; case 2: return "Bfp8"; case 3: return "Bfp4";
+        case 4: return "Tf32"; case 5: return "Float16_b"; case 6: return "Bfp8_b"; case 7: return "Bfp4_b";
+        case 8: return "Int32"; case 9: return "UInt16"; case 14: return "Int8"; case 24: return "UInt32";
+        case 30: return "UInt8"; default: return "unsupported";
+    }
+}
+
+// ---- block floats: one shared exponent per 16 values (a face row), API §5 -----------------------
+void unpack_bfp(const uint8_t* src, uint32_t* out, int bits) {
+    const uint8_t* exps = src;
+    const uint8_t* mant = src + 64;
+    int per_byte = 8 / (bits + 1), mbits = bits;
+    for (int i = 0; i < TILE; i++) {
+        int e = exps[i / 16];
+        uint32_t code = (mant[i / per_byte] >> ((i % per_byte) * (bits + 1))) & ((1u << (bits + 1)) - 1);
+        uint32_t mag = code & ((1u << mbits) - 1), sign = code >> mbits;
+        float v = mag ? std::ldexp(float(mag), e - 127 - (mbits - 1)) : 0.f;
+        out[i] = as_bits(sign ? -v : v);
+    }
+}
+
+void pack_bfp(const uint32_t* in, uint8_t* dst, int bits) {
+    uint8_t* exps = dst;
+    uint8_t* mant = dst + 64;
+    int per_byte = 8 / (bits + 1);
+    std::memset(mant, 0, TILE / per_byte);
+    for (int row = 0; row < 64; row++) {
+        int shared = 0;
+        for (int j = 0; j < 16; j++) {
+            uint32_t u = in[row * 16 + j];
+            int e = int((u >> 23) & 0xff);
+            if (e != 0) shared = std::max(shared, e);
+        }
+        exps[row] = uint8_t(shared);
+        for (int j = 0; j < 16; j++) {
+            int i = row * 16 + j;
+            uint32_t u = in[i];
+            int e = int((u >> 23) & 0xff);
+            uint32_t q = 0;
+            if (e != 0 && e != 0xff) {
+                int diff = shared - e;
+                uint32_t v = diff >= 24 ? 0 : ((u & 0x7fffff) | 0x800000) >> diff;
+                int drop = 24 - bits;
+                q = v >> drop;
+                uint32_t rem = v & ((1u << drop) - 1), half = 1u << (drop - 1);
+                if (rem > half || (rem == half && (q & 1))) q++;
+                q = std::min<uint32_t>(q, (1u << bits) - 1);
+            } else if (e == 0xff) {
+                q = (1u << bits) - 1;
+            }
+            uint32_t code = q ? (((u >> 31) << bits) | q) : 0;
+            mant[i / per_byte] |= uint8_t(code << ((i % per_byte) * (bits + 1)));
+        }
+    }
+}
+
+// CB tile bytes -> 32-bit DST words. `fpu` = the value goes through SrcA/SrcB (19 bits: Float32 -> TF32).
+void unpack(uint32_t f, const uint8_t* src, uint32_t* out, bool fpu, bool fp32_dest, const char* call) {
+    switch (f) {
+        case 5: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = uint32_t(h) << 16; } return;
+        case 1: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = as_bits(half_to_float(h)); } return;
+        case 0:
+            std::memcpy(out, src, 4 * TILE);
+            if (fpu || !fp32_dest) for (int i = 0; i < TILE; i++) out[i] = trunc_bits(out[i], 10);
+            return;
+        case 6: unpack_bfp(src, out, 7); return;
+        case 7: unpack_bfp(src, out, 3); return;
+        case 8: case 24: std::memcpy(out, src, 4 * TILE); return;
+        case 9: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = h; } return;
+        case 30: for (int i = 0; i < TILE; i++) out[i] = src[i]; return;
+        default: fail(fmt("%s: unpacking data format %s (%u) is not supported by the simulator", call, fmt_name(f), f));
+    }
+}
+
+void pack(uint32_t f, const uint32_t* in, uint8_t* dst, const char* call) {
+    switch (f) {
+        case 5: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(round_bf16(in[i]) >> 16); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case 1: for (int i = 0; i < TILE; i++) { uint16_t h = float_to_half(as_float(in[i])); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case 0: case 8: case 24: std::memcpy(dst, in, 4 * TILE); return;
+        case 6: pack_bfp(in, dst, 7); return;
+        case 7: pack_bfp(in, dst, 3); return;
+        case 9: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(in[i]); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case 30: for (int i = 0; i < TILE; i++) dst[i] = uint8_t(in[i]); return;
+        default: fail(fmt("%s: packing to data format %s (%u) is not supported by the simulator", call, fmt_name(f), f));
+    }
+}
+
+Risc& me() { return *running; }
+Core& core() { return *running->core; }
+Compute& comp() { return running->core->compute; }
+
+CB& compute_cb(uint32_t id, const char* call) {
+    if (id >= chip.p.num_cbs)
+        fail(fmt("%s: CB index %u is out of range; this chip has %u circular buffers", call, id, chip.p.num_cbs));
+    CB& cb = core().cb[id];
+    if (!cb.on) fail(fmt("%s: CB %u is not configured on core (%d, %d)", call, id, core().lx, core().ly));
+    return cb;
+}
+
+void check_format(int unit, uint32_t id, const CB& cb, const char* call) {
+    Compute& c = comp();
+    if (c.fmt[unit] == 255) { c.fmt[unit] = cb.format; return; }
+    if (c.fmt[unit] != cb.format)
+        fail(fmt("%s: CB %u holds %s data but the %s is configured for %s; call %s before switching formats",
+                 call, id, fmt_name(cb.format), unit == TX_PACK ? "packer" : unit == TX_UNPACK_A ? "unpacker (SrcA)" : "unpacker (SrcB)",
+                 fmt_name(c.fmt[unit]), unit == TX_PACK ? "pack_reconfig_data_format(cb)" : "reconfig_data_format(...)"));
+}
+
+// unpack tile `t` at the front of CB `id` into `out`
+void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const char* call) {
+    CB& cb = compute_cb(id, call);
+    check_format(unit, id, cb, call);
+    uint32_t avail = cb.received - cb.acked;
+    if (!cb.global && t >= avail)
+        fail(fmt("%s: tile %u of CB %u is not at the front of the CB (%u page(s) waited for); "
+                 "cb_wait_front for it first", call, t, id, avail));
+    uint32_t off = cb.rd + t * cb.page_size;
+    if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
+    unpack(cb.format, core().l1 + off, out, fpu, comp().fp32, call);
+}
+
+uint32_t* dst_tile(uint32_t idst, const char* call) {
+    Compute& c = comp();
+    if (!c.math)
+        fail(fmt("%s: DST is not held by the math thread; call tile_regs_acquire() before math on DST%s", call,
+                 c.committed ? " (it was already committed with tile_regs_commit())" : ""));
+    uint32_t cap = tx_dst_capacity();
+    if (idst >= cap)
+        fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles (%s sync, %s); use indices 0..%u",
+                 call, idst, cap, c.full_sync ? "full" : "half", c.fp32 ? "fp32_dest_acc_en" : "16-bit DST", cap - 1));
+    return c.dst.data() + size_t(idst) * TILE;
+}
+
+void finish_dst(uint32_t* d) {
+    if (!comp().fp32) for (int i = 0; i < TILE; i++) d[i] = round_bf16(d[i]);
+}
+
+void charge(uint64_t cycles) { me().clock += cycles; }
+
+uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
+
+// split a significand for the multiplier: hi keeps `keep` explicit bits
+inline float hi_part(float v, int keep) { return as_float(trunc_bits(as_bits(v), keep)); }
+
+// row-major float views of a face-ordered tile
+void to_rm(const uint32_t* t, float* rm) { for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(t[i]); }
+
+void matmul_rm(const float* a, const float* b, float* c) {   // c += a @ b, 32x32 row-major
+    for (int i = 0; i < 32; i++) {
+        float* ci = c + i * 32;
+        for (int k = 0; k < 32; k++) {
+            float av = a[i * 32 + k];
+            const float* bk = b + k * 32;
+            for (int j = 0; j < 32; j++) ci[j] += av * bk[j];
+        }
+    }
+}
+
+}  // namespace
+
+void compute_reset(Core& c) {
+    Compute& k = c.compute;
+    k.dst.assign(16 * TILE, 0);
+    k.acquired = k.math = k.committed = k.pack = false;
+    k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
+    k.math_free = k.pack_free = 0;
+}
+
+}  // namespace sim
+
+using namespace sim;
+
+extern "C" {
+
+void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uint32_t approx) {
+    Compute& c = comp();
+    c.fidelity = fidelity;
+    c.fp32 = fp32;
+    c.full_sync = full_sync;
+    c.approx = approx;
+}
+
+uint32_t tx_fp32_dest_acc_en(void) { return comp().fp32; }
+uint32_t tx_dst_capacity(void) { const Compute& c = comp(); return (c.full_sync ? 16u : 8u) / (c.fp32 ? 2u : 1u); }
+
+void tx_configure(int unit, uint32_t id, const char* call) {
+    CB& cb = compute_cb(id, call);
+    comp().fmt[unit] = cb.format;
+}
+
+void tx_dst_acquire(void) {
+    Compute& c = comp();
+    me().call = "tile_regs_acquire";
+    if (c.acquired) fail("tile_regs_acquire: DST is already acquired; call tile_regs_commit/wait/release first");
+    c.acquired = c.math = true;
+    charge(1);
+}
+
+void tx_dst_commit(void) {
+    Compute& c = comp();
+    me().call = "tile_regs_commit";
+    if (!c.math) fail("tile_regs_commit: DST was not acquired by the math thread; call tile_regs_acquire() first");
+    c.math = false;
+    c.committed = true;
+    charge(1);
+}
+
+void tx_dst_wait(void) {
+    Compute& c = comp();
+    me().call = "tile_regs_wait";
+    if (!c.committed) fail("tile_regs_wait: nothing was committed; call tile_regs_commit() after the math");
+    c.pack = true;
+    charge(1);
+}
+
+void tx_dst_release(void) {
+    Compute& c = comp();
+    me().call = "tile_regs_release";
+    if (!c.pack) fail("tile_regs_release: the packer does not hold DST; call tile_regs_wait() before packing and releasing");
+    std::fill(c.dst.begin(), c.dst.end(), 0u);     // the released half is zeroed (API §4.2)
+    c.acquired = c.math = c.committed = c.pack = false;
+    charge(1);
+}
+
+void tx_dst_acquire_legacy(void) {
+    tx_dst_acquire();
+    comp().pack = true;
+}
+
+void tx_dst_release_legacy(void) {
+    Compute& c = comp();
+    if (!c.acquired) return;     // examples call release_dst() after tile_regs_release(): harmless
+    std::fill(c.dst.begin(), c.dst.end(), 0u);
+    c.acquired = c.math = c.committed = c.pack = false;
+}
+
+void tx_copy_tile(uint32_t cb, uint32_t t, uint32_t idst, uint32_t transpose, const char* call) {
+    me().call = call;
+    uint32_t* d = dst_tile(idst, call);
+    uint32_t tile[TILE];
+    read_tile(TX_UNPACK_A, cb, t, tile, false, call);
+    if (transpose) for (int i = 0; i < TILE; i++) { int rc = row_col[i]; d[face_index[rc % 32][rc / 32]] = tile[i]; }
+    else std::memcpy(d, tile, sizeof tile);
+    if (!is_int(core().cb[cb].format)) finish_dst(d);
+    charge(32 + 16);
+}
+
+void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t idst,
+               uint32_t acc, uint32_t bcast_row, const char* call) {
+    me().call = call;
+    uint32_t* d = dst_tile(idst, call);
+    uint32_t a[TILE], b[TILE];
+    read_tile(TX_UNPACK_A, cb0, t0, a, true, call);
+    read_tile(TX_UNPACK_B, cb1, t1, b, true, call);
+    uint32_t fid = comp().fidelity;
+    for (int i = 0; i < TILE; i++) {
+        int rc = row_col[i], r = rc / 32, c = rc % 32;
+        int j = bcast == TX_BCAST_COL ? face_index[r][0] : bcast == TX_BCAST_ROW ? face_index[bcast_row][c]
+              : bcast == TX_BCAST_SCALAR ? 0 : i;
+        float x = as_float(a[i]), y = as_float(b[j]), v;
+        if (op == TX_ADD) v = x + y;
+        else if (op == TX_SUB) v = x - y;
+        else {
+            float xh = hi_part(x, 4), yh = hi_part(y, 6);
+            v = fid <= 1 ? xh * yh : fid == 2 ? x * yh : fid == 3 ? x * yh + xh * (y - yh) : x * y;
+        }
+        // ELWMUL always accumulates into DST; add/sub do with acc_to_dest (API §4.6)
+        if (op == TX_MUL || acc) v += as_float(d[i]);
+        d[i] = as_bits(v);
+    }
+    finish_dst(d);
+    charge(64 + (op == TX_MUL ? 16 * fidelity_phases() : 8));
+}
+
+void tx_binary_dest_reuse(int op, int reuse, uint32_t cb, uint32_t t, uint32_t idst) {
+    const char* call = "binary_dest_reuse_tiles";
+    me().call = call;
+    uint32_t* d = dst_tile(idst, call);
+    uint32_t in[TILE];
+    read_tile(reuse == 1 ? TX_UNPACK_B : TX_UNPACK_A, cb, t, in, true, call);
+    for (int i = 0; i < TILE; i++) {
+        // DEST_TO_SRCA: DST = DST op B; DEST_TO_SRCB: DST = A op DST
+        float x = reuse == 1 ? as_float(d[i]) : as_float(in[i]);
+        float y = reuse == 1 ? as_float(in[i]) : as_float(d[i]);
+        float v = op == TX_ADD ? x + y : op == TX_SUB ? x - y : x * y;
+        d[i] = as_bits(v);
+    }
+    finish_dst(d);
+    charge(48);
+}
+
+void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t idst, uint32_t transpose,
+               uint32_t ct, uint32_t rt, uint32_t kt, const char* call) {
+    me().call = call;
+    uint32_t fid = comp().fidelity;
+    float a[TILE], b[TILE], ahi[TILE], blo_a[TILE], c[TILE];
+    uint32_t raw[TILE];
+    for (uint32_t r = 0; r < rt; r++) {
+        read_tile(TX_UNPACK_B, cb0, t0 + r * kt, raw, true, call);     // in0 -> SrcB (7-bit multiplier input)
+        to_rm(raw, a);
+        for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
+        for (uint32_t cc = 0; cc < ct; cc++) {
+            uint32_t* d = dst_tile(idst + r * ct + cc, call);
+            read_tile(TX_UNPACK_A, cb1, t1 + cc, raw, true, call);     // in1 -> SrcA (5-bit)
+            to_rm(raw, b);
+            if (transpose)
+                for (int i = 0; i < 32; i++)
+                    for (int j = i + 1; j < 32; j++) std::swap(b[i * 32 + j], b[j * 32 + i]);
+            std::fill(c, c + TILE, 0.f);
+            if (fid >= 4) matmul_rm(a, b, c);
+            else if (fid >= 2) {
+                matmul_rm(ahi, b, c);                                  // hi(B) x A: phases 1 and 2
+                if (fid == 3) {
+                    for (int i = 0; i < TILE; i++) { float bh = hi_part(b[i], 4); blo_a[i] = bh; }
+                    float alo[TILE];
+                    for (int i = 0; i < TILE; i++) alo[i] = a[i] - ahi[i];
+                    matmul_rm(alo, blo_a, c);                          // lo(SrcB) x hi(SrcA)
+                }
+            } else {
+                for (int i = 0; i < TILE; i++) blo_a[i] = hi_part(b[i], 4);
+                matmul_rm(ahi, blo_a, c);                              // hi x hi
+            }
+            for (int i = 0; i < TILE; i++) d[i] = as_bits(as_float(d[i]) + c[row_col[i]]);
+            finish_dst(d);
+            charge(16 * fidelity_phases());
+        }
+    }
+}
+
+void tx_transpose_wh(uint32_t cb, uint32_t t, uint32_t idst) {
+    tx_copy_tile(cb, t, idst, 1, "transpose_wh_tile");
+}
+
+void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_t ts, uint32_t idst, uint32_t) {
+    const char* call = "reduce_tile";
+    me().call = call;
+    uint32_t* d = dst_tile(idst, call);
+    uint32_t a[TILE], s[TILE];
+    read_tile(TX_UNPACK_A, cb, t, a, true, call);
+    read_tile(TX_UNPACK_B, cbs, ts, s, true, call);
+    float scale = as_float(s[0]);
+    bool mx = pool == TX_POOL_MAX, mn = pool == TX_POOL_MIN;
+    auto at = [&](int r, int c) { return as_float(a[face_index[r][c]]); };
+    auto combine = [&](int r, int c, float v) {       // accumulate into DST (API §4.6)
+        uint32_t& w = d[face_index[r][c]];
+        float old = as_float(w);
+        w = as_bits(mx ? std::max(old, v) : mn ? std::min(old, v) : old + v);
+    };
+    auto reduce = [&](int r0, int r1, int c0, int c1) {
+        float acc = mx ? -INFINITY : mn ? INFINITY : 0.f;
+        for (int r = r0; r < r1; r++)
+            for (int c = c0; c < c1; c++) {
+                float v = at(r, c) * (mx || mn ? scale : 1.f);
+                acc = mx ? std::max(acc, v) : mn ? std::min(acc, v) : acc + v;
+            }
+        return mx || mn ? acc : acc * scale;
+    };
+    if (dim == TX_REDUCE_ROW) for (int r = 0; r < 32; r++) combine(r, 0, reduce(r, r + 1, 0, 32));
+    else if (dim == TX_REDUCE_COL) for (int c = 0; c < 32; c++) combine(0, c, reduce(0, 32, c, c + 1));
+    else combine(0, 0, reduce(0, 32, 0, 32));
+    finish_dst(d);
+    charge(64 * (mx || mn ? 1 : fidelity_phases()));
+}
+
+void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst) {
+    const char* call = "unary_bcast";
+    me().call = call;
+    uint32_t* d = dst_tile(idst, call);
+    uint32_t a[TILE];
+    read_tile(TX_UNPACK_A, cb, t, a, true, call);
+    for (int i = 0; i < TILE; i++) {
+        int rc = row_col[i], r = rc / 32, c = rc % 32;
+        d[i] = a[bcast == TX_BCAST_COL ? face_index[r][0] : bcast == TX_BCAST_ROW ? face_index[0][c]
+                 : bcast == TX_BCAST_SCALAR ? 0 : i];
+    }
+    finish_dst(d);
+    charge(48);
+}
+
+static uint8_t* pack_slot(uint32_t id, int32_t index, const char* call) {
+    CB& cb = compute_cb(id, call);
+    check_format(TX_PACK, id, cb, call);
+    uint32_t slot = index >= 0 ? uint32_t(index) : cb.wr_tile_ptr++;
+    uint32_t free_pages = cb.num_pages - (cb.received - cb.acked);
+    if (!cb.global && slot >= free_pages)
+        fail(fmt("%s: writes tile %u past the back of CB %u (%u page(s) free); cb_reserve_back the pages first",
+                 call, slot, id, free_pages));
+    uint32_t off = cb.wr + slot * cb.page_size;
+    if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
+    return core().l1 + off;
+}
+
+void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
+    me().call = call;
+    Compute& c = comp();
+    if (!c.pack)
+        fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() before packing", call));
+    uint32_t cap = tx_dst_capacity();
+    if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
+    pack(core().cb[cb].on ? core().cb[cb].format : 255, c.dst.data() + size_t(idst) * TILE, pack_slot(cb, index, call), call);
+    charge(64);
+    progress();
+}
+
+void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_index, uint32_t out_index) {
+    const char* call = "tilize_block";
+    me().call = call;
+    CB& in = compute_cb(icb, call);
+    check_format(TX_UNPACK_A, icb, in, call);
+    uint32_t esize = in.format == 0 || is_int(in.format) && in.format != 9 && in.format != 30 ? 4 : in.format == 30 ? 1 : 2;
+    uint32_t row_bytes = block * 32 * esize;
+    const uint8_t* base = core().l1 + in.rd + in_index * in.page_size;
+    std::vector<uint8_t> tile(size_t(TILE) * esize);
+    for (uint32_t b = 0; b < block; b++) {
+        for (int r = 0; r < 32; r++)
+            for (int c = 0; c < 32; c++)
+                std::memcpy(tile.data() + size_t(face_index[r][c]) * esize, base + r * row_bytes + (b * 32 + c) * esize, esize);
+        uint32_t words[TILE];
+        unpack(in.format, tile.data(), words, false, true, call);
+        pack(compute_cb(ocb, call).format, words, pack_slot(ocb, int32_t(out_index + b), call), call);
+    }
+    compute_cb(ocb, call).wr_tile_ptr = out_index + block;
+    charge(uint64_t(block) * 96);
+}
+
+static void write_rows(uint32_t ocb, const uint32_t* words, uint32_t col_tile, uint32_t width_tiles, uint32_t row_tile,
+                       const char* call) {
+    CB& out = compute_cb(ocb, call);
+    check_format(TX_PACK, ocb, out, call);
+    uint32_t esize = out.format == 0 || out.format == 8 || out.format == 24 ? 4 : out.format == 30 ? 1 : 2;
+    uint8_t tile[4 * TILE];
+    pack(out.format, words, tile, call);    // per-element formats: pack, then move rows
+    uint32_t row_bytes = width_tiles * 32 * esize;
+    uint8_t* base = core().l1 + out.wr + row_tile * 32 * row_bytes;
+    for (int r = 0; r < 32; r++)
+        for (int c = 0; c < 32; c++)
+            std::memcpy(base + r * row_bytes + (col_tile * 32 + c) * esize, tile + size_t(face_index[r][c]) * esize, esize);
+}
+
+void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb) {
+    const char* call = "untilize_block";
+    me().call = call;
+    for (uint32_t t = 0; t < ntiles; t++) {
+        uint32_t words[TILE];
+        read_tile(TX_UNPACK_A, icb, t, words, false, call);
+        write_rows(ocb, words, t, ntiles, 0, call);
+    }
+    charge(uint64_t(ntiles) * 96);
+}
+
+void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t c_index, uint32_t full_ct) {
+    const char* call = "pack_untilize_dest";
+    me().call = call;
+    Compute& c = comp();
+    if (!c.pack) fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() first", call));
+    for (uint32_t r = 0; r < block_rt; r++)
+        for (uint32_t cc = 0; cc < block_ct; cc++)
+            write_rows(ocb, c.dst.data() + size_t(r * block_ct + cc) * TILE, c_index * block_ct + cc, full_ct, r, call);
+    charge(uint64_t(block_rt) * block_ct * 96);
+}
+
+uint32_t* tx_dst_tile(uint32_t idst, const char* call) { me().call = call; return dst_tile(idst, call); }
+
+void tx_sfpu_done(uint32_t idst, uint32_t cycles, uint32_t is_integer) {
+    if (!is_integer) finish_dst(comp().dst.data() + size_t(idst) * TILE);
+    charge(cycles);
+}
+
+uint32_t tx_cb_tile_address(uint32_t id, uint32_t tile) {
+    CB& cb = compute_cb(id, "get_tile_address");
+    return core().l1_kaddr + cb.rd + tile * cb.page_size;
+}
+
+uint32_t tx_read_tile_value(uint32_t id, uint32_t tile, uint32_t element) {
+    CB& cb = compute_cb(id, "read_tile_value");
+    uint32_t v;
+    std::memcpy(&v, core().l1 + cb.rd + tile * cb.page_size + element * 4, 4);
+    return v;
+}
+
+}  // extern "C"

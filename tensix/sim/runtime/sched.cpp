@@ -28,7 +28,64 @@ struct EventLater {
     }
 };
 
+// ---- context switching ---------------------------------------------------------------------
+// x86-64: a few instructions that save the callee-saved registers and swap stacks (ucontext's
+// swapcontext makes two system calls per switch). Elsewhere: ucontext.
+#if defined(__x86_64__)
+extern "C" void tx_switch(void** save_sp, void* next_sp);
+asm(R"(
+.text
+.globl tx_switch
+.type tx_switch,@function
+tx_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+.size tx_switch, .-tx_switch
+)");
+void* main_sp = nullptr;
+void to_main(Risc* r) { tx_switch(&r->sp, main_sp); }
+void to_risc(Risc* r) { tx_switch(&main_sp, r->sp); }
+void make_context(Risc& r, void (*entry)()) {
+    auto top = reinterpret_cast<uintptr_t>(r.stack + STACK_BYTES) & ~uintptr_t(15);
+    auto* w = reinterpret_cast<uint64_t*>(top - 16);
+    w[0] = reinterpret_cast<uint64_t>(entry);          // popped by ret: entry starts with rsp = 8 mod 16
+    uint64_t* sp = w - 7;                               // 6 registers + the mxcsr / x87 control word slot
+    for (int i = 1; i < 7; i++) sp[i] = 0;
+    uint32_t csr[2] = {0x1f80, 0x037f};
+    std::memcpy(sp, csr, 8);
+    r.sp = sp;
+}
+#else
 ucontext_t main_ctx;
+void to_main(Risc* r) { swapcontext(&r->ctx, &main_ctx); }
+void to_risc(Risc* r) { swapcontext(&main_ctx, &r->ctx); }
+void make_context(Risc& r, void (*entry)()) {
+    getcontext(&r.ctx);
+    r.ctx.uc_stack.ss_sp = r.stack;
+    r.ctx.uc_stack.ss_size = STACK_BYTES;
+    r.ctx.uc_link = nullptr;
+    makecontext(&r.ctx, entry, 0);
+}
+#endif
 std::priority_queue<Risc*, std::vector<Risc*>, RiscLater> ready;
 std::priority_queue<Event, std::vector<Event>, EventLater> events;
 std::vector<Risc*> active;
@@ -45,7 +102,7 @@ void trampoline() {
     if (!r->line.empty()) print_line(*r, r->line);
     r->state = State::Done;
     progress();
-    swapcontext(&r->ctx, &main_ctx);
+    to_main(r);
 }
 
 char* new_stack() {
@@ -144,11 +201,7 @@ void sched_start(Risc& r) {
     r.line.clear();
     for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = 0;
     r.order = uint32_t(active.size());
-    getcontext(&r.ctx);
-    r.ctx.uc_stack.ss_sp = r.stack;
-    r.ctx.uc_stack.ss_size = STACK_BYTES;
-    r.ctx.uc_link = nullptr;
-    makecontext(&r.ctx, trampoline, 0);
+    make_context(r, trampoline);
     active.push_back(&r);
     ready.push(&r);
 }
@@ -160,7 +213,7 @@ void sync_point() {
     if (!earlier_event && !earlier_risc) return;
     r->state = State::Ready;
     ready.push(r);
-    swapcontext(&r->ctx, &main_ctx);
+    to_main(r);
 }
 
 void block(Wait w) {
@@ -168,7 +221,7 @@ void block(Wait w) {
     r->wait = w;
     r->wait_since = r->clock;
     r->state = State::Blocked;
-    swapcontext(&r->ctx, &main_ctx);
+    to_main(r);
     r->wait = Wait::None;
 }
 
@@ -194,7 +247,7 @@ void post_event(const Event& e) {
     error = where(*running) + ": " + msg;
     Risc* r = running;
     r->state = State::Done;
-    swapcontext(&r->ctx, &main_ctx);
+    to_main(r);
     __builtin_unreachable();
 }
 
@@ -241,7 +294,7 @@ bool run_all(std::string& err) {
             running = r;
             tx_cur = &r->view;
             r->state = State::Running;
-            swapcontext(&main_ctx, &r->ctx);
+            to_risc(r);
             running = nullptr;
             if (failed) { err = error; return false; }
         }

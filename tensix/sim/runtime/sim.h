@@ -76,7 +76,8 @@ struct Risc {
     uint64_t wait_since = 0;
     const char* call = "";           // kernel-API call in flight
     uint64_t reads_done[2]{}, writes_acked[2]{}, writes_flushed[2]{}, atomics_done[2]{};
-    ucontext_t ctx;
+    void* sp = nullptr;               // saved stack pointer (x86-64 context switch)
+    ucontext_t ctx;                   // elsewhere
     char* stack = nullptr;
     std::string line;                 // partial print line
 };

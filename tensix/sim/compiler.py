@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -228,10 +229,22 @@ def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:
             f"-I{INCLUDE}", f"-I{source_dir}", f"-I{source_dir.parent}", f"-I{os.getcwd()}", *extra]
 
 
+def _cpu_id() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.machine()
+    for key in ("flags", "Features"):
+        m = re.search(rf"^{key}\s*:(.*)$", text, re.M)
+        if m:
+            return platform.machine() + m.group(1)
+    return platform.machine()
+
+
 def runtime_executable() -> Path:
     """The device process executable, built from tensix/sim/runtime on first use and cached."""
     sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + [INCLUDE / "tensix_abi.h"]
-    h = hashlib.sha256(VERSION.encode() + compiler_id().encode())
+    h = hashlib.sha256(VERSION.encode() + compiler_id().encode() + _cpu_id().encode())
     for s in sources:
         h.update(s.name.encode() + s.read_bytes())
     d = cache_dir() / "runtime" / h.hexdigest()[:24]
@@ -240,7 +253,10 @@ def runtime_executable() -> Path:
         return exe
     d.mkdir(parents=True, exist_ok=True)
     tmp = d / f"tensix-sim.{os.getpid()}.tmp"
-    cmd = [CXX, "-std=c++20", "-O2", "-g", "-rdynamic", "-o", str(tmp),
+    # tuned for this machine's CPU (the cache key holds the CPU); -std=c++20 keeps floating point
+    # contraction off, so results do not depend on the CPU
+    arch = ["-march=native"] if platform.machine() in ("x86_64", "AMD64") else []
+    cmd = [CXX, "-std=c++20", "-O3", *arch, "-g", "-rdynamic", "-o", str(tmp),
            *[str(s) for s in sorted(RUNTIME.glob("*.cpp"))], "-ldl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:

@@ -132,7 +132,10 @@ uint32_t tx_cb_page_size(int32_t id) { return cb_of(id, "get_page_size").page_si
 uint32_t tx_cb_tile_size(int32_t id) { return cb_of(id, "get_tile_size").tile_size; }
 uint32_t tx_cb_data_format(int32_t id) { return cb_of(id, "get_dataformat").format; }
 
-void tx_delay(uint32_t cycles) { running->clock += cycles; }
+void tx_delay(uint32_t cycles) {
+    running->clock += cycles;
+    sync_point();
+}
 uint64_t tx_cycle(void) { return running->clock; }
 
 void tx_print(const char* s, size_t n) {

@@ -284,27 +284,32 @@ void tx_noc_read_barrier(uint8_t noc) {
     running->call = "noc_async_read_barrier";
     check_noc(noc, running->call);
     running->clock = std::max(running->clock + chip.p.cost_barrier, running->reads_done[noc]);
+    sync_point();   // transfers that landed by now are visible to plain loads
 }
 void tx_noc_write_barrier(uint8_t noc) {
     running->call = "noc_async_write_barrier";
     check_noc(noc, running->call);
     running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_acked[noc]);
+    sync_point();   // transfers that landed by now are visible to plain loads
 }
 void tx_noc_writes_flushed(uint8_t noc) {
     running->call = "noc_async_writes_flushed";
     check_noc(noc, running->call);
     running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_flushed[noc]);
+    sync_point();   // transfers that landed by now are visible to plain loads
 }
 void tx_noc_atomic_barrier(uint8_t noc) {
     running->call = "noc_async_atomic_barrier";
     check_noc(noc, running->call);
     running->clock = std::max(running->clock + chip.p.cost_barrier, running->atomics_done[noc]);
+    sync_point();   // transfers that landed by now are visible to plain loads
 }
 void tx_noc_full_barrier(uint8_t noc) {
     running->call = "noc_async_full_barrier";
     check_noc(noc, running->call);
     Risc& r = *running;
     r.clock = std::max({r.clock + chip.p.cost_barrier, r.reads_done[noc], r.writes_acked[noc], r.atomics_done[noc]});
+    sync_point();
 }
 
 // ---- semaphores ----------------------------------------------------------------------------

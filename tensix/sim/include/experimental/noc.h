@@ -50,12 +50,12 @@ public:
     using McastMode = experimental::McastMode;
     static constexpr std::uint32_t INVALID_TXN_ID = experimental::INVALID_TXN_ID;
 
-    Noc() : noc_id_(noc_index) {}
-    explicit Noc(std::uint8_t noc_id) : noc_id_(noc_id) {
+    constexpr Noc() : noc_id_(noc_index) {}
+    explicit constexpr Noc(std::uint8_t noc_id) : noc_id_(noc_id) {
         if (noc_id >= NUM_NOCS) tx_fail("experimental::Noc(%u): a Tensix core has NoC 0 and NoC 1", unsigned(noc_id));
     }
 
-    std::uint8_t get_noc_id() const { return noc_id_; }
+    constexpr std::uint8_t get_noc_id() const { return noc_id_; }
 
     // ---- reads: remote (or local) source -> local destination -----------------------------------
     template <TxnIdMode txn_id_mode = TxnIdMode::DISABLED, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1,

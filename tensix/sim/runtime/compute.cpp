@@ -224,7 +224,7 @@ inline float hi_part(float v, int keep) { return as_float(trunc_bits(as_bits(v),
 // row-major float views of a face-ordered tile
 void to_rm(const uint32_t* t, float* rm) { for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(t[i]); }
 
-void matmul_rm(const float* a, const float* b, float* c) {   // c += a @ b, 32x32 row-major
+void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c) {   // c += a @ b, 32x32 row-major
     for (int i = 0; i < 32; i++) {
         float* ci = c + i * 32;
         for (int k = 0; k < 32; k++) {
@@ -377,7 +377,7 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
     for (uint32_t r = 0; r < rt; r++) {
         read_tile(TX_UNPACK_B, cb0, t0 + r * kt, raw, true, call);     // in0 -> SrcB (7-bit multiplier input)
         to_rm(raw, a);
-        for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
+        if (fid < 4) for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
         for (uint32_t cc = 0; cc < ct; cc++) {
             uint32_t* d = dst_tile(idst + r * ct + cc, call);
             read_tile(TX_UNPACK_A, cb1, t1 + cc, raw, true, call);     // in1 -> SrcA (5-bit)

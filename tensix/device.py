@@ -12,16 +12,19 @@ from .arch import Arch, get_arch
 from .buffer import Allocator, Buffer
 from .core import CoreCoord, as_coord
 from .errors import DeviceError, TensixError
+from .profile import Profile
 from .program import Program
 from .sim.chip import SLOT, PrintLine, SimChip
 
 
 @dataclass
 class DeviceTime:
-    """Modelled device time of what ran on the device: cycles of the AI clock and seconds."""
+    """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
+    profile of the run (per-RISC-V waits, bytes moved, FPU use) when it is one program."""
     cycles: int
     aiclk_hz: float
     programs: int = 1
+    profile: Profile | None = field(default=None, repr=False)
 
     @property
     def seconds(self) -> float:
@@ -120,6 +123,7 @@ class Queue:
         self.cycles = 0
         self.programs = 0
         self.prints: list[PrintLine] = []
+        self.profile: Profile | None = None
 
     def write(self, buffer: Buffer, data) -> None:
         buffer.write(data)
@@ -127,17 +131,22 @@ class Queue:
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
         return buffer.read(dtype)
 
-    def enqueue(self, program: Program) -> DeviceTime:
-        """Run `program` on the device; returns its modelled device time."""
+    def enqueue(self, program: Program, trace: str | os.PathLike | None = None, timing_only: bool = False) -> DeviceTime:
+        """Run `program` on the device; returns its modelled device time and profile.
+
+        trace: write a Chrome/Perfetto timeline of the run to this path (also: TENSIX_TRACE=path).
+        timing_only: skip tile arithmetic and data copies but keep every event and the modelled
+        time (for kernels whose control flow does not depend on the data)."""
         dev = self.device
+        trace = trace or os.environ.get("TENSIX_TRACE") or None
         dev._check_open()
         built = program._built.get(id(dev))
         if built is None or built.generation != dev._chip.generation or dev._chip.proc is None:
             built = launch.build(program, dev)
             program._built[id(dev)] = built
-        msg = launch.run_message(program, dev, built)
+        msg = launch.run_message(program, dev, built, trace=bool(trace), timing_only=timing_only)
         try:
-            cycles, prints = dev._chip.run(msg)
+            cycles, prints, raw = dev._chip.run(msg)
         finally:
             if dev._chip.proc is None:            # the device was reset: rebuild state next time
                 program._built.pop(id(dev), None)
@@ -147,7 +156,11 @@ class Queue:
                 print(p, file=sys.stderr)
         self.cycles += cycles
         self.programs += 1
-        return DeviceTime(cycles, dev.arch.aiclk_hz)
+        profile = Profile.from_raw(dev.arch, dev._chip.cores, cycles, raw, prints, bool(trace))
+        self.profile = profile
+        if trace:
+            profile.save_trace(trace)
+        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, profile)
 
     def finish(self) -> DeviceTime:
         t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs)

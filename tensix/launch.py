@@ -224,8 +224,9 @@ def _core_args(k: Kernel, cores: list[CoreCoord]) -> list[list]:
     return [list(ra) for _ in cores]
 
 
-def run_message(program: Program, device: "Device", built: Built) -> Msg:
-    m = Msg().extend(built.static)
+def run_message(program: Program, device: "Device", built: Built, trace: bool = False,
+                timing_only: bool = False) -> Msg:
+    m = Msg().u(int(trace) | (int(timing_only) << 1)).extend(built.static)
     m.u(len(program.kernels))
     limit = device.arch.max_runtime_args
     for k, kid in zip(program.kernels, built.kernel_ids):

@@ -156,3 +156,7 @@ class Program:
 
     def semaphore_id(self, s: Semaphore) -> int:
         return self.semaphores.index(s)
+
+    def run(self, device: "Device", trace=None, timing_only: bool = False):
+        """Enqueue on `device`'s queue; returns the modelled DeviceTime with its profile."""
+        return device.queue.enqueue(self, trace=trace, timing_only=timing_only)

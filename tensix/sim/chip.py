@@ -299,11 +299,12 @@ class SimChip:
             self._names[kid] = name
         return kid
 
-    def run(self, msg: Msg) -> tuple[int, list[PrintLine]]:
+    def run(self, msg: Msg) -> tuple[int, list[PrintLine], dict]:
         rep = self._request(RUN, msg)
         if rep.kind == OK:
             cycles = rep.u64()
-            return cycles, self._prints(rep)
+            raw = self._profile(rep)
+            return cycles, self._prints(rep), raw
         text, so, off = rep.s(), rep.s(), rep.u64()
         prints = self._prints(rep) if rep.kind != CRASH else []
         tail = ""
@@ -320,6 +321,22 @@ class SimChip:
         if rep.kind == HANG:
             raise DeviceHang(text + tail)
         raise DeviceError(text + tail)
+
+    def _profile(self, rep: Reply) -> dict:
+        """The run's raw profile (runtime/main.cpp put_profile)."""
+        riscs = []
+        for _ in range(rep.u()):
+            core, slot, end = rep.u(), rep.u(), rep.u64()
+            riscs.append((self.cores[core], RISCV_NAMES[slot], end, [rep.u64() for _ in range(4)]))
+        dram = [(rep.u64(), rep.u64()) for _ in range(rep.u())]
+        noc = (rep.u64(), rep.u64())
+        flops = rep.u64()
+        math = [rep.u64() for _ in range(rep.u())]
+        names = [rep.s() for _ in range(rep.u())]
+        n = rep.u()
+        ev = rep.w[rep.i:rep.i + 7 * n].reshape(n, 7)
+        rep.i += 7 * n
+        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "names": names, "events": ev}
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

@@ -112,18 +112,8 @@ def _touch(entry: Path) -> None:
 
 
 def _evict(keep: Path) -> None:
-    root = cache_dir() / "kernels"
-    if not root.exists():
-        return
-    entries = []
-    total = 0
-    for e in root.iterdir():
-        try:
-            size = sum(f.stat().st_size for f in e.iterdir())
-            entries.append((e.stat().st_mtime, size, e))
-            total += size
-        except OSError:
-            continue
+    entries = [(mtime, size, e) for e, size, mtime in _entries(cache_dir() / "kernels")]
+    total = sum(size for _, size, _ in entries)
     cap = cap_bytes()
     for _, size, e in sorted(entries):
         if total <= cap:
@@ -135,13 +125,25 @@ def _evict(keep: Path) -> None:
         _stats["evictions"] += 1
 
 
+def _entries(root: Path):
+    """(entry, bytes, mtime) of every finished cache entry; tolerant of entries other processes are
+    writing or evicting right now (their temp dirs start with a dot)."""
+    if not root.exists():
+        return
+    for e in root.iterdir():
+        if e.name.startswith("."):
+            continue
+        try:
+            yield e, sum(f.stat().st_size for f in e.iterdir()), e.stat().st_mtime
+        except OSError:
+            continue
+
+
 def stats() -> CacheStats:
-    root = cache_dir() / "kernels"
     n = b = 0
-    if root.exists():
-        for e in root.iterdir():
-            n += 1
-            b += sum(f.stat().st_size for f in e.iterdir() if f.is_file())
+    for _, size, _ in _entries(cache_dir() / "kernels"):
+        n += 1
+        b += size
     return CacheStats(_stats["hits"], _stats["misses"], _stats["evictions"], n, b, str(cache_dir()), cap_bytes())
 
 

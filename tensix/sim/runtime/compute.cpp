@@ -193,6 +193,7 @@ void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const
     if (!cb.global && t >= avail)
         fail(fmt("%s: tile %u of CB %u is not at the front of the CB (%u page(s) waited for); "
                  "cb_wait_front for it first", call, t, id, avail));
+    if (chip.timing_only) return;
     uint32_t off = cb.rd + t * cb.page_size;
     if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
     unpack(cb.format, core().l1 + off, out, fpu, comp().fp32, call);
@@ -211,10 +212,16 @@ uint32_t* dst_tile(uint32_t idst, const char* call) {
 }
 
 void finish_dst(uint32_t* d) {
-    if (!comp().fp32) for (int i = 0; i < TILE; i++) d[i] = round_bf16(d[i]);
+    if (!comp().fp32 && !chip.timing_only) for (int i = 0; i < TILE; i++) d[i] = round_bf16(d[i]);
 }
 
-void charge(uint64_t cycles) { me().clock += cycles; }
+void charge(uint64_t cycles, uint64_t flops = 0) {
+    Risc& r = me();
+    trace_event(r, r.call, r.clock, r.clock + cycles);
+    chip.math_cycles[size_t(r.core->index)] += cycles;
+    chip.flops += flops;
+    r.clock += cycles;
+}
 
 uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
 
@@ -318,6 +325,7 @@ void tx_copy_tile(uint32_t cb, uint32_t t, uint32_t idst, uint32_t transpose, co
     uint32_t* d = dst_tile(idst, call);
     uint32_t tile[TILE];
     read_tile(TX_UNPACK_A, cb, t, tile, false, call);
+    if (chip.timing_only) { charge(32 + 16); return; }
     if (transpose) for (int i = 0; i < TILE; i++) { int rc = row_col[i]; d[face_index[rc % 32][rc / 32]] = tile[i]; }
     else std::memcpy(d, tile, sizeof tile);
     if (!is_int(core().cb[cb].format)) finish_dst(d);
@@ -332,7 +340,7 @@ void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint3
     read_tile(TX_UNPACK_A, cb0, t0, a, true, call);
     read_tile(TX_UNPACK_B, cb1, t1, b, true, call);
     uint32_t fid = comp().fidelity;
-    for (int i = 0; i < TILE; i++) {
+    for (int i = 0; i < TILE && !chip.timing_only; i++) {
         int rc = row_col[i], r = rc / 32, c = rc % 32;
         int j = bcast == TX_BCAST_COL ? face_index[r][0] : bcast == TX_BCAST_ROW ? face_index[bcast_row][c]
               : bcast == TX_BCAST_SCALAR ? 0 : i;
@@ -348,7 +356,7 @@ void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint3
         d[i] = as_bits(v);
     }
     finish_dst(d);
-    charge(64 + (op == TX_MUL ? 16 * fidelity_phases() : 8));
+    charge(64 + (op == TX_MUL ? 16 * fidelity_phases() : 8), TILE);
 }
 
 void tx_binary_dest_reuse(int op, int reuse, uint32_t cb, uint32_t t, uint32_t idst) {
@@ -376,11 +384,12 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
     uint32_t raw[TILE];
     for (uint32_t r = 0; r < rt; r++) {
         read_tile(TX_UNPACK_B, cb0, t0 + r * kt, raw, true, call);     // in0 -> SrcB (7-bit multiplier input)
-        to_rm(raw, a);
+        if (!chip.timing_only) to_rm(raw, a);
         if (fid < 4) for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
         for (uint32_t cc = 0; cc < ct; cc++) {
             uint32_t* d = dst_tile(idst + r * ct + cc, call);
             read_tile(TX_UNPACK_A, cb1, t1 + cc, raw, true, call);     // in1 -> SrcA (5-bit)
+            if (chip.timing_only) { charge(16 * fidelity_phases(), 2 * 32 * 32 * 32); continue; }
             to_rm(raw, b);
             if (transpose)
                 for (int i = 0; i < 32; i++)
@@ -401,7 +410,7 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
             }
             for (int i = 0; i < TILE; i++) d[i] = as_bits(as_float(d[i]) + c[row_col[i]]);
             finish_dst(d);
-            charge(16 * fidelity_phases());
+            charge(16 * fidelity_phases(), 2 * 32 * 32 * 32);
         }
     }
 }
@@ -476,7 +485,8 @@ void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
         fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() before packing", call));
     uint32_t cap = tx_dst_capacity();
     if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
-    pack(core().cb[cb].on ? core().cb[cb].format : 255, c.dst.data() + size_t(idst) * TILE, pack_slot(cb, index, call), call);
+    uint8_t* slot = pack_slot(cb, index, call);
+    if (!chip.timing_only) pack(core().cb[cb].format, c.dst.data() + size_t(idst) * TILE, slot, call);
     charge(64);
     progress();
 }

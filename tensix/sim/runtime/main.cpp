@@ -159,7 +159,42 @@ void load(Reader& m) {
     send(OK);
 }
 
+// per RISC-V: core, slot, end cycle, waits; per DRAM channel bytes; NoC bytes; flops; per-core math
+// cycles; trace events with a table of their names
+void put_profile() {
+    const auto& rs = active_riscs();
+    put(uint32_t(rs.size()));
+    for (const Risc* r : rs) {
+        put(uint32_t(r->core->index)); put(uint32_t(r->slot)); put64(r->clock);
+        for (uint64_t w : r->waited) put64(w);
+    }
+    put(uint32_t(chip.ctrls.size()));
+    for (size_t c = 0; c < chip.ctrls.size(); c++) { put64(chip.dram_read[c]); put64(chip.dram_written[c]); }
+    put64(chip.noc_bytes[0]); put64(chip.noc_bytes[1]); put64(chip.flops);
+    put(uint32_t(chip.cores.size()));
+    for (uint64_t v : chip.math_cycles) put64(v);
+    std::vector<const char*> names;
+    std::vector<uint32_t> ids(chip.events.size());
+    for (size_t i = 0; i < chip.events.size(); i++) {
+        const char* n = chip.events[i].name;
+        size_t k = 0;
+        while (k < names.size() && names[k] != n) k++;
+        if (k == names.size()) names.push_back(n);
+        ids[i] = uint32_t(k);
+    }
+    put(uint32_t(names.size()));
+    for (const char* n : names) put_str(n ? n : "?");
+    put(uint32_t(chip.events.size()));
+    for (size_t i = 0; i < chip.events.size(); i++) {
+        const TraceEvent& e = chip.events[i];
+        put(uint32_t(e.core) | (uint32_t(e.slot) << 16)); put(ids[i]); put64(e.start); put64(e.end - e.start); put(e.arg);
+    }
+}
+
 void run(Reader& m) {
+    uint32_t flags = m.u();
+    chip.trace = flags & 1;
+    chip.timing_only = flags & 2;
     sched_reset();
     prints.clear();
     print_bytes = 0;
@@ -226,6 +261,7 @@ void run(Reader& m) {
         put64(0);
     } else {
         put64(finish_time());
+        put_profile();
     }
     put(uint32_t(prints.size()));
     for (auto& pr : prints) {

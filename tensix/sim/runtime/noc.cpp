@@ -111,6 +111,16 @@ uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
     return begin + stream;
 }
 
+// bytes per NoC and DRAM channel, DRAM completion for wait attribution, a trace slice per transfer
+void account(Risc& r, const Target& t, uint32_t size, int noc, bool write, uint64_t done) {
+    chip.noc_bytes[noc] += size;
+    if (t.ctrl >= 0) {
+        (write ? chip.dram_written : chip.dram_read)[size_t(t.ctrl)] += size;
+        r.dram_done[noc] = std::max(r.dram_done[noc], done);
+    }
+    trace_event(r, r.call, r.clock, done, size);
+}
+
 struct Rect { int x0, y0, x1, y1; };
 
 Rect mcast_rect(uint64_t a) {
@@ -210,10 +220,12 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     Target t = decode(src, noc, size, false, call);
     uint32_t dst = l1_offset(dst_l1, size, "noc_async_read: destination");
     check_align(dst, t, true, call);
-    std::memmove(running->core->l1 + dst, t.ptr, size);
+    if (!chip.timing_only) std::memmove(running->core->l1 + dst, t.ptr, size);
     uint64_t land = read_lands(t, size, noc);
-    running->reads_done[noc] = std::max(running->reads_done[noc], land);
-    running->clock += chip.p.cost_noc_issue;
+    Risc& r = *running;
+    r.reads_done[noc] = std::max(r.reads_done[noc], land);
+    account(r, t, size, noc, false, land);
+    r.clock += chip.p.cost_noc_issue;
     progress();
 }
 
@@ -225,12 +237,13 @@ void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int
     uint32_t src = l1_offset(src_l1, size, "noc_async_write: source");
     Target t = decode(dst, noc, size, true, call);
     check_align(src, t, false, call);
-    std::memmove(t.ptr, running->core->l1 + src, size);
+    if (!chip.timing_only) std::memmove(t.ptr, running->core->l1 + src, size);
     uint64_t ack;
     uint64_t left = write_leaves(t, size, noc, ack);
     Risc& r = *running;
     r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
     if (!posted) r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
+    account(r, t, size, noc, true, ack);
     r.clock += chip.p.cost_noc_issue;
     if (t.core >= 0) wake_core(t.core);   // a waiter may poll the bytes just written
     progress();
@@ -250,13 +263,15 @@ void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32
         uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
         Target t = decode(a, noc, size, true, call);
         check_align(src, t, false, call);
-        std::memmove(t.ptr, r.core->l1 + src, size);
+        if (!chip.timing_only) std::memmove(t.ptr, r.core->l1 + src, size);
         if (left == 0) left = write_leaves(t, size, noc, ack);   // one injection; the routers fork it
         else { uint64_t a2; write_leaves(t, 0, noc, a2); ack = std::max(ack, a2 + flits(size)); }
         wake_core(c);
     }
     r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
     r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
+    chip.noc_bytes[noc] += uint64_t(size) * dests.size();
+    trace_event(r, call, r.clock, ack, size);
     r.clock += chip.p.cost_noc_issue;
     progress();
 }
@@ -280,36 +295,37 @@ void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) 
     progress();
 }
 
-void tx_noc_read_barrier(uint8_t noc) {
-    running->call = "noc_async_read_barrier";
-    check_noc(noc, running->call);
-    running->clock = std::max(running->clock + chip.p.cost_barrier, running->reads_done[noc]);
+static void barrier(const char* call, uint8_t noc, uint64_t until, uint64_t dram_until) {
+    Risc& r = *running;
+    r.call = call;
+    check_noc(noc, call);
+    uint64_t start = r.clock + chip.p.cost_barrier;
+    if (until > start) {
+        r.waited[dram_until >= until ? WAIT_DRAM : WAIT_NOC] += until - start;
+        trace_event(r, call, start, until);
+        r.clock = until;
+    } else {
+        r.clock = start;
+    }
     sync_point();   // transfers that landed by now are visible to plain loads
+}
+
+void tx_noc_read_barrier(uint8_t noc) {
+    barrier("noc_async_read_barrier", noc, running->reads_done[noc & 1], running->dram_done[noc & 1]);
 }
 void tx_noc_write_barrier(uint8_t noc) {
-    running->call = "noc_async_write_barrier";
-    check_noc(noc, running->call);
-    running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_acked[noc]);
-    sync_point();   // transfers that landed by now are visible to plain loads
+    barrier("noc_async_write_barrier", noc, running->writes_acked[noc & 1], running->dram_done[noc & 1]);
 }
 void tx_noc_writes_flushed(uint8_t noc) {
-    running->call = "noc_async_writes_flushed";
-    check_noc(noc, running->call);
-    running->clock = std::max(running->clock + chip.p.cost_barrier, running->writes_flushed[noc]);
-    sync_point();   // transfers that landed by now are visible to plain loads
+    barrier("noc_async_writes_flushed", noc, running->writes_flushed[noc & 1], 0);
 }
 void tx_noc_atomic_barrier(uint8_t noc) {
-    running->call = "noc_async_atomic_barrier";
-    check_noc(noc, running->call);
-    running->clock = std::max(running->clock + chip.p.cost_barrier, running->atomics_done[noc]);
-    sync_point();   // transfers that landed by now are visible to plain loads
+    barrier("noc_async_atomic_barrier", noc, running->atomics_done[noc & 1], 0);
 }
 void tx_noc_full_barrier(uint8_t noc) {
-    running->call = "noc_async_full_barrier";
-    check_noc(noc, running->call);
     Risc& r = *running;
-    r.clock = std::max({r.clock + chip.p.cost_barrier, r.reads_done[noc], r.writes_acked[noc], r.atomics_done[noc]});
-    sync_point();
+    int n = noc & 1;
+    barrier("noc_async_full_barrier", noc, std::max({r.reads_done[n], r.writes_acked[n], r.atomics_done[n]}), r.dram_done[n]);
 }
 
 // ---- semaphores ----------------------------------------------------------------------------

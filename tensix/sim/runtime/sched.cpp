@@ -183,6 +183,11 @@ std::string fmt(const char* f, ...) {
 void progress() { if (chip.status) chip.status[0] = chip.status[0] + 1; }
 
 void sched_reset() {
+    chip.events.clear();
+    chip.noc_bytes[0] = chip.noc_bytes[1] = chip.flops = 0;
+    chip.dram_read.assign(chip.ctrls.size(), 0);
+    chip.dram_written.assign(chip.ctrls.size(), 0);
+    chip.math_cycles.assign(chip.cores.size(), 0);
     while (!ready.empty()) ready.pop();
     while (!events.empty()) events.pop();
     active.clear();
@@ -199,7 +204,8 @@ void sched_start(Risc& r) {
     r.wait = Wait::None;
     r.call = "";
     r.line.clear();
-    for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = 0;
+    for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = r.dram_done[n] = 0;
+    for (uint64_t& w : r.waited) w = 0;
     r.order = uint32_t(active.size());
     make_context(r, trampoline);
     active.push_back(&r);
@@ -223,6 +229,8 @@ void block(Wait w) {
     r->state = State::Blocked;
     to_main(r);
     r->wait = Wait::None;
+    r->waited[w == Wait::CbFront || w == Wait::CbBack ? WAIT_CB : WAIT_SEM] += r->clock - r->wait_since;
+    trace_event(*r, r->call, r->wait_since, r->clock, uint32_t(w == Wait::CbFront || w == Wait::CbBack ? r->wait_cb : 0));
 }
 
 void wake_core(int core) {
@@ -250,6 +258,8 @@ void post_event(const Event& e) {
     to_main(r);
     __builtin_unreachable();
 }
+
+const std::vector<Risc*>& active_riscs() { return active; }
 
 uint64_t finish_time() {
     uint64_t t = 0;

@@ -57,6 +57,8 @@ struct Kernel {
 };
 
 enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
+// where a RISC-V's cycles went (profile): busy = everything else
+enum Stat : uint8_t { WAIT_CB = 0, WAIT_SEM, WAIT_NOC, WAIT_DRAM, NUM_STATS };
 enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
 
 struct Core;
@@ -76,6 +78,8 @@ struct Risc {
     uint64_t wait_since = 0;
     const char* call = "";           // kernel-API call in flight
     uint64_t reads_done[2]{}, writes_acked[2]{}, writes_flushed[2]{}, atomics_done[2]{};
+    uint64_t dram_done[2]{};          // when the last DRAM transfer per NoC completes (wait attribution)
+    uint64_t waited[NUM_STATS]{};
     void* sp = nullptr;               // saved stack pointer (x86-64 context switch)
     ucontext_t ctx;                   // elsewhere
     char* stack = nullptr;
@@ -108,6 +112,17 @@ struct Event {
     uint32_t offset, value;
 };
 
+struct Chip;
+extern Chip chip;
+
+struct TraceEvent {
+    uint16_t core;
+    uint8_t slot;
+    const char* name;
+    uint64_t start, end;
+    uint32_t arg;
+};
+
 struct Chip {
     Params p{};
     std::vector<Core> cores;
@@ -116,7 +131,19 @@ struct Chip {
     uint8_t* l1_pool = nullptr;
     uint8_t* dram = nullptr;
     volatile uint64_t* status = nullptr;       // shared with the host: [0] progress counter
+    // per run
+    bool trace = false, timing_only = false;
+    std::vector<TraceEvent> events;
+    uint64_t noc_bytes[2]{}, flops = 0;
+    std::vector<uint64_t> dram_read, dram_written;   // bytes per controller
+    std::vector<uint64_t> math_cycles;               // FPU/SFPU busy cycles per core
 };
+
+constexpr size_t TRACE_LIMIT = 4000000;
+inline void trace_event(const Risc& r, const char* name, uint64_t start, uint64_t end, uint32_t arg = 0) {
+    if (chip.trace && end > start && chip.events.size() < TRACE_LIMIT)
+        chip.events.push_back({uint16_t(r.core->index), uint8_t(r.slot), name, start, end, arg});
+}
 
 extern Chip chip;
 extern Risc* running;
@@ -130,6 +157,7 @@ void wake_core(int core);                 // re-check the waits of every RISC-V 
 void post_event(const Event& e);
 bool run_all(std::string& err);           // run until every RISC-V is done; false + err on failure
 uint64_t finish_time();
+const std::vector<Risc*>& active_riscs();
 [[noreturn]] void fail(const std::string& msg);
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();

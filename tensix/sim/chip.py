@@ -318,9 +318,10 @@ class SimChip:
                         f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
                         "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")
             raise DeviceError(f"{text}{source_line(so, off)}{hint}\nThe device was reset.{tail}")
+        where = source_line(so, off)
         if rep.kind == HANG:
-            raise DeviceHang(text + tail)
-        raise DeviceError(text + tail)
+            raise DeviceHang(text + where + tail)
+        raise DeviceError(text + where + tail)
 
     def _profile(self, rep: Reply) -> dict:
         """The run's raw profile (runtime/main.cpp put_profile)."""

@@ -257,8 +257,8 @@ void run(Reader& m) {
     out.clear();
     if (!ok) {
         put_str(err);
-        put_str("");
-        put64(0);
+        put_str(error_so);
+        put64(error_offset);
     } else {
         put64(finish_time());
         put_profile();

@@ -6,12 +6,16 @@
 #include <cstring>
 #include <queue>
 #include <stdexcept>
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <sys/mman.h>
 
 namespace sim {
 
 Chip chip;
 Risc* running = nullptr;
+std::string error_so;
+uint64_t error_offset = 0;
 
 namespace {
 
@@ -183,6 +187,8 @@ std::string fmt(const char* f, ...) {
 void progress() { if (chip.status) chip.status[0] = chip.status[0] + 1; }
 
 void sched_reset() {
+    error_so.clear();
+    error_offset = 0;
     chip.events.clear();
     chip.noc_bytes[0] = chip.noc_bytes[1] = chip.flops = 0;
     chip.dram_read.assign(chip.ctrls.size(), 0);
@@ -249,10 +255,29 @@ void post_event(const Event& e) {
     events.push(x);
 }
 
+// the innermost frame of the running RISC-V's stack that lies in a kernel library: the kernel line
+// that made the failing call (the host turns it into file:line with addr2line)
+void kernel_frame() {
+    void* frames[48];
+    int n = backtrace(frames, 48);
+    error_so.clear();
+    error_offset = 0;
+    for (int i = 0; i < n; i++) {
+        Dl_info di{};
+        if (!dladdr(frames[i], &di) || !di.dli_fname) continue;
+        std::string f = di.dli_fname;
+        if (f.find("/kernels/") == std::string::npos || f.size() < 3 || f.compare(f.size() - 3, 3, ".so")) continue;
+        error_so = f;
+        error_offset = uint64_t(reinterpret_cast<uintptr_t>(frames[i]) - reinterpret_cast<uintptr_t>(di.dli_fbase)) - 1;
+        return;
+    }
+}
+
 [[noreturn]] void fail(const std::string& msg) {
     if (!running) throw RunFailure(msg);
     failed = true;
     error = where(*running) + ": " + msg;
+    kernel_frame();
     Risc* r = running;
     r->state = State::Done;
     to_main(r);

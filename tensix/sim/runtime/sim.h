@@ -147,6 +147,8 @@ inline void trace_event(const Risc& r, const char* name, uint64_t start, uint64_
 
 extern Chip chip;
 extern Risc* running;
+extern std::string error_so;      // kernel library and code offset of the call that failed a run
+extern uint64_t error_offset;
 
 // scheduler (sched.cpp)
 void sched_reset();

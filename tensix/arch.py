@@ -28,6 +28,32 @@ class DramBank:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """The clock's constants. Each says which published number (HW §11) it reproduces; the check is
+    bench/calibrate.py, which runs the microbenchmarks and prints model vs published."""
+    noc_issue_cycles: int = 38          # RISC-V cycles to issue a NoC command (HW §11c: 38 per read issue)
+    cb_call_cycles: int = 10            # cb_* call on a RISC-V (tensix choice: a few loads/stores of CB state)
+    sem_call_cycles: int = 10           # semaphore call (tensix choice)
+    barrier_cycles: int = 10            # HW §11c: barrier tail 10
+    noc_cmd_cycles: int = 18            # NIU setup per transfer: fits HW §11b 29.13 B/cycle for 16 x 8 KB
+    noc_packet_cycles: int = 6          # gap per packet besides its header flit: fits 31.15 B/cycle at 256 x 64 KB
+    noc_max_outstanding: int = 16       # reads in flight per RISC-V and NoC (HW §6: 16 transaction IDs)
+    l1_latency_cycles: int = 8          # L1 read latency seen by a NoC read (tensix choice)
+    dram_latency_cycles: int = 375      # HW §11c: Tdram
+    dram_bytes_per_cycle: float = 22.2  # achieved per channel; WH: HW §11a 22.2 GB/s at 1 GHz
+    dispatch_us: float = 1.05           # per program (HW §11d: trace-replay floor, WH n300)
+    host_write_gbps: float = 10.3       # host -> device (HW §11f, WH n300, 1 KB pages)
+    host_read_gbps: float = 8.5         # device -> host (HW §11f)
+
+
+WH_TIMING = Timing()
+# BH: the per-bank peak (HW §7: 47.4 B/cycle) at the efficiency WH reaches (22.2 of 24): tensix choice
+BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dispatch_us=0.92, host_write_gbps=21.5, host_read_gbps=14.5)
+# GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
+GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24)
+
+
+@dataclass(frozen=True)
 class Arch:
     name: str                            # "wormhole_b0", "blackhole", "grayskull"
     board: str                           # "n150", "n300", "p150a", "e150"
@@ -59,6 +85,7 @@ class Arch:
     num_circular_buffers: int = 32
     max_runtime_args: int = 341
     num_semaphores: int = 16
+    timing: Timing = WH_TIMING
     sources: dict = field(default_factory=dict)
 
     # ---- derived helpers -------------------------------------------------------------------
@@ -186,7 +213,7 @@ BLACKHOLE_P150A = Arch(
     dram_bank_size=4_278_190_080, dram_unreserved_base=64, l1_alignment=16, dram_alignment=64,
     noc_read_alignment={"l1": 16, "dram": 64, "pcie": 64}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.35e9, noc_link_bytes_per_cycle=64, noc_max_packet=16384, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=64e9 / 1.35e9, dram_latency_cycles=375, num_circular_buffers=64,
+    dram_bank_bytes_per_cycle=64e9 / 1.35e9, dram_latency_cycles=375, num_circular_buffers=64, timing=BH_TIMING,
     sources={
         "noc_grid": "HW §5, §15(c)", "compute_grid": "HW §5: p150a on FW >= 19.5.0, 11x10 = 110",
         "translated": "HW §15(c): Tensix translated = NoC0 when unharvested columns are kept; DRAM (17|18, 12+3(b%4)+p)",
@@ -211,7 +238,7 @@ GRAYSKULL_E150 = Arch(
     dram_bank_size=1 * GiB - 32, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.2e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, dram_latency_cycles=375, num_circular_buffers=32,
+    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, dram_latency_cycles=375, num_circular_buffers=32, timing=GS_TIMING,
     sources={
         "noc_grid": "HW §15(a): 13x12", "compute_grid": "HW §5, §15(a): 12x9 = 108",
         "worker_rows_noc0": "HW §15(a): y0 = ly+1 for ly <= 4, ly+2 above",

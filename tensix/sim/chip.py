@@ -26,8 +26,6 @@ SLOT = 2 << 20                 # bytes between two cores' L1 in the device proce
 RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
 CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
 SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
-# issue costs of kernel-API calls in cycles (first-order; calibrated in the timing-model issue)
-COST_CB, COST_NOC_ISSUE, COST_SEM, COST_BARRIER = 10, 38, 10, 10
 
 CONFIG, LOAD, RUN, QUIT = 1, 2, 3, 4
 OK, ERROR, HANG, CRASH = 0, 1, 2, 3
@@ -142,10 +140,12 @@ class SimChip:
         m.u(a.l1_size, a.l1_alignment, a.num_circular_buffers, a.max_runtime_args,
             a.noc_read_alignment["l1"], a.noc_read_alignment["dram"], a.noc_write_alignment["l1"],
             a.noc_write_alignment["dram"], *a.noc_grid, a.noc_link_bytes_per_cycle, a.noc_max_packet,
-            a.noc_hop_cycles, a.noc_niu_cycles, a.dram_latency_cycles, len(a.dram_controller_tiles),
-            a.num_dram_banks, len(self.cores), round(a.dram_bank_bytes_per_cycle * 1000))
+            a.noc_hop_cycles, a.noc_niu_cycles, a.timing.dram_latency_cycles, len(a.dram_controller_tiles),
+            a.num_dram_banks, len(self.cores), round(a.timing.dram_bytes_per_cycle * 1000))
         m.u64(a.dram_controller_size)
-        m.u(RTA_OFFSET, RTA_STRIDE, CRTA_OFFSET, SEM_OFFSET, COST_CB, COST_NOC_ISSUE, COST_SEM, COST_BARRIER)
+        t = a.timing
+        m.u(RTA_OFFSET, RTA_STRIDE, CRTA_OFFSET, SEM_OFFSET, t.cb_call_cycles, t.noc_issue_cycles, t.sem_call_cycles,
+            t.barrier_cycles, t.noc_cmd_cycles, t.noc_packet_cycles, t.noc_max_outstanding, t.l1_latency_cycles)
         m.u(len(self.cores))
         for (x, y) in self.cores:
             m.u(x, y, *a.noc0_xy(x, y), *a.kernel_xy(x, y, 0), *a.kernel_xy(x, y, 1))

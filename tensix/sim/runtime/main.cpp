@@ -106,6 +106,7 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
     p.ctrl_size = m.u64();
     p.rta_offset = m.u(); p.rta_stride = m.u(); p.crta_offset = m.u(); p.sem_offset = m.u();
     p.cost_cb = m.u(); p.cost_noc_issue = m.u(); p.cost_sem = m.u(); p.cost_barrier = m.u();
+    p.noc_cmd_cycles = m.u(); p.noc_packet_cycles = m.u(); p.noc_max_outstanding = std::min(m.u(), 32u); p.l1_latency = m.u();
     memset(chip.tile, 0xff, sizeof chip.tile);   // -1 everywhere
     uint32_t ncores = m.u();
     chip.cores = std::vector<Core>(ncores);

@@ -35,14 +35,44 @@ uint32_t hops(int sx, int sy, int dx, int dy, int noc) {
     return uint32_t(((ddx % X) + X) % X + ((ddy % Y) + Y) % Y);
 }
 
+// flits on the wire: payload at the link width, one header flit and the NIU gap per packet
 uint64_t flits(uint32_t size) {
-    uint64_t packets = (size + chip.p.noc_max_packet - 1) / chip.p.noc_max_packet;
-    return (size + chip.p.noc_bytes_per_cycle - 1) / chip.p.noc_bytes_per_cycle + std::max<uint64_t>(packets, 1);
+    uint64_t packets = std::max<uint64_t>((size + chip.p.noc_max_packet - 1) / chip.p.noc_max_packet, 1);
+    return (size + chip.p.noc_bytes_per_cycle - 1) / chip.p.noc_bytes_per_cycle + packets * (1 + chip.p.noc_packet_cycles);
 }
 
 void where_of(const Target& t, int& x, int& y) {
     if (t.core >= 0) { x = chip.cores[t.core].px; y = chip.cores[t.core].py; }
     else { x = chip.ctrls[t.ctrl].px; y = chip.ctrls[t.ctrl].py; }
+}
+
+// Wormhole routing along the real route: NoC0 goes +x then +y around the torus, NoC1 -x then -y
+// (physical NoC0 coordinates). The head takes noc_hop_cycles per router and waits for each link to
+// be free; every link stays busy while the packet's flits cross it. Returns when the tail arrives.
+uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes) {
+    const int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
+    const int step = noc == 0 ? 1 : -1;
+    int x = sx, y = sy;
+    auto cross = [&](int dim) {
+        size_t l = ((size_t(noc) * 2 + size_t(dim)) * size_t(Y) + size_t(y)) * size_t(X) + size_t(x);
+        uint64_t start = std::max(t, chip.link_free[l]);
+        chip.link_free[l] = start + nflits;
+        chip.link_bytes[l] += bytes;
+        t = start + chip.p.noc_hop_cycles;
+    };
+    while (x != dx) { cross(0); x = ((x + step) % X + X) % X; }
+    while (y != dy) { cross(1); y = ((y + step) % Y + Y) % Y; }
+    return t + nflits;
+}
+
+// The transaction limit: a RISC-V may have noc_max_outstanding reads in flight per NoC.
+uint64_t issue_slot(Risc& r, int noc) {
+    uint32_t n = chip.p.noc_max_outstanding;
+    return n ? r.inflight[noc][r.issued[noc] % n] : 0;
+}
+void issued(Risc& r, int noc, uint64_t done) {
+    uint32_t n = chip.p.noc_max_outstanding;
+    if (n) r.inflight[noc][r.issued[noc]++ % n] = done;
 }
 
 uint8_t check_noc(uint8_t noc, const char* call) {
@@ -60,55 +90,68 @@ void check_align(uint32_t l1_off, const Target& t, bool read, const char* call) 
                  read ? "read" : "write", a, a));
 }
 
-// Time at which a read of `size` bytes issued now by the running RISC-V lands in its L1.
+// Time at which a read of `size` bytes issued now by the running RISC-V lands in its L1: the request
+// travels to the target, DRAM serves it after its access latency at the channel's rate (queueing
+// behind earlier requests to the channel), the response streams back along the return route and
+// through this core's NoC port.
 uint64_t read_lands(const Target& t, uint32_t size, int noc) {
     Risc& r = *running;
     Core& me = *r.core;
     int tx, ty;
     where_of(t, tx, ty);
     const Params& p = chip.p;
-    uint64_t stream = flits(size);
-    uint64_t at_target = r.clock + p.noc_niu_cycles + uint64_t(hops(me.px, me.py, tx, ty, noc)) * p.noc_hop_cycles;
-    uint64_t ready = at_target;
+    uint64_t f = flits(size);
+    uint64_t t0 = std::max(r.clock, issue_slot(r, noc));
+    uint64_t req = std::max(t0, me.port_out_free[noc]);
+    me.port_out_free[noc] = req + p.noc_cmd_cycles;
+    uint64_t at_target = route(noc, me.px, me.py, tx, ty, req + p.noc_cmd_cycles + p.noc_niu_cycles, 1, 0);
+    uint64_t inject, floor = 0;
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
         uint64_t start = std::max(at_target, c.free_at);
         uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
         c.free_at = start + busy;
-        ready = start + p.dram_latency;
-        stream = std::max(stream, busy);
+        inject = start + p.dram_latency;
+        floor = start + p.dram_latency + busy;      // the channel's rate bounds the stream
+    } else {
+        Core& src = chip.cores[t.core];
+        inject = std::max(at_target + p.l1_latency, src.port_out_free[noc]);
+        src.port_out_free[noc] = inject + f;
     }
-    uint64_t land = ready + uint64_t(hops(tx, ty, me.px, me.py, noc)) * p.noc_hop_cycles + p.noc_niu_cycles + stream;
-    uint64_t begin = std::max(land - stream, me.port_in_free[noc]);
-    me.port_in_free[noc] = begin + stream;
-    return begin + stream;
+    uint64_t land = std::max(route(noc, tx, ty, me.px, me.py, inject + p.noc_niu_cycles, f, size), floor);
+    uint64_t begin = std::max(land - f, me.port_in_free[noc]);
+    me.port_in_free[noc] = begin + f;
+    issued(r, noc, begin + f);
+    return begin + f;
 }
 
-// Writes: returns when the data has left the source; `ack` gets the acknowledgement cycle.
+// Writes: the data streams out of this core's NoC port along the route; DRAM absorbs it at the
+// channel's rate, another core through its NoC port. Returns when the data has left the source;
+// `ack` gets the cycle the acknowledgement is back.
 uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
     Risc& r = *running;
     Core& me = *r.core;
     int tx, ty;
     where_of(t, tx, ty);
     const Params& p = chip.p;
-    uint64_t stream = flits(size);
-    uint64_t begin = std::max(r.clock, me.port_out_free[noc]);
-    me.port_out_free[noc] = begin + stream;
-    uint64_t arrive = begin + p.noc_niu_cycles + uint64_t(hops(me.px, me.py, tx, ty, noc)) * p.noc_hop_cycles + stream;
+    uint64_t f = flits(size);
+    uint64_t begin = std::max(r.clock, me.port_out_free[noc]) + p.noc_cmd_cycles;
+    me.port_out_free[noc] = begin + f;
+    uint64_t arrive = route(noc, me.px, me.py, tx, ty, begin + p.noc_niu_cycles, f, size);
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
         uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
-        uint64_t start = std::max(arrive - stream, c.free_at);
+        uint64_t start = std::max(arrive - f, c.free_at);
         c.free_at = start + busy;
         arrive = std::max(arrive, start + busy);
     } else {
         Core& dst = chip.cores[t.core];
-        uint64_t b = std::max(arrive - stream, dst.port_in_free[noc]);
-        dst.port_in_free[noc] = b + stream;
-        arrive = b + stream;
+        uint64_t b = std::max(arrive - f, dst.port_in_free[noc]);
+        dst.port_in_free[noc] = b + f;
+        arrive = b + f;
     }
-    ack = arrive + uint64_t(hops(tx, ty, me.px, me.py, noc)) * p.noc_hop_cycles + p.noc_niu_cycles;
-    return begin + stream;
+    ack = route(noc, tx, ty, me.px, me.py, arrive + p.noc_niu_cycles, 1, 0) + p.noc_niu_cycles;
+    return begin + f;
 }
 
 // bytes per NoC and DRAM channel, DRAM completion for wait attribution, a trace slice per transfer
@@ -258,14 +301,23 @@ void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32
     std::vector<int> dests = mcast_cores(dst, noc, num_dests, loopback, call);
     uint64_t off = dst & ((1ull << 36) - 1);
     Risc& r = *running;
-    uint64_t left = 0, ack = 0;
+    // one injection from this core's port; the routers fork the packet, so every destination gets
+    // it after its own hop distance and through its own NoC port
+    const Params& p = chip.p;
+    uint64_t f = flits(size);
+    uint64_t begin = std::max(r.clock, r.core->port_out_free[noc]) + p.noc_cmd_cycles;
+    r.core->port_out_free[noc] = begin + f;
+    uint64_t left = begin + f, ack = left;
     for (int c : dests) {
         uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
         Target t = decode(a, noc, size, true, call);
         check_align(src, t, false, call);
         if (!chip.timing_only) std::memmove(t.ptr, r.core->l1 + src, size);
-        if (left == 0) left = write_leaves(t, size, noc, ack);   // one injection; the routers fork it
-        else { uint64_t a2; write_leaves(t, 0, noc, a2); ack = std::max(ack, a2 + flits(size)); }
+        Core& d = chip.cores[c];
+        uint64_t arrive = begin + p.noc_niu_cycles + uint64_t(hops(r.core->px, r.core->py, d.px, d.py, noc)) * p.noc_hop_cycles + f;
+        uint64_t b = std::max(arrive - f, d.port_in_free[noc]);
+        d.port_in_free[noc] = b + f;
+        ack = std::max(ack, b + f + uint64_t(hops(d.px, d.py, r.core->px, r.core->py, noc)) * p.noc_hop_cycles + 2 * p.noc_niu_cycles);
         wake_core(c);
     }
     r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);

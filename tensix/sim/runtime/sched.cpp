@@ -194,6 +194,8 @@ void sched_reset() {
     chip.dram_read.assign(chip.ctrls.size(), 0);
     chip.dram_written.assign(chip.ctrls.size(), 0);
     chip.math_cycles.assign(chip.cores.size(), 0);
+    chip.link_free.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);
+    chip.link_bytes.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);
     while (!ready.empty()) ready.pop();
     while (!events.empty()) events.pop();
     active.clear();
@@ -212,6 +214,7 @@ void sched_start(Risc& r) {
     r.line.clear();
     for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = r.dram_done[n] = 0;
     for (uint64_t& w : r.waited) w = 0;
+    for (int n = 0; n < 2; n++) { r.issued[n] = 0; for (uint64_t& f : r.inflight[n]) f = 0; }
     r.order = uint32_t(active.size());
     make_context(r, trampoline);
     active.push_back(&r);

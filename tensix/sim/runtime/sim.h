@@ -30,6 +30,9 @@ struct Params {
     uint32_t rta_offset, rta_stride, crta_offset, sem_offset;
     // issue costs of API calls in cycles (refined by the calibrated timing model)
     uint32_t cost_cb, cost_noc_issue, cost_sem, cost_barrier;
+    // calibrated NoC model (tensix/arch.py Timing): NIU command and per-packet overheads, the
+    // number of reads a RISC-V may have in flight per NoC, L1 access latency
+    uint32_t noc_cmd_cycles, noc_packet_cycles, noc_max_outstanding, l1_latency;
 };
 
 struct CB {
@@ -78,7 +81,9 @@ struct Risc {
     uint64_t wait_since = 0;
     const char* call = "";           // kernel-API call in flight
     uint64_t reads_done[2]{}, writes_acked[2]{}, writes_flushed[2]{}, atomics_done[2]{};
-    uint64_t dram_done[2]{};          // when the last DRAM transfer per NoC completes (wait attribution)
+    uint64_t dram_done[2]{};
+    uint64_t inflight[2][32]{};       // completion cycles of the last reads per NoC (transaction limit)
+    uint32_t issued[2]{};          // when the last DRAM transfer per NoC completes (wait attribution)
     uint64_t waited[NUM_STATS]{};
     void* sp = nullptr;               // saved stack pointer (x86-64 context switch)
     ucontext_t ctx;                   // elsewhere
@@ -137,6 +142,8 @@ struct Chip {
     uint64_t noc_bytes[2]{}, flops = 0;
     std::vector<uint64_t> dram_read, dram_written;   // bytes per controller
     std::vector<uint64_t> math_cycles;               // FPU/SFPU busy cycles per core
+    std::vector<uint64_t> link_free;                 // per NoC, direction and router: busy until
+    std::vector<uint64_t> link_bytes;                // bytes that crossed each link
 };
 
 constexpr size_t TRACE_LIMIT = 4000000;

@@ -21,14 +21,16 @@ from .sim.chip import SLOT, PrintLine, SimChip
 class DeviceTime:
     """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
     profile of the run (per-RISC-V waits, bytes moved, FPU use) when it is one program."""
-    cycles: int
+    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
     aiclk_hz: float
     programs: int = 1
     profile: Profile | None = field(default=None, repr=False)
+    overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
 
     @property
     def seconds(self) -> float:
-        return self.cycles / self.aiclk_hz
+        """Modelled wall time on the device: kernels plus dispatch and host transfers."""
+        return self.cycles / self.aiclk_hz + self.overhead_s
 
     @property
     def us(self) -> float:
@@ -38,7 +40,8 @@ class DeviceTime:
         return self.seconds
 
     def __str__(self) -> str:
-        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz)"
+        extra = f" + {self.overhead_s * 1e6:.2f} us dispatch/transfers" if self.overhead_s else ""
+        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz{extra})"
 
 
 class Device:
@@ -122,14 +125,19 @@ class Queue:
         self.device = device
         self.cycles = 0
         self.programs = 0
+        self.overhead_s = 0.0
         self.prints: list[PrintLine] = []
         self.profile: Profile | None = None
 
     def write(self, buffer: Buffer, data) -> None:
+        """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
         buffer.write(data)
+        self.overhead_s += buffer.size / (self.device.arch.timing.host_write_gbps * 1e9)
 
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
-        return buffer.read(dtype)
+        out = buffer.read(dtype)
+        self.overhead_s += buffer.size / (self.device.arch.timing.host_read_gbps * 1e9)
+        return out
 
     def enqueue(self, program: Program, trace: str | os.PathLike | None = None, timing_only: bool = False) -> DeviceTime:
         """Run `program` on the device; returns its modelled device time and profile.
@@ -154,16 +162,19 @@ class Queue:
         if prints and dev.print_kernel_output:
             for p in prints:
                 print(p, file=sys.stderr)
+        dispatch = dev.arch.timing.dispatch_us * 1e-6
         self.cycles += cycles
         self.programs += 1
+        self.overhead_s += dispatch
         profile = Profile.from_raw(dev.arch, dev._chip.cores, cycles, raw, prints, bool(trace))
         self.profile = profile
         if trace:
             profile.save_trace(trace)
-        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, profile)
+        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, profile, dispatch)
 
     def finish(self) -> DeviceTime:
-        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs)
+        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs, None, self.overhead_s)
         self.cycles = 0
         self.programs = 0
+        self.overhead_s = 0.0
         return t

@@ -59,10 +59,16 @@ void tx_cb_reserve_back(int32_t id, int32_t n) {
     check_count(cb, id, n, call);
     sync_point();
     Risc& r = *running;
-    while (int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) < n) {
+    bool waited = false;
+    while (int32_t(cb.num_pages) - int32_t(cb.used()) < n) {
         r.wait_cb = id;
         r.wait_n = n;
         block(Wait::CbBack);
+        waited = true;
+    }
+    if (r.slot == 2) {           // the pack stage reserves: it waited if space freed only now
+        if (waited) compute_pack_waited(r, r.clock);
+        return;
     }
     r.clock += chip.p.cost_cb;
 }
@@ -71,15 +77,22 @@ void tx_cb_push_back(int32_t id, int32_t n) {
     const char* call = "cb_push_back";
     CB& cb = cb_of(id, call);
     sync_point();
-    uint32_t used = cb.received - cb.acked;
+    uint32_t used = cb.used();
     if (n < 0 || used + uint32_t(n) > cb.num_pages)
         fail(fmt("cb_push_back(cb %d, %d): only %u of the CB's %u pages are free; cb_reserve_back the pages "
                  "before pushing them", id, n, cb.num_pages - used, cb.num_pages));
-    cb.received += uint32_t(n);
     advance(cb.wr, cb, n);
     cb.wr_tile_ptr = 0;
-    running->clock += chip.p.cost_cb;
-    wake_core(running->core->index);
+    Risc& r = *running;
+    uint64_t at = r.slot == 2 ? compute_pack_clock(r) + chip.p.cost_cb : 0;
+    if (at > r.clock) {          // the pack stage is behind the unpacker: the pages appear when it gets there
+        cb.pending += uint32_t(n);
+        post_event(Event{at, 0, EvKind::CbPush, r.core->index, uint32_t(id), uint32_t(n)});
+        return;
+    }
+    cb.received += uint32_t(n);
+    if (r.slot != 2) r.clock += chip.p.cost_cb;
+    wake_core(r.core->index);
     progress();
 }
 
@@ -116,7 +129,7 @@ int tx_cb_pages_reservable_at_back(int32_t id, int32_t n) {
     CB& cb = cb_of(id, "cb_pages_reservable_at_back");
     sync_point();
     running->clock += chip.p.cost_cb;
-    return int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) >= n;
+    return int32_t(cb.num_pages) - int32_t(cb.used()) >= n;
 }
 
 int tx_cb_pages_available_at_front(int32_t id, int32_t n) {

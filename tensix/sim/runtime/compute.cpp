@@ -201,7 +201,7 @@ void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const
 
 uint32_t* dst_tile(uint32_t idst, const char* call) {
     Compute& c = comp();
-    if (!c.math)
+    if (!c.math_held)
         fail(fmt("%s: DST is not held by the math thread; call tile_regs_acquire() before math on DST%s", call,
                  c.committed ? " (it was already committed with tile_regs_commit())" : ""));
     uint32_t cap = tx_dst_capacity();
@@ -215,12 +215,51 @@ void finish_dst(uint32_t* d) {
     if (!comp().fp32 && !chip.timing_only) for (int i = 0; i < TILE; i++) d[i] = round_bf16(d[i]);
 }
 
-void charge(uint64_t cycles, uint64_t flops = 0) {
+uint32_t tile_bytes(uint32_t cb) { return core().cb[cb].tile_size ? core().cb[cb].tile_size : 2048; }
+
+// Unpack thread (this coroutine): waits for a free SrcA/SrcB bank, then moves the bytes out of L1;
+// each unpacker reads up to 64 B/cycle, both together 80 B/cycle, plus 2 cycles of setup (HW §6).
+void unpack_stage(double bytes_a, double bytes_b) {
     Risc& r = me();
+    Compute& c = comp();
+    uint64_t free = c.src_free[c.src_bank & 1];
+    if (r.clock < free) {
+        trace_event(r, "unpacker waits for math", r.clock, free);
+        r.clock = free;
+    }
+    uint64_t cycles = uint64_t(std::max({bytes_a / 64, bytes_b / 64, (bytes_a + bytes_b) / 80}) + 2.5);
     trace_event(r, r.call, r.clock, r.clock + cycles);
+    r.clock += cycles;
+    c.unpacked = r.clock;
+}
+
+// Math thread: starts when its operands are unpacked and the previous math op is done.
+void math_stage(uint64_t cycles, uint64_t flops, bool uses_src = true) {
+    Risc& r = me();
+    Compute& c = comp();
+    uint64_t start = std::max(c.math, uses_src ? c.unpacked : 0);
+    c.math = start + cycles;
+    if (uses_src) c.src_free[c.src_bank++ & 1] = c.math;
+    if (chip.trace && chip.events.size() < TRACE_LIMIT)
+        chip.events.push_back({uint16_t(r.core->index), 3, r.call, start, c.math, 0});
     chip.math_cycles[size_t(r.core->index)] += cycles;
     chip.flops += flops;
-    r.clock += cycles;
+}
+
+// Pack thread: 4 packers write up to 16 B/cycle each (HW §6), 2 cycles of setup.
+void pack_stage(double bytes) {
+    Risc& r = me();
+    Compute& c = comp();
+    uint64_t start = std::max(c.pack, c.commit_at);
+    c.pack = start + uint64_t(bytes / 64 + 2.5);
+    if (chip.trace && chip.events.size() < TRACE_LIMIT)
+        chip.events.push_back({uint16_t(r.core->index), 4, r.call, start, c.pack, 0});
+}
+
+// tilize/untilize: the packer follows the math op directly (no DST sync calls around it)
+void c_pack_after_math(double bytes) {
+    comp().commit_at = comp().math;
+    pack_stage(bytes);
 }
 
 uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
@@ -244,12 +283,26 @@ void matmul_rm(const float* __restrict a, const float* __restrict b, float* __re
 
 }  // namespace
 
+uint64_t compute_pack_clock(Risc& r) { return r.core->compute.pack; }
+
+void compute_pack_waited(Risc& r, uint64_t until) {
+    Compute& c = r.core->compute;
+    c.pack = std::max(c.pack, until);
+}
+
+void compute_finish(Risc& r) {
+    Compute& c = r.core->compute;
+    r.clock = std::max({r.clock, c.math, c.pack});
+}
+
 void compute_reset(Core& c) {
     Compute& k = c.compute;
     k.dst.assign(16 * TILE, 0);
-    k.acquired = k.math = k.committed = k.pack = false;
+    k.acquired = k.math_held = k.committed = k.pack_held = false;
     k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
-    k.math_free = k.pack_free = 0;
+    k.unpacked = k.math = k.pack = k.commit_at = 0;
+    k.src_free[0] = k.src_free[1] = k.half_free[0] = k.half_free[1] = 0;
+    k.src_bank = k.half = 0;
 }
 
 }  // namespace sim
@@ -278,46 +331,52 @@ void tx_dst_acquire(void) {
     Compute& c = comp();
     me().call = "tile_regs_acquire";
     if (c.acquired) fail("tile_regs_acquire: DST is already acquired; call tile_regs_commit/wait/release first");
-    c.acquired = c.math = true;
-    charge(1);
+    c.acquired = c.math_held = true;
+    c.math = std::max(c.math, c.half_free[c.half]);     // math waits for the packer to release this half
 }
 
 void tx_dst_commit(void) {
     Compute& c = comp();
     me().call = "tile_regs_commit";
-    if (!c.math) fail("tile_regs_commit: DST was not acquired by the math thread; call tile_regs_acquire() first");
-    c.math = false;
+    if (!c.math_held) fail("tile_regs_commit: DST was not acquired by the math thread; call tile_regs_acquire() first");
+    c.math_held = false;
     c.committed = true;
-    charge(1);
+    c.commit_at = c.math;
 }
 
 void tx_dst_wait(void) {
     Compute& c = comp();
     me().call = "tile_regs_wait";
     if (!c.committed) fail("tile_regs_wait: nothing was committed; call tile_regs_commit() after the math");
-    c.pack = true;
-    charge(1);
+    c.pack_held = true;
+    c.pack = std::max(c.pack, c.commit_at);
 }
 
 void tx_dst_release(void) {
     Compute& c = comp();
     me().call = "tile_regs_release";
-    if (!c.pack) fail("tile_regs_release: the packer does not hold DST; call tile_regs_wait() before packing and releasing");
+    if (!c.pack_held) fail("tile_regs_release: the packer does not hold DST; call tile_regs_wait() before packing and releasing");
     std::fill(c.dst.begin(), c.dst.end(), 0u);     // the released half is zeroed (API §4.2)
-    c.acquired = c.math = c.committed = c.pack = false;
-    charge(1);
+    c.acquired = c.math_held = c.committed = c.pack_held = false;
+    c.half_free[c.half] = c.pack;
+    if (!c.full_sync) c.half ^= 1;       // SyncHalf: math and pack alternate between the halves
 }
 
 void tx_dst_acquire_legacy(void) {
     tx_dst_acquire();
-    comp().pack = true;
+    comp().pack_held = true;
+    comp().commit_at = comp().math;
 }
 
 void tx_dst_release_legacy(void) {
     Compute& c = comp();
     if (!c.acquired) return;     // examples call release_dst() after tile_regs_release(): harmless
     std::fill(c.dst.begin(), c.dst.end(), 0u);
-    c.acquired = c.math = c.committed = c.pack = false;
+    c.acquired = c.math_held = c.committed = c.pack_held = false;
+    c.commit_at = c.math;
+    c.pack = std::max(c.pack, c.math);
+    c.half_free[c.half] = c.pack;
+    if (!c.full_sync) c.half ^= 1;
 }
 
 void tx_copy_tile(uint32_t cb, uint32_t t, uint32_t idst, uint32_t transpose, const char* call) {
@@ -325,11 +384,12 @@ void tx_copy_tile(uint32_t cb, uint32_t t, uint32_t idst, uint32_t transpose, co
     uint32_t* d = dst_tile(idst, call);
     uint32_t tile[TILE];
     read_tile(TX_UNPACK_A, cb, t, tile, false, call);
-    if (chip.timing_only) { charge(32 + 16); return; }
+    unpack_stage(tile_bytes(cb), 0);
+    math_stage(8, 0);        // datacopy: 128 values per cycle like ELWADD (HW §6)
+    if (chip.timing_only) return;
     if (transpose) for (int i = 0; i < TILE; i++) { int rc = row_col[i]; d[face_index[rc % 32][rc / 32]] = tile[i]; }
     else std::memcpy(d, tile, sizeof tile);
     if (!is_int(core().cb[cb].format)) finish_dst(d);
-    charge(32 + 16);
 }
 
 void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t idst,
@@ -356,7 +416,9 @@ void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint3
         d[i] = as_bits(v);
     }
     finish_dst(d);
-    charge(64 + (op == TX_MUL ? 16 * fidelity_phases() : 8), TILE);
+    unpack_stage(tile_bytes(cb0), tile_bytes(cb1));
+    // ELWADD/ELWSUB: 128 values per cycle; ELWMUL: 256 per cycle and fidelity phase (HW §6)
+    math_stage(op == TX_MUL ? 4 * fidelity_phases() : 8, TILE);
 }
 
 void tx_binary_dest_reuse(int op, int reuse, uint32_t cb, uint32_t t, uint32_t idst) {
@@ -373,7 +435,8 @@ void tx_binary_dest_reuse(int op, int reuse, uint32_t cb, uint32_t t, uint32_t i
         d[i] = as_bits(v);
     }
     finish_dst(d);
-    charge(48);
+    unpack_stage(tile_bytes(cb), 0);
+    math_stage(op == TX_MUL ? 4 * fidelity_phases() : 8, TILE);
 }
 
 void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t idst, uint32_t transpose,
@@ -389,7 +452,7 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
         for (uint32_t cc = 0; cc < ct; cc++) {
             uint32_t* d = dst_tile(idst + r * ct + cc, call);
             read_tile(TX_UNPACK_A, cb1, t1 + cc, raw, true, call);     // in1 -> SrcA (5-bit)
-            if (chip.timing_only) { charge(16 * fidelity_phases(), 2 * 32 * 32 * 32); continue; }
+            if (chip.timing_only) continue;
             to_rm(raw, b);
             if (transpose)
                 for (int i = 0; i < 32; i++)
@@ -410,9 +473,11 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
             }
             for (int i = 0; i < TILE; i++) d[i] = as_bits(as_float(d[i]) + c[row_col[i]]);
             finish_dst(d);
-            charge(16 * fidelity_phases(), 2 * 32 * 32 * 32);
         }
     }
+    // in1 tiles on unpacker A, in0 tiles on unpacker B; 16 MVMULs per tile product and phase (HW §11e)
+    unpack_stage(double(ct) * tile_bytes(cb1), double(rt) * tile_bytes(cb0));
+    math_stage(uint64_t(rt) * ct * 16 * fidelity_phases(), uint64_t(rt) * ct * 2 * 32 * 32 * 32);
 }
 
 void tx_transpose_wh(uint32_t cb, uint32_t t, uint32_t idst) {
@@ -447,7 +512,9 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_
     else if (dim == TX_REDUCE_COL) for (int c = 0; c < 32; c++) combine(0, c, reduce(0, 32, c, c + 1));
     else combine(0, 0, reduce(0, 32, 0, 32));
     finish_dst(d);
-    charge(64 * (mx || mn ? 1 : fidelity_phases()));
+    unpack_stage(tile_bytes(cb), tile_bytes(cbs));
+    // 16x16 values reduced per cycle; sum/avg per fidelity phase (HW §6)
+    math_stage(4 * (mx || mn ? 1 : fidelity_phases()), TILE);
 }
 
 void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst) {
@@ -462,14 +529,15 @@ void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst) {
                  : bcast == TX_BCAST_SCALAR ? 0 : i];
     }
     finish_dst(d);
-    charge(48);
+    unpack_stage(tile_bytes(cb), 0);
+    math_stage(8, 0);
 }
 
 static uint8_t* pack_slot(uint32_t id, int32_t index, const char* call) {
     CB& cb = compute_cb(id, call);
     check_format(TX_PACK, id, cb, call);
     uint32_t slot = index >= 0 ? uint32_t(index) : cb.wr_tile_ptr++;
-    uint32_t free_pages = cb.num_pages - (cb.received - cb.acked);
+    uint32_t free_pages = cb.num_pages - cb.used();
     if (!cb.global && slot >= free_pages)
         fail(fmt("%s: writes tile %u past the back of CB %u (%u page(s) free); cb_reserve_back the pages first",
                  call, slot, id, free_pages));
@@ -481,13 +549,13 @@ static uint8_t* pack_slot(uint32_t id, int32_t index, const char* call) {
 void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
     me().call = call;
     Compute& c = comp();
-    if (!c.pack)
+    if (!c.pack_held)
         fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() before packing", call));
     uint32_t cap = tx_dst_capacity();
     if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
     uint8_t* slot = pack_slot(cb, index, call);
     if (!chip.timing_only) pack(core().cb[cb].format, c.dst.data() + size_t(idst) * TILE, slot, call);
-    charge(64);
+    pack_stage(tile_bytes(cb));
     progress();
 }
 
@@ -509,7 +577,9 @@ void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_ind
         pack(compute_cb(ocb, call).format, words, pack_slot(ocb, int32_t(out_index + b), call), call);
     }
     compute_cb(ocb, call).wr_tile_ptr = out_index + block;
-    charge(uint64_t(block) * 96);
+    unpack_stage(double(block) * tile_bytes(icb), 0);
+    math_stage(uint64_t(block) * 8, 0);
+    c_pack_after_math(double(block) * tile_bytes(ocb));
 }
 
 static void write_rows(uint32_t ocb, const uint32_t* words, uint32_t col_tile, uint32_t width_tiles, uint32_t row_tile,
@@ -534,25 +604,27 @@ void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb) {
         read_tile(TX_UNPACK_A, icb, t, words, false, call);
         write_rows(ocb, words, t, ntiles, 0, call);
     }
-    charge(uint64_t(ntiles) * 96);
+    unpack_stage(double(ntiles) * tile_bytes(icb), 0);
+    math_stage(uint64_t(ntiles) * 8, 0);
+    c_pack_after_math(double(ntiles) * tile_bytes(ocb));
 }
 
 void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t c_index, uint32_t full_ct) {
     const char* call = "pack_untilize_dest";
     me().call = call;
     Compute& c = comp();
-    if (!c.pack) fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() first", call));
+    if (!c.pack_held) fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() first", call));
     for (uint32_t r = 0; r < block_rt; r++)
         for (uint32_t cc = 0; cc < block_ct; cc++)
             write_rows(ocb, c.dst.data() + size_t(r * block_ct + cc) * TILE, c_index * block_ct + cc, full_ct, r, call);
-    charge(uint64_t(block_rt) * block_ct * 96);
+    pack_stage(double(block_rt) * block_ct * tile_bytes(ocb));
 }
 
 uint32_t* tx_dst_tile(uint32_t idst, const char* call) { me().call = call; return dst_tile(idst, call); }
 
 void tx_sfpu_done(uint32_t idst, uint32_t cycles, uint32_t is_integer) {
     if (!is_integer) finish_dst(comp().dst.data() + size_t(idst) * TILE);
-    charge(cycles);
+    math_stage(cycles, 0, false);     // the SFPU works on DST: no source registers
 }
 
 uint32_t tx_cb_tile_address(uint32_t id, uint32_t tile) {

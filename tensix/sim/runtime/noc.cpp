@@ -242,6 +242,14 @@ uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what) {
 
 void apply_event(const Event& e) {
     Core& c = chip.cores[e.core];
+    if (e.kind == EvKind::CbPush) {               // pages the packer pushed land now
+        CB& cb = c.cb[e.offset];
+        cb.pending -= e.value;
+        cb.received += e.value;
+        progress();
+        wake_core(e.core);
+        return;
+    }
     volatile uint32_t* w = reinterpret_cast<volatile uint32_t*>(c.l1 + e.offset);
     if (e.kind == EvKind::SemInc) *w = *w + e.value;
     else *w = e.value;

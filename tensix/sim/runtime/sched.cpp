@@ -103,6 +103,7 @@ void trampoline() {
     Risc* r = running;
     r->kernel->entry();
     r->call = "";
+    if (r->slot == 2) compute_finish(*r);
     if (!r->line.empty()) print_line(*r, r->line);
     r->state = State::Done;
     progress();
@@ -122,7 +123,7 @@ bool satisfied(const Risc& r) {
     switch (r.wait) {
         case Wait::CbFront: { const CB& cb = c.cb[r.wait_cb]; return int32_t(cb.received - cb.acked) >= r.wait_n; }
         case Wait::CbBack: { const CB& cb = c.cb[r.wait_cb];
-            return int32_t(cb.num_pages) - int32_t(cb.received - cb.acked) >= r.wait_n; }
+            return int32_t(cb.num_pages) - int32_t(cb.used()) >= r.wait_n; }
         case Wait::SemEq: return *r.wait_addr == r.wait_val;
         case Wait::SemMin: return *r.wait_addr >= r.wait_val;
         case Wait::None: return true;

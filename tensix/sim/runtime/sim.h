@@ -41,15 +41,22 @@ struct CB {
     uint32_t format = 255, tile_size = 0;
     bool on = false;
     bool global = false;                 // placed on an L1 buffer: its data is already there
+    uint32_t pending = 0;                // pushed by the packer but not yet visible (lands at the pack cycle)
+    uint32_t used() const { return received + pending - acked; }
 };
 
 // The compute engine of a core: DST and the unpacker/packer configuration (compute.cpp).
 struct Compute {
     std::vector<uint32_t> dst;           // 16 tiles x 1024 words, each tile in face order
     uint32_t fidelity = 4, fp32 = 0, full_sync = 0, approx = 0;
-    bool acquired = false, math = false, committed = false, pack = false;
+    bool acquired = false, math_held = false, committed = false, pack_held = false;
     uint32_t fmt[3] = {255, 255, 255};   // unpacker A, unpacker B, packer
-    uint64_t math_free = 0, pack_free = 0;
+    // the three TRISC stages as a pipeline: the coroutine's clock is the unpacker's; the math and
+    // pack stages keep their own clocks (API §4.2 sync points connect them)
+    uint64_t unpacked = 0, math = 0, pack = 0, commit_at = 0;
+    uint64_t src_free[2]{};              // SrcA/SrcB banks: free once math is done with them
+    uint64_t half_free[2]{};             // DST halves: free once the packer released them
+    uint32_t src_bank = 0, half = 0;
 };
 
 struct Kernel {
@@ -109,7 +116,7 @@ struct Ctrl {                                  // a DRAM controller
     uint64_t free_at = 0;
 };
 
-enum class EvKind : uint8_t { SemInc, SemSet };
+enum class EvKind : uint8_t { SemInc, SemSet, CbPush };
 struct Event {
     uint64_t time, seq;
     EvKind kind;
@@ -181,6 +188,9 @@ void apply_event(const Event& e);
 
 // compute engine (compute.cpp)
 void compute_reset(Core& c);
+uint64_t compute_pack_clock(Risc& r);                  // the pack stage's cycle (cb_reserve_back/push_back)
+void compute_pack_waited(Risc& r, uint64_t until);     // the pack stage waited for CB space until `until`
+void compute_finish(Risc& r);                          // kernel end: the pipeline drains
 
 // prints (main.cpp)
 void print_line(Risc& r, const std::string& text);

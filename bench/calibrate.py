@@ -1,0 +1,143 @@
+"""Calibration of the simulated chip's clock (issue 4): microbenchmark programs that reproduce each
+published number of ../shared/docs/tensix-hardware.md §11, printed as model vs published with the error.
+
+Run: python bench/calibrate.py         (exits 1 if any point is off by more than 10 %)
+"""
+from __future__ import annotations
+
+import sys
+
+from tensix import CircularBuffer, Device, Kernel, Program
+
+DRAM_READ = r"""
+void kernel_main() {   // n reads of `size` bytes from one DRAM channel (bank 0), then one barrier
+    uint32_t n = get_arg_val<uint32_t>(0), size = get_arg_val<uint32_t>(1), base = get_arg_val<uint32_t>(2);
+    uint32_t l1 = get_write_ptr(0);
+    for (uint32_t i = 0; i < n; i++)
+        noc_async_read(get_noc_addr_from_bank_id<true>(0, base + i * size), l1 + (i % 8) * size, size);
+    noc_async_read_barrier();
+}"""
+DRAM_WRITE = r"""
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0), size = get_arg_val<uint32_t>(1), base = get_arg_val<uint32_t>(2);
+    uint32_t l1 = get_write_ptr(0);
+    for (uint32_t i = 0; i < n; i++)
+        noc_async_write(l1 + (i % 8) * size, get_noc_addr_from_bank_id<true>(0, base + i * size), size);
+    noc_async_write_barrier();
+}"""
+ONE_TO_ONE = r"""
+void kernel_main() {   // n writes of `size` bytes into another core's L1
+    uint32_t n = get_arg_val<uint32_t>(0), size = get_arg_val<uint32_t>(1), x = get_arg_val<uint32_t>(2), y = get_arg_val<uint32_t>(3);
+    uint32_t l1 = get_write_ptr(0);
+    uint64_t dst = get_noc_addr(x, y, l1);
+    for (uint32_t i = 0; i < n; i++) noc_async_write(l1, dst, size);
+    noc_async_write_barrier();
+}"""
+FEED = r"""
+void kernel_main() {   // pushes operand blocks without moving data (timing-only run)
+    uint32_t blocks = get_arg_val<uint32_t>(0), a = get_arg_val<uint32_t>(1), b = get_arg_val<uint32_t>(2);
+    for (uint32_t i = 0; i < blocks; i++) { cb_reserve_back(0, a); cb_push_back(0, a); cb_reserve_back(1, b); cb_push_back(1, b); }
+}"""
+MATMUL = r"""
+#include "api/compute/matmul.h"
+void kernel_main() {   // block matmul: rt x ct output tiles accumulate over kt inner tiles, reusing operands
+    constexpr uint32_t rt = 2, ct = 4, kt = 8;
+    uint32_t blocks = get_arg_val<uint32_t>(0);
+    mm_block_init(0, 1, 16, 0, ct, rt, kt);
+    for (uint32_t blk = 0; blk < blocks; blk++) {
+        cb_wait_front(0, rt * kt); cb_wait_front(1, kt * ct);
+        tile_regs_acquire();
+        for (uint32_t k = 0; k < kt; k++) matmul_block(0, 1, k, k * ct, 0, 0, ct, rt, kt);
+        tile_regs_commit();
+        cb_pop_front(0, rt * kt); cb_pop_front(1, kt * ct);
+        cb_reserve_back(16, rt * ct);
+        tile_regs_wait();
+        for (uint32_t t = 0; t < rt * ct; t++) pack_tile(t, 16);
+        tile_regs_release();
+        cb_push_back(16, rt * ct);
+    }
+}"""
+DRAIN = r"""
+void kernel_main() {
+    uint32_t blocks = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
+    for (uint32_t i = 0; i < blocks; i++) { cb_wait_front(16, n); cb_pop_front(16, n); }
+}"""
+EMPTY = "void kernel_main() {}"
+
+
+def dram(dev: Device, write: bool, total: int, size: int) -> float:
+    """Bytes per cycle of one core moving `total` bytes to/from DRAM channel 0 in `size` transfers."""
+    buf = dev.dram_buffer(total * dev.arch.num_dram_banks, 2048)
+    k = Kernel(DRAM_WRITE if write else DRAM_READ, on="riscv_0", runtime_args=[total // size, size, buf.address])
+    t = dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", size, 8)]), timing_only=True)
+    buf.free()
+    return total / t.cycles
+
+
+def one_to_one(dev: Device, n: int, size: int) -> float:
+    dst = dev.worker_core((1, 0))
+    k = Kernel(ONE_TO_ONE, on="riscv_0", cores=(0, 0), runtime_args=[n, size, dst.x, dst.y])
+    p = Program([(0, 0), (1, 0)], [k], [CircularBuffer(0, "float16_b", size, 1)])
+    return n * size / dev.queue.enqueue(p, timing_only=True).cycles
+
+
+def tile_read_latency(dev: Device, hops: int = 4) -> tuple[float, tuple[int, int]]:
+    """One 2 KB read of DRAM bank 0 and its barrier, from a core `hops` router hops away on NoC0
+    (the published number assumes the default distance of 4 hops)."""
+    a = dev.arch
+    bank = a.dram_banks[0].noc0_xy
+    cores = [(x, y) for y in range(a.compute_grid[1]) for x in range(a.compute_grid[0])]
+    core = min(cores, key=lambda c: abs(a.hops(a.noc0_xy(*c), bank, 0) - hops))
+    buf = dev.dram_buffer(2048 * a.num_dram_banks, 2048)
+    k = Kernel(DRAM_READ, on="riscv_0", runtime_args=[1, 2048, buf.address])
+    t = dev.queue.enqueue(Program(core, [k], [CircularBuffer(0, "float16_b", 2048, 8)]), timing_only=True)
+    buf.free()
+    return float(t.cycles), core
+
+
+def matmul_cycles(dev: Device, fidelity: str, blocks: int = 64) -> float:
+    """Cycles per 32x32x32 tile product of a compute-bound block matmul (bfp8_b operands)."""
+    rt, ct, kt = 2, 4, 8
+    cbs = [CircularBuffer(0, "bfp8_b", 1088, 2 * rt * kt), CircularBuffer(1, "bfp8_b", 1088, 2 * kt * ct),
+           CircularBuffer(16, "float16_b", 2048, 2 * rt * ct)]
+    ks = [Kernel(FEED, on="reader", runtime_args=[blocks, rt * kt, kt * ct]),
+          Kernel(MATMUL, on="compute", runtime_args=[blocks], math_fidelity=fidelity),
+          Kernel(DRAIN, on="writer", runtime_args=[blocks, rt * ct])]
+    t = dev.queue.enqueue(Program((0, 0), ks, cbs), timing_only=True)
+    return t.cycles / (blocks * rt * ct * kt)
+
+
+def dispatch_us(dev: Device) -> float:
+    dev.queue.finish()
+    dev.queue.enqueue(Program((0, 0), [Kernel(EMPTY)]))
+    return dev.queue.finish().us
+
+
+def main() -> int:
+    rows = []
+    with Device("n150") as wh:
+        rows.append(("WH: one core reads 1 MiB from one DRAM channel (GB/s)", dram(wh, False, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 22.25, "HW §11a"))
+        rows.append(("WH: one core writes 1 MiB to one DRAM channel (GB/s)", dram(wh, True, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 21.95, "HW §11a"))
+        rows.append(("WH: NoC one-to-one, 16 x 8 KB (B/cycle)", one_to_one(wh, 16, 8192), 29.13, "HW §11b"))
+        rows.append(("WH: NoC one-to-one, 256 x 64 KB (B/cycle)", one_to_one(wh, 256, 65536), 31.15, "HW §11b"))
+        for fid, pub in (("LoFi", 16), ("HiFi2", 32), ("HiFi3", 48), ("HiFi4", 64)):
+            rows.append((f"WH: matmul cycles per 32x32x32 tile, {fid}", matmul_cycles(wh, fid), pub, "HW §11e"))
+        rows.append(("WH: program dispatch floor (us)", dispatch_us(wh), 1.05, "HW §11d"))
+    with Device("p150a") as bh:
+        rows.append(("BH: NoC one-to-one, 16 x 16 KB (B/cycle)", one_to_one(bh, 16, 16384), 60.0, "HW §11b"))
+        cycles, core = tile_read_latency(bh)
+        rows.append((f"BH: single 2 KB DRAM tile read, core {core} 4 hops from bank 0 (cycles)", cycles, 570.0, "HW §11c"))
+        rows.append(("BH: program dispatch floor (us)", dispatch_us(bh), 0.92, "HW §11d"))
+    w = max(len(r[0]) for r in rows)
+    print(f"{'calibration point'.ljust(w)}  {'model':>9}  {'published':>9}  {'error':>7}  source")
+    worst = 0.0
+    for name, model, pub, src in rows:
+        err = (model - pub) / pub * 100
+        worst = max(worst, abs(err))
+        print(f"{name.ljust(w)}  {model:9.2f}  {pub:9.2f}  {err:+6.1f}%  {src}")
+    print(f"worst error {worst:.1f}% (limit 10%)")
+    return 0 if worst <= 10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@
 //   argv: tensix-sim CMD_FD REPLY_FD L1_FD DRAM_FD STATUS_FD
 #include "sim.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -119,6 +120,9 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
         c.l1_kaddr = uint32_t(reinterpret_cast<uintptr_t>(c.l1));
         for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].slot = s; }
     }
+    Calendar* ports = new_calendars(size_t(ncores) * 4);
+    for (uint32_t i = 0; i < ncores; i++) { chip.cores[i].port_in = ports + 4 * i; chip.cores[i].port_out = ports + 4 * i + 2; }
+    chip.links = new_calendars(size_t(4) * p.noc_grid_x * p.noc_grid_y);
     uint32_t nctrl = m.u();
     chip.ctrls = std::vector<Ctrl>(nctrl);
     for (uint32_t i = 0; i < nctrl; i++) {
@@ -134,6 +138,15 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
     for (uint32_t b = 0; b < p.num_banks; b++) {
         for (int n = 0; n < 2; n++) { uint32_t x = m.u(), y = m.u(); tx_dram_bank_to_noc_xy[n][b] = uint16_t((y << 6) | x); }
         tx_bank_to_dram_offset[b] = int32_t(m.u());
+        // each bank is a channel of its controller with its own bandwidth (HW §7: WH 12 x 24 GB/s)
+        uint16_t xy = tx_dram_bank_to_noc_xy[0][b];
+        int t = chip.tile[0][xy >> 6][xy & 63];
+        if (t <= -2) chip.ctrls[size_t(-2 - t)].bank_offsets.push_back(uint32_t(tx_bank_to_dram_offset[b]));
+    }
+    for (Ctrl& c : chip.ctrls) {
+        std::sort(c.bank_offsets.begin(), c.bank_offsets.end());
+        if (c.bank_offsets.empty()) c.bank_offsets.push_back(0);
+        c.channels = new_calendars(c.bank_offsets.size());
     }
     for (uint32_t b = 0; b < p.num_l1_banks; b++) {
         uint32_t core = m.u();
@@ -202,9 +215,7 @@ void run(Reader& m) {
     for (Core& c : chip.cores) {
         for (CB& cb : c.cb) cb = CB{};
         for (Risc& r : c.risc) { r.kernel = nullptr; r.state = State::Idle; }
-        c.port_in_free[0] = c.port_in_free[1] = c.port_out_free[0] = c.port_out_free[1] = 0;
     }
-    for (Ctrl& c : chip.ctrls) c.free_at = 0;
     uint32_t ncb = m.u();
     for (uint32_t i = 0; i < ncb; i++) {
         CB cb;

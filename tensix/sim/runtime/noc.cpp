@@ -55,8 +55,7 @@ uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nfl
     int x = sx, y = sy;
     auto cross = [&](int dim) {
         size_t l = ((size_t(noc) * 2 + size_t(dim)) * size_t(Y) + size_t(y)) * size_t(X) + size_t(x);
-        uint64_t start = std::max(t, chip.link_free[l]);
-        chip.link_free[l] = start + nflits;
+        uint64_t start = chip.links[l].take(t, nflits) - nflits;
         chip.link_bytes[l] += bytes;
         t = start + chip.p.noc_hop_cycles;
     };
@@ -102,27 +101,23 @@ uint64_t read_lands(const Target& t, uint32_t size, int noc) {
     const Params& p = chip.p;
     uint64_t f = flits(size);
     uint64_t t0 = std::max(r.clock, issue_slot(r, noc));
-    uint64_t req = std::max(t0, me.port_out_free[noc]);
-    me.port_out_free[noc] = req + p.noc_cmd_cycles;
-    uint64_t at_target = route(noc, me.px, me.py, tx, ty, req + p.noc_cmd_cycles + p.noc_niu_cycles, 1, 0);
+    uint64_t req = me.port_out[noc].take(t0, p.noc_cmd_cycles);
+    uint64_t at_target = route(noc, me.px, me.py, tx, ty, req + p.noc_niu_cycles, 1, 0);
     uint64_t inject, floor = 0;
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
-        uint64_t start = std::max(at_target, c.free_at);
         uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
-        c.free_at = start + busy;
-        inject = start + p.dram_latency;
-        floor = start + p.dram_latency + busy;      // the channel's rate bounds the stream
+        uint64_t served = c.channels[c.channel(t.offset)].take(at_target, busy);
+        inject = served - busy + p.dram_latency;
+        floor = served + p.dram_latency;            // the channel's rate bounds the stream
     } else {
         Core& src = chip.cores[t.core];
-        inject = std::max(at_target + p.l1_latency, src.port_out_free[noc]);
-        src.port_out_free[noc] = inject + f;
+        inject = src.port_out[noc].take(at_target + p.l1_latency, f) - f;
     }
     uint64_t land = std::max(route(noc, tx, ty, me.px, me.py, inject + p.noc_niu_cycles, f, size), floor);
-    uint64_t begin = std::max(land - f, me.port_in_free[noc]);
-    me.port_in_free[noc] = begin + f;
-    issued(r, noc, begin + f);
-    return begin + f;
+    uint64_t done = me.port_in[noc].take(land - f, f);
+    issued(r, noc, done);
+    return done;
 }
 
 // Writes: the data streams out of this core's NoC port along the route; DRAM absorbs it at the
@@ -135,20 +130,14 @@ uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
     where_of(t, tx, ty);
     const Params& p = chip.p;
     uint64_t f = flits(size);
-    uint64_t begin = std::max(r.clock, me.port_out_free[noc]) + p.noc_cmd_cycles;
-    me.port_out_free[noc] = begin + f;
+    uint64_t begin = me.port_out[noc].take(r.clock, p.noc_cmd_cycles + f) - f;
     uint64_t arrive = route(noc, me.px, me.py, tx, ty, begin + p.noc_niu_cycles, f, size);
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
         uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
-        uint64_t start = std::max(arrive - f, c.free_at);
-        c.free_at = start + busy;
-        arrive = std::max(arrive, start + busy);
+        arrive = std::max(arrive, c.channels[c.channel(t.offset)].take(arrive - f, busy));
     } else {
-        Core& dst = chip.cores[t.core];
-        uint64_t b = std::max(arrive - f, dst.port_in_free[noc]);
-        dst.port_in_free[noc] = b + f;
-        arrive = b + f;
+        arrive = chip.cores[t.core].port_in[noc].take(arrive - f, f);
     }
     ack = route(noc, tx, ty, me.px, me.py, arrive + p.noc_niu_cycles, 1, 0) + p.noc_niu_cycles;
     return begin + f;
@@ -313,8 +302,7 @@ void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32
     // it after its own hop distance and through its own NoC port
     const Params& p = chip.p;
     uint64_t f = flits(size);
-    uint64_t begin = std::max(r.clock, r.core->port_out_free[noc]) + p.noc_cmd_cycles;
-    r.core->port_out_free[noc] = begin + f;
+    uint64_t begin = r.core->port_out[noc].take(r.clock, p.noc_cmd_cycles + f) - f;
     uint64_t left = begin + f, ack = left;
     for (int c : dests) {
         uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
@@ -323,9 +311,8 @@ void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32
         if (!chip.timing_only) std::memmove(t.ptr, r.core->l1 + src, size);
         Core& d = chip.cores[c];
         uint64_t arrive = begin + p.noc_niu_cycles + uint64_t(hops(r.core->px, r.core->py, d.px, d.py, noc)) * p.noc_hop_cycles + f;
-        uint64_t b = std::max(arrive - f, d.port_in_free[noc]);
-        d.port_in_free[noc] = b + f;
-        ack = std::max(ack, b + f + uint64_t(hops(d.px, d.py, r.core->px, r.core->py, noc)) * p.noc_hop_cycles + 2 * p.noc_niu_cycles);
+        uint64_t landed = d.port_in[noc].take(arrive - f, f);
+        ack = std::max(ack, landed + uint64_t(hops(d.px, d.py, r.core->px, r.core->py, noc)) * p.noc_hop_cycles + 2 * p.noc_niu_cycles);
         wake_core(c);
     }
     r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);

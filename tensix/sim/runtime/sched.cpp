@@ -14,6 +14,13 @@ namespace sim {
 
 Chip chip;
 Risc* running = nullptr;
+uint32_t run_epoch = 0;
+
+Calendar* new_calendars(size_t n) {
+    void* m = mmap(nullptr, n * sizeof(Calendar), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("cannot allocate the NoC model's calendars");
+    return static_cast<Calendar*>(m);
+}
 std::string error_so;
 uint64_t error_offset = 0;
 
@@ -195,7 +202,7 @@ void sched_reset() {
     chip.dram_read.assign(chip.ctrls.size(), 0);
     chip.dram_written.assign(chip.ctrls.size(), 0);
     chip.math_cycles.assign(chip.cores.size(), 0);
-    chip.link_free.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);
+    run_epoch++;                      // every Calendar slot of the previous run is now stale
     chip.link_bytes.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);
     while (!ready.empty()) ready.pop();
     while (!events.empty()) events.pop();

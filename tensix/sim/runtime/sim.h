@@ -5,6 +5,7 @@
 #pragma once
 #include "../include/tensix_abi.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,6 +72,34 @@ enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
 enum Stat : uint8_t { WAIT_CB = 0, WAIT_SEM, WAIT_NOC, WAIT_DRAM, NUM_STATS };
 enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
 
+// Occupancy of a shared resource (a NoC link, a core's NoC port, a DRAM channel) over time, in
+// buckets of W cycles. Transfers reserve capacity in the order the simulation issues them, which is
+// not the order they use the resource (a response is reserved when its read is issued), so a plain
+// "busy until" would serialise transfers that do not overlap; buckets let them interleave. Slots are
+// tagged with the run, so a new run needs no clearing, and memory is touched only where used.
+extern uint32_t run_epoch;
+struct Calendar {
+    static constexpr uint32_t N = 4096;          // window of N * W cycles
+    static constexpr uint64_t W = 256;
+    struct Slot { uint32_t epoch, used; uint64_t bucket; };
+    Slot slot[N];
+    // occupy `cycles` of the resource from cycle `t` on; returns when the last of them is done
+    uint64_t take(uint64_t t, uint64_t cycles) {
+        if (!cycles) return t;
+        uint64_t b = t / W;
+        for (;;) {
+            Slot& s = slot[b % N];
+            if (s.epoch != run_epoch || s.bucket != b) s = Slot{run_epoch, 0, b};
+            uint64_t from = std::max<uint64_t>(s.used, b == t / W ? t % W : 0);
+            uint64_t n = std::min<uint64_t>(W - std::min<uint64_t>(from, W), cycles);
+            if (n) { s.used = uint32_t(from + n); cycles -= n; }
+            if (!cycles) return b * W + s.used;
+            b++;
+        }
+    }
+};
+Calendar* new_calendars(size_t n);   // zeroed, lazily backed memory (sched.cpp)
+
 struct Core;
 
 struct Risc {
@@ -107,13 +136,20 @@ struct Core {
     CB cb[MAX_CB];
     Risc risc[NUM_RISCS];
     Compute compute;
-    uint64_t port_in_free[2]{}, port_out_free[2]{};
+    Calendar* port_in = nullptr;               // the core's NoC <-> L1 ports, per NoC (2 each)
+    Calendar* port_out = nullptr;
 };
 
 struct Ctrl {                                  // a DRAM controller
     uint8_t* mem = nullptr;
     uint8_t px = 0, py = 0;
-    uint64_t free_at = 0;
+    std::vector<uint64_t> bank_offsets;       // start of each channel (bank view) in this memory
+    Calendar* channels = nullptr;             // per channel (bank view) of this memory
+    size_t channel(uint64_t offset) const {
+        size_t c = 0;
+        while (c + 1 < bank_offsets.size() && offset >= bank_offsets[c + 1]) c++;
+        return c;
+    }
 };
 
 enum class EvKind : uint8_t { SemInc, SemSet, CbPush };
@@ -149,7 +185,7 @@ struct Chip {
     uint64_t noc_bytes[2]{}, flops = 0;
     std::vector<uint64_t> dram_read, dram_written;   // bytes per controller
     std::vector<uint64_t> math_cycles;               // FPU/SFPU busy cycles per core
-    std::vector<uint64_t> link_free;                 // per NoC, direction and router: busy until
+    Calendar* links = nullptr;                       // per NoC, direction and router
     std::vector<uint64_t> link_bytes;                // bytes that crossed each link
 };
 

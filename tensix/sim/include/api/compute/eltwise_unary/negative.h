@@ -1,0 +1,3 @@
+// tensix kernel-API header: negative_tile (API §4.7); implementations in api/compute/tx_sfpu.h
+#pragma once
+#include "api/compute/tx_sfpu.h"

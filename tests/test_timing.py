@@ -1,0 +1,284 @@
+"""Issue 4: the shape of the timing model, timing-only runs, traces and the grid picture."""
+import json
+
+import numpy as np
+import pytest
+
+from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs
+from tensix.formats import float_to_bf16_bits, quantize, tilize
+
+COPY = r"""
+void kernel_main() {   // pages [start, start+n) of src -> L1 -> dst, one barrier per page
+    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    uint32_t start = get_arg_val<uint32_t>(3);
+    constexpr auto sa = TensorAccessorArgs<0>();
+    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
+    const auto s = TensorAccessor(sa, src);
+    const auto d = TensorAccessor(da, dst);
+    uint32_t l1 = get_write_ptr(0);
+    for (uint32_t i = start; i < start + n; i++) {
+        noc_async_read_page(i, s, l1);
+        noc_async_read_barrier();
+        noc_async_write_page(i, d, l1);
+        noc_async_writes_flushed();
+    }
+    noc_async_write_barrier();
+}
+"""
+BANK_READ = r"""
+void kernel_main() {   // n reads of 2 KB from one DRAM bank, all in flight, one barrier
+    uint32_t bank = get_arg_val<uint32_t>(0), base = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    for (uint32_t i = 0; i < n; i++)
+        noc_async_read(get_noc_addr_from_bank_id<true>(bank, base + i * 2048), get_write_ptr(0) + (i % 4) * 2048, 2048);
+    noc_async_read_barrier();
+}
+"""
+ONE_TO_ONE = r"""
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0), size = get_arg_val<uint32_t>(1), x = get_arg_val<uint32_t>(2), y = get_arg_val<uint32_t>(3);
+    for (uint32_t i = 0; i < n; i++) noc_async_write(get_write_ptr(0), get_noc_addr(x, y, get_write_ptr(0)), size);
+    noc_async_write_barrier();
+}
+"""
+FEED = r"""
+void kernel_main() {
+    uint32_t blocks = get_arg_val<uint32_t>(0), a = get_arg_val<uint32_t>(1), b = get_arg_val<uint32_t>(2);
+    for (uint32_t i = 0; i < blocks; i++) { cb_reserve_back(0, a); cb_push_back(0, a); cb_reserve_back(1, b); cb_push_back(1, b); }
+}
+"""
+MATMUL = r"""
+#include "api/compute/matmul.h"
+void kernel_main() {
+    constexpr uint32_t rt = 2, ct = 4, kt = 4;
+    uint32_t blocks = get_arg_val<uint32_t>(0);
+    mm_block_init(0, 1, 16, 0, ct, rt, kt);
+    for (uint32_t blk = 0; blk < blocks; blk++) {
+        cb_wait_front(0, rt * kt); cb_wait_front(1, kt * ct);
+        tile_regs_acquire();
+        for (uint32_t k = 0; k < kt; k++) matmul_block(0, 1, k, k * ct, 0, 0, ct, rt, kt);
+        tile_regs_commit();
+        cb_pop_front(0, rt * kt); cb_pop_front(1, kt * ct);
+        cb_reserve_back(16, rt * ct);
+        tile_regs_wait();
+        for (uint32_t t = 0; t < rt * ct; t++) pack_tile(t, 16);
+        tile_regs_release();
+        cb_push_back(16, rt * ct);
+    }
+}
+"""
+DRAIN = r"""
+void kernel_main() {
+    uint32_t blocks = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
+    for (uint32_t i = 0; i < blocks; i++) { cb_wait_front(16, n); cb_pop_front(16, n); }
+}
+"""
+ADD_READER = r"""
+void kernel_main() {
+    uint32_t a = get_arg_val<uint32_t>(0), b = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    constexpr auto aa = TensorAccessorArgs<0>();
+    constexpr auto ba = TensorAccessorArgs<aa.next_compile_time_args_offset()>();
+    const auto A = TensorAccessor(aa, a);
+    const auto B = TensorAccessor(ba, b);
+    for (uint32_t i = 0; i < n; i++) {
+        cb_reserve_back(0, 1); cb_reserve_back(1, 1);
+        noc_async_read_page(i, A, get_write_ptr(0)); noc_async_read_page(i, B, get_write_ptr(1));
+        noc_async_read_barrier();
+        cb_push_back(0, 1); cb_push_back(1, 1);
+    }
+}
+"""
+ADD = r"""
+#include "api/compute/eltwise_binary.h"
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0);
+    binary_op_init_common(0, 1, 16);
+    add_tiles_init(0, 1);
+    for (uint32_t i = 0; i < n; i++) {
+        cb_wait_front(0, 1); cb_wait_front(1, 1);
+        tile_regs_acquire(); add_tiles(0, 1, 0, 0, 0); tile_regs_commit();
+        cb_pop_front(0, 1); cb_pop_front(1, 1);
+        cb_reserve_back(16, 1); tile_regs_wait(); pack_tile(0, 16); tile_regs_release(); cb_push_back(16, 1);
+    }
+}
+"""
+ADD_WRITER = r"""
+void kernel_main() {
+    uint32_t c = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
+    constexpr auto ca = TensorAccessorArgs<0>();
+    const auto C = TensorAccessor(ca, c);
+    for (uint32_t i = 0; i < n; i++) { cb_wait_front(16, 1); noc_async_write_page(i, C, get_read_ptr(16)); noc_async_write_barrier(); cb_pop_front(16, 1); }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def wh():
+    with Device("n150") as d:
+        yield d
+
+
+def copy_cycles(dev, page, pages, core=(0, 0), timing_only=False):
+    src, dst = dev.dram_buffer(page * pages, page), dev.dram_buffer(page * pages, page)
+    src.write(np.arange(page * pages // 2, dtype=np.uint16))
+    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=[src, dst, pages, 0])
+    t = dev.queue.enqueue(Program(core, [k], [CircularBuffer(0, "float16_b", page, 1)]), timing_only=timing_only)
+    ok = timing_only or np.array_equal(dst.read(np.uint16), np.arange(page * pages // 2, dtype=np.uint16))
+    src.free()
+    dst.free()
+    assert ok
+    return t.cycles
+
+
+def test_doubling_bytes_doubles_bandwidth_bound_time(wh):
+    one = copy_cycles(wh, 8192, 24)
+    two = copy_cycles(wh, 8192, 48)
+    assert 1.9 < two / one < 2.1
+
+
+def matmul_cycles(dev, fidelity, blocks=16):
+    rt, ct, kt = 2, 4, 4
+    cbs = [CircularBuffer(0, "bfp8_b", 1088, 2 * rt * kt), CircularBuffer(1, "bfp8_b", 1088, 2 * kt * ct),
+           CircularBuffer(16, "float16_b", 2048, 2 * rt * ct)]
+    ks = [Kernel(FEED, on="reader", runtime_args=[blocks, rt * kt, kt * ct]),
+          Kernel(MATMUL, on="compute", runtime_args=[blocks], math_fidelity=fidelity),
+          Kernel(DRAIN, on="writer", runtime_args=[blocks, rt * ct])]
+    return dev.queue.enqueue(Program((0, 0), ks, cbs), timing_only=True).cycles
+
+
+def test_compute_bound_matmul_scales_with_fidelity(wh):
+    t = [matmul_cycles(wh, f) for f in ("LoFi", "HiFi2", "HiFi3", "HiFi4")]
+    ratios = [x / t[0] for x in t]
+    assert ratios == pytest.approx([1, 2, 3, 4], rel=0.06), ratios
+
+
+def readers(dev, banks):
+    buf = dev.dram_buffer(2048 * 64 * dev.arch.num_dram_banks, 2048)
+    k = Kernel(BANK_READ, on="riscv_0", cores=[(0, 0), (1, 0)],
+               runtime_args={(0, 0): [banks[0], buf.address, 32], (1, 0): [banks[1], buf.address + 32 * 2048, 32]})
+    t = dev.queue.enqueue(Program([(0, 0), (1, 0)], [k], [CircularBuffer(0, "float16_b", 2048, 4)]), timing_only=True)
+    buf.free()
+    return t.cycles
+
+
+def test_two_readers_on_one_bank_take_longer_than_on_two(wh):
+    same, apart = readers(wh, (0, 0)), readers(wh, (0, 2))
+    assert same > 1.5 * apart
+
+
+def test_distance_to_the_bank_adds_hop_latency(wh):
+    a = wh.arch
+    bank = a.dram_banks[0].noc0_xy
+    cores = [(x, y) for y in range(8) for x in range(8)]
+    dist = {c: a.hops(a.noc0_xy(*c), bank, 0) + a.hops(bank, a.noc0_xy(*c), 0) for c in cores}
+    near, far = min(cores, key=dist.get), max(cores, key=dist.get)
+    buf = wh.dram_buffer(2048 * 12, 2048)
+
+    def latency(core):
+        k = Kernel(BANK_READ, on="riscv_0", runtime_args=[0, buf.address, 1])
+        return wh.queue.enqueue(Program(core, [k], [CircularBuffer(0, "float16_b", 2048, 4)]), timing_only=True).cycles
+    extra = latency(far) - latency(near)
+    assert extra == (dist[far] - dist[near]) * a.noc_hop_cycles
+    buf.free()
+
+
+def test_blackhole_wider_noc_halves_large_packet_time(wh):
+    def cycles(dev):
+        x, y = dev.worker_core((1, 0))
+        k = Kernel(ONE_TO_ONE, on="riscv_0", cores=(0, 0), runtime_args=[16, 65536, x, y])
+        t = dev.queue.enqueue(Program([(0, 0), (1, 0)], [k], [CircularBuffer(0, "float16_b", 65536, 1)]), timing_only=True)
+        return t.cycles
+    with Device("p150a") as bh:
+        ratio = cycles(bh) / cycles(wh)
+    assert 0.45 < ratio < 0.55
+
+
+BATCH_READER = r"""
+void kernel_main() {   // 8 tiles of a and b in flight per barrier: enough to keep DRAM busy
+    uint32_t a = get_arg_val<uint32_t>(0), b = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2), start = get_arg_val<uint32_t>(3);
+    constexpr auto aa = TensorAccessorArgs<0>();
+    constexpr auto ba = TensorAccessorArgs<aa.next_compile_time_args_offset()>();
+    const auto A = TensorAccessor(aa, a);
+    const auto B = TensorAccessor(ba, b);
+    const uint32_t page = get_tile_size(0);
+    for (uint32_t i = start; i < start + n; i += 8) {
+        cb_reserve_back(0, 8); cb_reserve_back(1, 8);
+        for (uint32_t j = 0; j < 8; j++) {
+            noc_async_read_page(i + j, A, get_write_ptr(0) + j * page);
+            noc_async_read_page(i + j, B, get_write_ptr(1) + j * page);
+        }
+        noc_async_read_barrier();
+        cb_push_back(0, 8); cb_push_back(1, 8);
+    }
+}
+"""
+
+
+def eltwise_cycles(dev, fmt, page, per_core=32):
+    """a + b on 32 cores reading 8 tiles per barrier: DRAM-bound."""
+    cores = [(x, y) for y in range(4) for x in range(8)]
+    n = per_core * len(cores)
+    a, b = dev.dram_buffer(n * page, page), dev.dram_buffer(n * page, page)
+    ks = [Kernel(BATCH_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)],
+                 runtime_args=lambda i, xy, _: [a, b, per_core, i * per_core]),
+          Kernel(ADD, on="compute", runtime_args=[per_core]),
+          Kernel(DRAIN, on="writer", runtime_args=[per_core, 1])]
+    cbs = [CircularBuffer(0, fmt, page, 16), CircularBuffer(1, fmt, page, 16), CircularBuffer(16, fmt, page, 4)]
+    t = dev.queue.enqueue(Program(cores, ks, cbs), timing_only=True).cycles
+    for buf in (a, b):
+        buf.free()
+    return t
+    for buf in (a, b, c):
+        buf.free()
+    return t
+
+
+def test_bfp8_inputs_speed_up_a_dram_bound_eltwise(wh):
+    bf16, bfp8 = eltwise_cycles(wh, "float16_b", 2048), eltwise_cycles(wh, "bfp8_b", 1088)
+    assert bfp8 < 0.8 * bf16
+
+
+def test_functional_and_timing_only_give_the_same_time(wh):
+    assert copy_cycles(wh, 2048, 16) == copy_cycles(wh, 2048, 16, timing_only=True)
+    n = 8
+    a, b, c = (wh.dram_buffer(n * 2048, 2048) for _ in range(3))
+    x = np.random.default_rng(0).standard_normal((n * 32, 32)).astype(np.float32)
+    a.write(float_to_bf16_bits(tilize(x)))
+    b.write(float_to_bf16_bits(tilize(x)))
+    ks = [Kernel(ADD_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)], runtime_args=[a, b, n]),
+          Kernel(ADD, on="compute", runtime_args=[n]),
+          Kernel(ADD_WRITER, on="writer", compile_args=[TensorAccessorArgs(c)], runtime_args=[c, n])]
+    p = Program((0, 0), ks, [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)])
+    functional = wh.queue.enqueue(p).cycles
+    assert np.array_equal(c.read(np.uint16), float_to_bf16_bits(tilize(quantize(x, "float16_b") * 2)))
+    assert wh.queue.enqueue(p, timing_only=True).cycles == functional
+
+
+def test_profile_trace_and_svg(wh, tmp_path):
+    n = 8
+    a, b, c = (wh.dram_buffer(n * 2048, 2048) for _ in range(3))
+    ks = [Kernel(ADD_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)], runtime_args=[a, b, n]),
+          Kernel(ADD, on="compute", runtime_args=[n]),
+          Kernel(ADD_WRITER, on="writer", compile_args=[TensorAccessorArgs(c)], runtime_args=[c, n])]
+    p = Program((0, 0), ks, [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)])
+    t = p.run(wh, trace=tmp_path / "t.json")
+    prof = t.profile
+    assert prof.dram_read[a.device.arch.dram_banks[0].controller] > 0
+    assert sum(prof.dram_read) == 2 * n * 2048 and sum(prof.dram_written) == n * 2048
+    assert prof.flops == n * 1024 and 0 < prof.fpu_utilization < 1
+    names = {r.riscv for r in prof.riscs}
+    assert names == {"BRISC", "NCRISC", "TRISC"}
+    for r in prof.riscs:
+        assert r.busy + r.wait_cb + r.wait_sem + r.wait_noc + r.wait_dram == r.end_cycle
+    assert any(r.wait_dram > 0 for r in prof.riscs) and any(r.wait_cb > 0 for r in prof.riscs)
+    trace = json.loads((tmp_path / "t.json").read_text())
+    ev = trace["traceEvents"]
+    slices = [e for e in ev if e["ph"] == "X"]
+    assert slices and all(isinstance(e["ts"], float) and e["dur"] >= 0 and "pid" in e and "tid" in e for e in slices)
+    assert {"noc_async_read", "add_tiles", "pack_tile", "cb_wait_front"} <= {e["name"] for e in slices}
+    assert {e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"} >= {"BRISC", "NCRISC", "TRISC"}
+    svg = prof.svg()
+    assert svg.startswith("<svg") and svg.count("<rect") >= wh.arch.noc_grid[0] * wh.arch.noc_grid[1]
+    assert "0,0" in svg and "D0" in svg
+    with pytest.raises(ValueError, match="not traced"):
+        wh.queue.enqueue(p).profile.chrome_trace()

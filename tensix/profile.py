@@ -102,6 +102,7 @@ class Profile:
         gx = self.arch.compute_grid[0]
         us = 1e6 / self.arch.aiclk_hz
         tids = {"BRISC": 0, "NCRISC": 1, "TRISC": 2}
+        stage_names = {3: "TRISC1 math", 4: "TRISC2 pack"}
         ev: list[dict] = []
         seen = set()
         for r in self.riscs:
@@ -110,19 +111,29 @@ class Profile:
                 seen.add(pid)
                 ev.append({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": f"core {r.core}"}})
                 ev.append({"ph": "M", "name": "process_sort_index", "pid": pid, "tid": 0, "args": {"sort_index": pid}})
-            ev.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tids[r.riscv], "args": {"name": r.riscv}})
-            ev.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tids[r.riscv] + 8,
-                       "args": {"name": f"{r.riscv} NoC transfers"}})
+            ev.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tids[r.riscv],
+                       "args": {"name": "TRISC0 unpack" if r.riscv == "TRISC" else r.riscv}})
+            if r.riscv == "TRISC":
+                for tid, label in stage_names.items():
+                    ev.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": label}})
         e = self.events.astype(np.uint64)
+        async_id = 0
         for row in e:
             core, slot = int(row[0] & 0xFFFF), int(row[0] >> 16)
             start = int(row[2]) | (int(row[3]) << 32)
             dur = int(row[4]) | (int(row[5]) << 32)
             name = self.names[int(row[1])]
-            # asynchronous transfers overlap later calls: they get their own track per RISC-V
-            transfer = name.startswith("noc_") and not any(w in name for w in ("barrier", "wait", "flushed"))
-            ev.append({"ph": "X", "name": name, "pid": core, "tid": slot + 8 * transfer, "ts": start * us,
-                       "dur": dur * us, "args": {"cycle": start, "cycles": dur, "arg": int(row[6])}})
+            args = {"cycle": start, "cycles": dur, "arg": int(row[6])}
+            # asynchronous NoC transfers overlap each other and later calls: async slices (b/e pairs)
+            if name.startswith("noc_") and not any(w in name for w in ("barrier", "wait", "flushed")):
+                async_id += 1
+                ev.append({"ph": "b", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": slot,
+                           "ts": start * us, "args": args})
+                ev.append({"ph": "e", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": slot,
+                           "ts": (start + dur) * us})
+            else:
+                ev.append({"ph": "X", "name": name, "pid": core, "tid": slot, "ts": start * us, "dur": dur * us,
+                           "args": args})
         for p in self.prints:
             ev.append({"ph": "i", "s": "t", "name": p.text[:80], "pid": p.core[1] * gx + p.core[0],
                        "tid": tids[p.riscv], "ts": p.cycle * us, "args": {"cycle": p.cycle, "text": p.text}})

@@ -273,10 +273,11 @@ def test_profile_trace_and_svg(wh, tmp_path):
     assert any(r.wait_dram > 0 for r in prof.riscs) and any(r.wait_cb > 0 for r in prof.riscs)
     trace = json.loads((tmp_path / "t.json").read_text())
     ev = trace["traceEvents"]
-    slices = [e for e in ev if e["ph"] == "X"]
-    assert slices and all(isinstance(e["ts"], float) and e["dur"] >= 0 and "pid" in e and "tid" in e for e in slices)
+    slices = [e for e in ev if e["ph"] in ("X", "b")]
+    assert slices and all(isinstance(e["ts"], float) and e.get("dur", 0) >= 0 and "pid" in e and "tid" in e for e in slices)
     assert {"noc_async_read", "add_tiles", "pack_tile", "cb_wait_front"} <= {e["name"] for e in slices}
-    assert {e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"} >= {"BRISC", "NCRISC", "TRISC"}
+    assert {e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"} >= {
+        "BRISC", "NCRISC", "TRISC0 unpack", "TRISC1 math", "TRISC2 pack"}
     svg = prof.svg()
     assert svg.startswith("<svg") and svg.count("<rect") >= wh.arch.noc_grid[0] * wh.arch.noc_grid[1]
     assert "0,0" in svg and "D0" in svg

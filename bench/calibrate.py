@@ -62,6 +62,36 @@ void kernel_main() {
     uint32_t blocks = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
     for (uint32_t i = 0; i < blocks; i++) { cb_wait_front(16, n); cb_pop_front(16, n); }
 }"""
+SFPU_MAD = r"""
+#include "api/compute/eltwise_unary/eltwise_unary.h"
+#include "api/compute/tile_move_copy.h"
+using namespace sfpi;
+void mads() {   // KMADS multiply-adds per element, 32 lanes per row, 8 rows per face
+    for (int r = 0; r < 8; r++) {
+        vFloat x = dst_reg[0];
+        vFloat a = 1.0001f, b = 0.5f;
+        for (int k = 0; k < KMADS; k++) x = x * a + b;
+        dst_reg[0] = x;
+        dst_reg++;
+    }
+}
+void kernel_main() {
+    uint32_t n = get_arg_val<uint32_t>(0);
+    init_sfpu(0, 16);
+    for (uint32_t i = 0; i < n; i++) {
+        cb_wait_front(0, 1);
+        tile_regs_acquire();
+        copy_tile(0, 0, 0);
+        MATH(_llk_math_eltwise_unary_sfpu_params_<false>(mads, 0, (int)VectorMode::RC));
+        tile_regs_commit();
+        cb_pop_front(0, 1);
+        cb_reserve_back(16, 1);
+        tile_regs_wait();
+        pack_tile(0, 16);
+        tile_regs_release();
+        cb_push_back(16, 1);
+    }
+}"""
 EMPTY = "void kernel_main() {}"
 
 
@@ -107,6 +137,18 @@ def matmul_cycles(dev: Device, fidelity: str, blocks: int = 64) -> float:
     return t.cycles / (blocks * rt * ct * kt)
 
 
+def sfpu_flops_per_cycle(dev: Device, tiles: int = 16, mads: int = 64) -> float:
+    """FP32 multiply-add rate of the SFPU: extra math cycles of `mads` SFPMADs per element."""
+    def math_cycles(k: int) -> int:
+        ks = [Kernel(FEED, on="reader", runtime_args=[tiles, 1, 0]),
+              Kernel(SFPU_MAD, on="compute", runtime_args=[tiles], defines={"KMADS": k}),
+              Kernel(DRAIN, on="writer", runtime_args=[tiles, 1])]
+        cbs = [CircularBuffer(0, "float16_b", 2048, 2), CircularBuffer(1, "float16_b", 2048, 2), CircularBuffer(16, "float16_b", 2048, 2)]
+        t = dev.queue.enqueue(Program((0, 0), ks, cbs), timing_only=True)
+        return t.profile.math_cycles[(0, 0)]
+    return 2 * mads * 1024 * tiles / (math_cycles(mads) - math_cycles(0))
+
+
 def dispatch_us(dev: Device) -> float:
     dev.queue.finish()
     dev.queue.enqueue(Program((0, 0), [Kernel(EMPTY)]))
@@ -122,6 +164,7 @@ def main() -> int:
         rows.append(("WH: NoC one-to-one, 256 x 64 KB (B/cycle)", one_to_one(wh, 256, 65536), 31.15, "HW §11b"))
         for fid, pub in (("LoFi", 16), ("HiFi2", 32), ("HiFi3", 48), ("HiFi4", 64)):
             rows.append((f"WH: matmul cycles per 32x32x32 tile, {fid}", matmul_cycles(wh, fid), pub, "HW §11e"))
+        rows.append(("WH: SFPU fp32 multiply-add rate (FLOP/cycle/core)", sfpu_flops_per_cycle(wh), 64.0, "HW §6 SFPMAD"))
         rows.append(("WH: program dispatch floor (us)", dispatch_us(wh), 1.05, "HW §11d"))
     with Device("p150a") as bh:
         rows.append(("BH: NoC one-to-one, 16 x 16 KB (B/cycle)", one_to_one(bh, 16, 16384), 60.0, "HW §11b"))

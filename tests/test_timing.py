@@ -283,3 +283,15 @@ def test_profile_trace_and_svg(wh, tmp_path):
     assert "0,0" in svg and "D0" in svg
     with pytest.raises(ValueError, match="not traced"):
         wh.queue.enqueue(p).profile.chrome_trace()
+
+
+def test_calibration_points_within_ten_percent(capsys):
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "bench" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main() == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("HW §") >= 13 and "worst error" in out

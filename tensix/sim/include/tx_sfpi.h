@@ -107,11 +107,20 @@ struct vFloat {
     constexpr vFloat(float f) { TX_LANES v[l] = f; }
     constexpr vFloat(const vFloat&) = default;
     inline vFloat(const tx_drow& r);   // load from DST
-    vFloat& operator=(const vFloat& o) { tx_st.ops++; tx_merge(v, o.v); return *this; }
-    vFloat operator-() const { vFloat r; tx_st.ops++; TX_LANES r.v[l] = -v[l]; return r; }
-    TX_VBIN(vFloat, vFloat, +, a.v[l] + b.v[l])
-    TX_VBIN(vFloat, vFloat, -, a.v[l] - b.v[l])
-    TX_VBIN(vFloat, vFloat, *, a.v[l] * b.v[l])
+    // cycle accounting: an op writes its result register directly (assigning a fresh result costs
+    // nothing more), and a product feeding an add or subtract is one SFPMAD (HW §6: SFPMAD IPC 1)
+    bool tx_fresh = false, tx_product = false;
+    vFloat& operator=(const vFloat& o) { if (!o.tx_fresh) tx_st.ops++; tx_merge(v, o.v); return *this; }
+    vFloat operator-() const { vFloat r; tx_st.ops++; TX_LANES r.v[l] = -v[l]; r.tx_fresh = true; return r; }
+    friend vFloat operator*(const vFloat& a, const vFloat& b) {
+        vFloat r; tx_st.ops++; TX_LANES r.v[l] = a.v[l] * b.v[l]; r.tx_fresh = r.tx_product = true; return r;
+    }
+    friend vFloat operator+(const vFloat& a, const vFloat& b) {
+        vFloat r; if (!a.tx_product && !b.tx_product) tx_st.ops++; TX_LANES r.v[l] = a.v[l] + b.v[l]; r.tx_fresh = true; return r;
+    }
+    friend vFloat operator-(const vFloat& a, const vFloat& b) {
+        vFloat r; if (!a.tx_product && !b.tx_product) tx_st.ops++; TX_LANES r.v[l] = a.v[l] - b.v[l]; r.tx_fresh = true; return r;
+    }
     TX_VCMPS(vFloat)
     TX_VCOMPOUND(vFloat, +)
     TX_VCOMPOUND(vFloat, -)
@@ -271,7 +280,7 @@ struct tx_cc {
 // ---- bit-level helpers -------------------------------------------------------------------------------
 template <class T, class S>
 inline T reinterpret(const S& s) {
-    static_assert(sizeof(T) == sizeof(S), "sfpi::reinterpret: between vFloat, vInt and vUInt");
+    static_assert(sizeof(T::v) == sizeof(S::v), "sfpi::reinterpret: between vFloat, vInt and vUInt");
     T t;
     __builtin_memcpy(t.v, s.v, sizeof(t.v));
     return t;

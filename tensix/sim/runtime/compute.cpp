@@ -185,18 +185,45 @@ void check_format(int unit, uint32_t id, const CB& cb, const char* call) {
                  fmt_name(c.fmt[unit]), unit == TX_PACK ? "pack_reconfig_data_format(cb)" : "reconfig_data_format(...)"));
 }
 
-// unpack tile `t` at the front of CB `id` into `out`
-void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const char* call) {
+// the L1 bytes of tile `t` at the front of CB `id`, checked; nullptr in a timing-only run
+const uint8_t* front_tile(int unit, uint32_t id, uint32_t t, const char* call) {
     CB& cb = compute_cb(id, call);
     check_format(unit, id, cb, call);
     uint32_t avail = cb.received - cb.acked;
     if (!cb.global && t >= avail)
         fail(fmt("%s: tile %u of CB %u is not at the front of the CB (%u page(s) waited for); "
                  "cb_wait_front for it first", call, t, id, avail));
-    if (chip.timing_only) return;
+    if (chip.timing_only) return nullptr;
     uint32_t off = cb.rd + t * cb.page_size;
     if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
-    unpack(cb.format, core().l1 + off, out, fpu, comp().fp32, call);
+    return core().l1 + off;
+}
+
+// unpack tile `t` at the front of CB `id` into `out`
+void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const char* call) {
+    const uint8_t* src = front_tile(unit, id, t, call);
+    if (src) unpack(core().cb[id].format, src, out, fpu, comp().fp32, call);
+}
+
+// the same, as a row-major 32x32 float tile (matmul); bf16 goes straight there
+void read_tile_rm(int unit, uint32_t id, uint32_t t, float* rm, const char* call) {
+    const uint8_t* src = front_tile(unit, id, t, call);
+    if (!src) return;
+    if (core().cb[id].format == 5) {
+        const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
+        for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(uint32_t(h[i]) << 16);
+        return;
+    }
+    uint32_t raw[TILE];
+    unpack(core().cb[id].format, src, raw, true, comp().fp32, call);
+    for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(raw[i]);
+}
+
+// zero the DST tiles written since the last release (the rest are zero already)
+void clear_dst(Compute& c) {
+    for (uint32_t t = 0; t < 16; t++)
+        if (c.dirty & (1u << t)) std::memset(c.dst.data() + size_t(t) * TILE, 0, TILE * 4);
+    c.dirty = 0;
 }
 
 uint32_t* dst_tile(uint32_t idst, const char* call) {
@@ -208,6 +235,7 @@ uint32_t* dst_tile(uint32_t idst, const char* call) {
     if (idst >= cap)
         fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles (%s sync, %s); use indices 0..%u",
                  call, idst, cap, c.full_sync ? "full" : "half", c.fp32 ? "fp32_dest_acc_en" : "16-bit DST", cap - 1));
+    c.dirty |= 1u << idst;
     return c.dst.data() + size_t(idst) * TILE;
 }
 
@@ -267,10 +295,8 @@ uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
 // split a significand for the multiplier: hi keeps `keep` explicit bits
 inline float hi_part(float v, int keep) { return as_float(trunc_bits(as_bits(v), keep)); }
 
-// row-major float views of a face-ordered tile
-void to_rm(const uint32_t* t, float* rm) { for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(t[i]); }
-
-void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c) {   // c += a @ b, 32x32 row-major
+// c += a @ b, 32x32 row-major
+void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c) {
     for (int i = 0; i < 32; i++) {
         float* ci = c + i * 32;
         for (int k = 0; k < 32; k++) {
@@ -298,6 +324,7 @@ void compute_finish(Risc& r) {
 void compute_reset(Core& c) {
     Compute& k = c.compute;
     k.dst.assign(16 * TILE, 0);
+    k.dirty = 0;
     k.acquired = k.math_held = k.committed = k.pack_held = false;
     k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
     k.unpacked = k.math = k.pack = k.commit_at = 0;
@@ -356,7 +383,7 @@ void tx_dst_release(void) {
     Compute& c = comp();
     me().call = "tile_regs_release";
     if (!c.pack_held) fail("tile_regs_release: the packer does not hold DST; call tile_regs_wait() before packing and releasing");
-    std::fill(c.dst.begin(), c.dst.end(), 0u);     // the released half is zeroed (API §4.2)
+    clear_dst(c);     // the released half is zeroed (API §4.2)
     c.acquired = c.math_held = c.committed = c.pack_held = false;
     c.half_free[c.half] = c.pack;
     if (!c.full_sync) c.half ^= 1;       // SyncHalf: math and pack alternate between the halves
@@ -371,7 +398,7 @@ void tx_dst_acquire_legacy(void) {
 void tx_dst_release_legacy(void) {
     Compute& c = comp();
     if (!c.acquired) return;     // examples call release_dst() after tile_regs_release(): harmless
-    std::fill(c.dst.begin(), c.dst.end(), 0u);
+    clear_dst(c);
     c.acquired = c.math_held = c.committed = c.pack_held = false;
     c.commit_at = c.math;
     c.pack = std::max(c.pack, c.math);
@@ -444,16 +471,14 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
     me().call = call;
     uint32_t fid = comp().fidelity;
     float a[TILE], b[TILE], ahi[TILE], blo_a[TILE], c[TILE];
-    uint32_t raw[TILE];
+    const bool fp32 = comp().fp32;
     for (uint32_t r = 0; r < rt; r++) {
-        read_tile(TX_UNPACK_B, cb0, t0 + r * kt, raw, true, call);     // in0 -> SrcB (7-bit multiplier input)
-        if (!chip.timing_only) to_rm(raw, a);
-        if (fid < 4) for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
+        read_tile_rm(TX_UNPACK_B, cb0, t0 + r * kt, a, call);         // in0 -> SrcB (7-bit multiplier input)
+        if (fid < 4 && !chip.timing_only) for (int i = 0; i < TILE; i++) ahi[i] = hi_part(a[i], 6);
         for (uint32_t cc = 0; cc < ct; cc++) {
             uint32_t* d = dst_tile(idst + r * ct + cc, call);
-            read_tile(TX_UNPACK_A, cb1, t1 + cc, raw, true, call);     // in1 -> SrcA (5-bit)
+            read_tile_rm(TX_UNPACK_A, cb1, t1 + cc, b, call);         // in1 -> SrcA (5-bit)
             if (chip.timing_only) continue;
-            to_rm(raw, b);
             if (transpose)
                 for (int i = 0; i < 32; i++)
                     for (int j = i + 1; j < 32; j++) std::swap(b[i * 32 + j], b[j * 32 + i]);
@@ -471,8 +496,10 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
                 for (int i = 0; i < TILE; i++) blo_a[i] = hi_part(b[i], 4);
                 matmul_rm(ahi, blo_a, c);                              // hi x hi
             }
-            for (int i = 0; i < TILE; i++) d[i] = as_bits(as_float(d[i]) + c[row_col[i]]);
-            finish_dst(d);
+            for (int i = 0; i < TILE; i++) {       // accumulate into DST at its precision
+                uint32_t v = as_bits(as_float(d[i]) + c[row_col[i]]);
+                d[i] = fp32 ? v : round_bf16(v);
+            }
         }
     }
     // in1 tiles on unpacker A, in0 tiles on unpacker B; 16 MVMULs per tile product and phase (HW §11e)
@@ -623,6 +650,7 @@ void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, u
 uint32_t* tx_dst_tile(uint32_t idst, const char* call) { me().call = call; return dst_tile(idst, call); }
 
 void tx_sfpu_done(uint32_t idst, uint32_t cycles, uint32_t is_integer) {
+    comp().dirty |= 1u << (idst & 15);      // SFPI code may reach tiles through offsets from another tile
     if (!is_integer) finish_dst(comp().dst.data() + size_t(idst) * TILE);
     math_stage(cycles, 0, false);     // the SFPU works on DST: no source registers
 }

@@ -51,6 +51,8 @@ void where_of(const Target& t, int& x, int& y) {
 // be free; every link stays busy while the packet's flits cross it. Returns when the tail arrives.
 uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes) {
     const int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
+    if (nflits <= 1)      // a request or acknowledgement: one flit, too small to matter on the links
+        return t + uint64_t(hops(sx, sy, dx, dy, noc)) * chip.p.noc_hop_cycles + nflits;
     const int step = noc == 0 ? 1 : -1;
     int x = sx, y = sy;
     auto cross = [&](int dim) {

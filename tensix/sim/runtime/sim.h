@@ -58,6 +58,7 @@ struct Compute {
     uint64_t src_free[2]{};              // SrcA/SrcB banks: free once math is done with them
     uint64_t half_free[2]{};             // DST halves: free once the packer released them
     uint32_t src_bank = 0, half = 0;
+    uint32_t dirty = 0;                  // DST tiles written since the last release
 };
 
 struct Kernel {

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-DEMOS = ("add_integers", "loopback", "noc_tile_transfer", "multicast", "shard_sticks")
+DEMOS = ("add_integers", "loopback", "noc_tile_transfer", "multicast", "shard_sticks", "eltwise_add", "eltwise_sfpu",
+         "sfpu_chain", "custom_sfpi", "matmul_multi_core", "matmul_mcast", "vecadd_sharding")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="tensix", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("demo", help="run the examples on the simulated chip, with modelled device time")
-    d.add_argument("--arch", default="n150", help="n150 (default), n300, p150a, e150, or 'all'")
+    d.add_argument("--arch", default="all", help="n150, n300, p150a, e150, or 'all' (default: n150, p150a, e150)")
     c = sub.add_parser("cache", help="show kernel-cache statistics")
     c.add_argument("--clear", action="store_true", help="delete every cached kernel")
     args = ap.parse_args(argv)

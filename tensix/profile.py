@@ -34,7 +34,7 @@ class Profile:
     arch: Arch
     cycles: int
     riscs: list[RiscProfile]
-    dram_read: list[int]                 # bytes per DRAM channel (controller)
+    dram_read: list[int]                 # bytes per DRAM bank (channel)
     dram_written: list[int]
     noc_bytes: tuple[int, int]
     flops: int
@@ -43,13 +43,20 @@ class Profile:
     events: np.ndarray = field(default_factory=lambda: np.zeros((0, 7), np.uint32))
     prints: list = field(default_factory=list)
     traced: bool = False
+    link_bytes: dict = field(default_factory=dict)   # (noc, "x"|"y", (x, y) NoC0 router) -> bytes
 
     @classmethod
     def from_raw(cls, arch: Arch, cores: list[tuple[int, int]], cycles: int, raw: dict, prints, traced: bool) -> "Profile":
         riscs = [RiscProfile(c, name, end, *w) for c, name, end, w in raw["riscs"]]
         math = {cores[i]: v for i, v in enumerate(raw["math"]) if v}
+        X, Y = arch.noc_grid
+        links = {}
+        for idx, nbytes in raw.get("links", {}).items():
+            x, rest = idx % X, idx // X
+            y, rest = rest % Y, rest // Y
+            links[(rest // 2, "xy"[rest % 2], (x, y))] = nbytes
         return cls(arch, cycles, riscs, [r for r, _ in raw["dram"]], [w for _, w in raw["dram"]], raw["noc"],
-                   raw["flops"], math, raw["names"], raw["events"], prints, traced)
+                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links)
 
     # ---- derived numbers ------------------------------------------------------------------------
     @property
@@ -76,12 +83,18 @@ class Profile:
         return sum(self.math_cycles.values()) / (len(self.math_cycles) * self.cycles)
 
     def core_utilization(self) -> dict[tuple[int, int], float]:
-        """Busy fraction of the busiest RISC-V of each core."""
+        """Busy fraction of each core: its busiest RISC-V or its math engine, whichever is higher."""
         out: dict[tuple[int, int], float] = {}
+        if not self.cycles:
+            return out
         for r in self.riscs:
-            u = r.busy / self.cycles if self.cycles else 0.0
-            out[r.core] = max(out.get(r.core, 0.0), u)
+            out[r.core] = max(out.get(r.core, 0.0), r.busy / self.cycles)
+        for core, m in self.math_cycles.items():
+            out[core] = max(out.get(core, 0.0), m / self.cycles)
         return out
+
+    def busiest_links(self, n: int = 8) -> list[tuple[tuple, int]]:
+        return sorted(self.link_bytes.items(), key=lambda kv: -kv[1])[:n]
 
     def summary(self) -> str:
         lines = [f"{self.arch.board}: {self.cycles} cycles = {self.seconds * 1e6:.3f} us; "
@@ -147,51 +160,73 @@ class Profile:
 
     # ---- core-grid picture ----------------------------------------------------------------------
     def svg(self) -> str:
-        """The chip's NoC grid: worker cores coloured by utilization (busiest RISC-V busy share),
-        DRAM tiles labelled with the bytes their channel moved, other tiles grey."""
+        """The chip's NoC grid: worker cores coloured by utilization (busiest RISC-V or math engine),
+        DRAM bank endpoints labelled with the bytes their channel moved, the busiest NoC links drawn as
+        arrows (width by traffic), other tiles grey."""
         a = self.arch
         X, Y = a.noc_grid
-        cell, pad = 46, 30
+        cell, pad, top_pad = 48, 24, 44
         util = self.core_utilization()
         workers = {a.noc0_xy(x, y): (x, y) for y in range(a.compute_grid[1]) for x in range(a.compute_grid[0])}
-        dram_tiles: dict[tuple[int, int], int] = {}
-        for b in a.dram_banks:
-            dram_tiles.setdefault(b.noc0_xy, b.controller)
-        per_ctrl = [r + w for r, w in zip(self.dram_read, self.dram_written)]
-        top = max(per_ctrl, default=0) or 1
+        banks = {b.noc0_xy: b.id for b in a.dram_banks}
+        ctrl_tiles = set()
+        if not a.translated:
+            ctrl_tiles = {xy for tiles in a.dram_controller_tiles for xy in tiles}
+        else:
+            ctrl_tiles = set(banks)
+        moved = [r + w for r, w in zip(self.dram_read, self.dram_written)]
+        top = max(moved, default=0) or 1
 
         def colour(u: float) -> str:   # white -> deep blue
             u = min(max(u, 0.0), 1.0)
-            r, g, b = int(255 - 205 * u), int(255 - 155 * u), int(255 - 40 * u)
-            return f"rgb({r},{g},{b})"
+            return f"rgb({int(255 - 205 * u)},{int(255 - 155 * u)},{int(255 - 40 * u)})"
 
-        w, h = X * cell + 2 * pad, Y * cell + 2 * pad + 60
+        w, h = max(X * cell + 2 * pad, 520), Y * cell + top_pad + pad + 60
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="10">',
                f'<rect width="{w}" height="{h}" fill="white"/>',
-               f'<text x="{pad}" y="18" font-size="13">{html.escape(a.board)} ({a.name}): {self.seconds * 1e6:.2f} us, '
-               f'{self.tflops:.2f} TFLOP/s, DRAM {self.dram_gb_per_s:.1f} GB/s</text>']
+               f'<text x="{pad}" y="16" font-size="13">{html.escape(a.board)} ({a.name}): {self.seconds * 1e6:.2f} us</text>',
+               f'<text x="{pad}" y="32" font-size="11">{self.tflops:.2f} TFLOP/s, DRAM {self.dram_gb_per_s:.1f} GB/s, '
+               f'FPU utilization {self.fpu_utilization * 100:.0f}%</text>']
         for py in range(Y):
             for px in range(X):
-                x0, y0 = pad + px * cell, pad + py * cell
+                x0, y0 = pad + px * cell, top_pad + py * cell
+                box = f'<rect x="{x0}" y="{y0}" width="{cell - 4}" height="{cell - 4}"'
                 if (px, py) in workers:
                     lc = workers[(px, py)]
                     u = util.get(lc)
-                    fill = colour(u) if u is not None else "#f4f4f4"
-                    out.append(f'<rect x="{x0}" y="{y0}" width="{cell - 4}" height="{cell - 4}" fill="{fill}" stroke="#333"/>')
-                    label = f"{lc[0]},{lc[1]}" + (f" {u * 100:.0f}%" if u is not None else "")
-                    out.append(f'<text x="{x0 + 3}" y="{y0 + 14}">{label}</text>')
-                elif (px, py) in dram_tiles:
-                    c = dram_tiles[(px, py)]
-                    moved = per_ctrl[c] if c < len(per_ctrl) else 0
-                    shade = int(230 - 130 * moved / top)
-                    out.append(f'<rect x="{x0}" y="{y0}" width="{cell - 4}" height="{cell - 4}" fill="rgb(255,{shade},{shade - 40 if shade > 40 else 0})" stroke="#933"/>')
-                    out.append(f'<text x="{x0 + 3}" y="{y0 + 14}">D{c}</text>')
-                    out.append(f'<text x="{x0 + 3}" y="{y0 + 28}">{moved / 1e6:.1f}MB</text>')
+                    out.append(f'{box} fill="{colour(u) if u is not None else "#f7f7f7"}" stroke="#333"/>')
+                    out.append(f'<text x="{x0 + 3}" y="{y0 + 13}">{lc[0]},{lc[1]}</text>')
+                    if u is not None:
+                        out.append(f'<text x="{x0 + 3}" y="{y0 + 27}" fill="{"white" if u > 0.6 else "black"}">{u * 100:.0f}%</text>')
+                elif (px, py) in banks:
+                    b = banks[(px, py)]
+                    mb = moved[b] if b < len(moved) else 0
+                    g = int(225 - 150 * mb / top)
+                    out.append(f'{box} fill="rgb(255,{g},{max(g - 40, 0)})" stroke="#933"/>')
+                    out.append(f'<text x="{x0 + 3}" y="{y0 + 13}">DRAM{b}</text>')
+                    out.append(f'<text x="{x0 + 3}" y="{y0 + 39}" font-size="9">{mb / 1e6:.2f}MB</text>')
+                elif (px, py) in ctrl_tiles:
+                    out.append(f'{box} fill="#f3d9d9" stroke="#c99"/>')
                 else:
-                    out.append(f'<rect x="{x0}" y="{y0}" width="{cell - 4}" height="{cell - 4}" fill="#ddd" stroke="#bbb"/>')
-        ly = pad + Y * cell + 20
-        out.append(f'<text x="{pad}" y="{ly}">worker cores: share of the run the busiest RISC-V was busy (white 0% .. blue 100%); '
-                   f'D = DRAM channel, MB moved (darker = more); grey = other tiles</text>')
+                    out.append(f'{box} fill="#ddd" stroke="#bbb"/>')
+        links = self.busiest_links()
+        most = links[0][1] if links else 1
+        for (noc, dim, (x, y)), nbytes in links:
+            step = 0.5 if noc == 0 else -0.5           # half a tile: also right for wrap-around links
+            x2, y2 = (x + step, y) if dim == "x" else (x, y + step)
+            cx, cy = pad + x * cell + cell / 2 - 2, top_pad + y * cell + cell / 2 - 2
+            ex, ey = pad + x2 * cell + cell / 2 - 2, top_pad + y2 * cell + cell / 2 - 2
+            width = 1.5 + 5 * nbytes / most
+            colr = "#e07000" if noc == 0 else "#8a2be2"
+            out.append(f'<line x1="{cx:.0f}" y1="{cy:.0f}" x2="{ex:.0f}" y2="{ey:.0f}" stroke="{colr}" '
+                       f'stroke-width="{width:.1f}" stroke-opacity="0.8"><title>NoC{noc} {dim}-link at ({x},{y}): '
+                       f'{nbytes} B</title></line>')
+            out.append(f'<circle cx="{ex:.0f}" cy="{ey:.0f}" r="{width:.1f}" fill="{colr}"/>')
+        ly = top_pad + Y * cell + 14
+        out.append(f'<text x="{pad}" y="{ly}">worker cores: busy share of the busiest RISC-V or the math engine, white 0% .. blue 100%</text>')
+        out.append(f'<text x="{pad}" y="{ly + 14}">DRAMn: the endpoint of DRAM bank n and the MB its channel moved (darker = more)</text>')
+        out.append(f'<text x="{pad}" y="{ly + 28}">arrows: the {len(links)} busiest NoC links (orange NoC0, purple NoC1), '
+                   f'width by traffic</text>')
         out.append("</svg>")
         return "\n".join(out)
 

@@ -280,7 +280,7 @@ def test_profile_trace_and_svg(wh, tmp_path):
         "BRISC", "NCRISC", "TRISC0 unpack", "TRISC1 math", "TRISC2 pack"}
     svg = prof.svg()
     assert svg.startswith("<svg") and svg.count("<rect") >= wh.arch.noc_grid[0] * wh.arch.noc_grid[1]
-    assert "0,0" in svg and "D0" in svg
+    assert ">0,0<" in svg and ">DRAM0<" in svg and "<line" in svg
     with pytest.raises(ValueError, match="not traced"):
         wh.queue.enqueue(p).profile.chrome_trace()
 

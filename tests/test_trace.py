@@ -75,6 +75,8 @@ def test_grid_svg_shows_every_tile(mcast):
     prof = r["time"].profile
     svg = prof.svg()
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    cores = re.findall(r">(\d),(\d) (\d+)%<", svg)
-    assert len(cores) == 64 and all(0 <= int(u) <= 100 for _, _, u in cores)
-    assert len(re.findall(r">D\d+<", svg)) == 12
+    cores = re.findall(r">(\d),(\d)</text>", svg)
+    percents = re.findall(r">(\d+)%</text>", svg)
+    assert len(cores) == 64 and len(percents) == 64 and all(0 <= int(u) <= 100 for u in percents)
+    assert sorted(int(b) for b in re.findall(r">DRAM(\d+)<", svg)) == list(range(12))
+    assert len(re.findall(r"<line ", svg)) == 8 and "busiest NoC links" in svg

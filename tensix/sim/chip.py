@@ -333,11 +333,15 @@ class SimChip:
         noc = (rep.u64(), rep.u64())
         flops = rep.u64()
         math = [rep.u64() for _ in range(rep.u())]
+        links = {}
+        for _ in range(rep.u()):
+            idx = rep.u()
+            links[idx] = rep.u64()
         names = [rep.s() for _ in range(rep.u())]
         n = rep.u()
         ev = rep.w[rep.i:rep.i + 7 * n].reshape(n, 7)
         rep.i += 7 * n
-        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "names": names, "events": ev}
+        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

@@ -43,7 +43,8 @@ void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst);
 void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t out_index, const char* call);
 void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_index, uint32_t out_index);
 void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb);
-void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t block_c_index, uint32_t full_ct);
+void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t block_c_index, uint32_t full_ct,
+                           uint32_t row0);   // first tile row of the output block to write
 
 // SFPU: direct access to a DST tile (1024 32-bit words in face order) for the math thread
 uint32_t* tx_dst_tile(uint32_t idst, const char* call);

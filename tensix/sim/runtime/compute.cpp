@@ -636,14 +636,14 @@ void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb) {
     c_pack_after_math(double(ntiles) * tile_bytes(ocb));
 }
 
-void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t c_index, uint32_t full_ct) {
+void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t c_index, uint32_t full_ct, uint32_t row0) {
     const char* call = "pack_untilize_dest";
     me().call = call;
     Compute& c = comp();
     if (!c.pack_held) fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() first", call));
     for (uint32_t r = 0; r < block_rt; r++)
         for (uint32_t cc = 0; cc < block_ct; cc++)
-            write_rows(ocb, c.dst.data() + size_t(r * block_ct + cc) * TILE, c_index * block_ct + cc, full_ct, r, call);
+            write_rows(ocb, c.dst.data() + size_t(r * block_ct + cc) * TILE, c_index * block_ct + cc, full_ct, row0 + r, call);
     pack_stage(double(block_rt) * block_ct * tile_bytes(ocb));
 }
 

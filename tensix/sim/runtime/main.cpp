@@ -141,11 +141,21 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
         // each bank is a channel of its controller with its own bandwidth (HW §7: WH 12 x 24 GB/s)
         uint16_t xy = tx_dram_bank_to_noc_xy[0][b];
         int t = chip.tile[0][xy >> 6][xy & 63];
-        if (t <= -2) chip.ctrls[size_t(-2 - t)].bank_offsets.push_back(uint32_t(tx_bank_to_dram_offset[b]));
+        if (t <= -2) {
+            Ctrl& c = chip.ctrls[size_t(-2 - t)];
+            c.bank_offsets.push_back(uint32_t(tx_bank_to_dram_offset[b]));
+            c.bank_ids.push_back(b);
+        }
     }
     for (Ctrl& c : chip.ctrls) {
-        std::sort(c.bank_offsets.begin(), c.bank_offsets.end());
-        if (c.bank_offsets.empty()) c.bank_offsets.push_back(0);
+        // channels sorted by offset, each keeping its bank id
+        std::vector<std::pair<uint64_t, uint32_t>> v;
+        for (size_t i = 0; i < c.bank_offsets.size(); i++) v.push_back({c.bank_offsets[i], c.bank_ids[i]});
+        std::sort(v.begin(), v.end());
+        c.bank_offsets.clear();
+        c.bank_ids.clear();
+        for (auto& [o, id] : v) { c.bank_offsets.push_back(o); c.bank_ids.push_back(id); }
+        if (c.bank_offsets.empty()) { c.bank_offsets.push_back(0); c.bank_ids.push_back(0); }
         c.channels = new_calendars(c.bank_offsets.size());
     }
     for (uint32_t b = 0; b < p.num_l1_banks; b++) {
@@ -182,11 +192,16 @@ void put_profile() {
         put(uint32_t(r->core->index)); put(uint32_t(r->slot)); put64(r->clock);
         for (uint64_t w : r->waited) put64(w);
     }
-    put(uint32_t(chip.ctrls.size()));
-    for (size_t c = 0; c < chip.ctrls.size(); c++) { put64(chip.dram_read[c]); put64(chip.dram_written[c]); }
+    put(uint32_t(chip.dram_read.size()));
+    for (size_t b = 0; b < chip.dram_read.size(); b++) { put64(chip.dram_read[b]); put64(chip.dram_written[b]); }
     put64(chip.noc_bytes[0]); put64(chip.noc_bytes[1]); put64(chip.flops);
     put(uint32_t(chip.cores.size()));
     for (uint64_t v : chip.math_cycles) put64(v);
+    uint32_t used = 0;                         // links that carried data: index (noc, dim, y, x) and bytes
+    for (uint64_t v : chip.link_bytes) used += v != 0;
+    put(used);
+    for (size_t l = 0; l < chip.link_bytes.size(); l++)
+        if (chip.link_bytes[l]) { put(uint32_t(l)); put64(chip.link_bytes[l]); }
     std::vector<const char*> names;
     std::vector<uint32_t> ids(chip.events.size());
     for (size_t i = 0; i < chip.events.size(); i++) {

@@ -149,7 +149,8 @@ uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
 void account(Risc& r, const Target& t, uint32_t size, int noc, bool write, uint64_t done) {
     chip.noc_bytes[noc] += size;
     if (t.ctrl >= 0) {
-        (write ? chip.dram_written : chip.dram_read)[size_t(t.ctrl)] += size;
+        const Ctrl& c = chip.ctrls[size_t(t.ctrl)];
+        (write ? chip.dram_written : chip.dram_read)[c.bank_ids[c.channel(t.offset)]] += size;
         r.dram_done[noc] = std::max(r.dram_done[noc], done);
     }
     trace_event(r, r.call, r.clock, done, size);

@@ -199,8 +199,8 @@ void sched_reset() {
     error_offset = 0;
     chip.events.clear();
     chip.noc_bytes[0] = chip.noc_bytes[1] = chip.flops = 0;
-    chip.dram_read.assign(chip.ctrls.size(), 0);
-    chip.dram_written.assign(chip.ctrls.size(), 0);
+    chip.dram_read.assign(chip.p.num_banks, 0);
+    chip.dram_written.assign(chip.p.num_banks, 0);
     chip.math_cycles.assign(chip.cores.size(), 0);
     run_epoch++;                      // every Calendar slot of the previous run is now stale
     chip.link_bytes.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);

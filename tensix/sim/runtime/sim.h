@@ -145,6 +145,7 @@ struct Ctrl {                                  // a DRAM controller
     uint8_t* mem = nullptr;
     uint8_t px = 0, py = 0;
     std::vector<uint64_t> bank_offsets;       // start of each channel (bank view) in this memory
+    std::vector<uint32_t> bank_ids;           // the allocator bank id of each channel
     Calendar* channels = nullptr;             // per channel (bank view) of this memory
     size_t channel(uint64_t offset) const {
         size_t c = 0;
@@ -184,7 +185,7 @@ struct Chip {
     bool trace = false, timing_only = false;
     std::vector<TraceEvent> events;
     uint64_t noc_bytes[2]{}, flops = 0;
-    std::vector<uint64_t> dram_read, dram_written;   // bytes per controller
+    std::vector<uint64_t> dram_read, dram_written;   // bytes per DRAM bank (channel)
     std::vector<uint64_t> math_cycles;               // FPU/SFPU busy cycles per core
     Calendar* links = nullptr;                       // per NoC, direction and router
     std::vector<uint64_t> link_bytes;                // bytes that crossed each link

@@ -336,7 +336,7 @@ ALWI void pack_untilize_block(std::uint32_t icb, std::uint32_t block_rt_dim, std
         for (std::uint32_t c = 0; c < block_ct_dim; c++) tx_copy_tile(icb, r * block_ct_dim + c, c, 0, "pack_untilize_block");
         tile_regs_commit();
         tile_regs_wait();
-        tx_pack_untilize_dest(ocb, 1, block_ct_dim, block_c_index, full_ct_dim);
+        tx_pack_untilize_dest(ocb, 1, block_ct_dim, block_c_index, full_ct_dim, r);
         tile_regs_release();
     }
 }
@@ -345,7 +345,7 @@ template <std::uint32_t block_ct_dim = 8, std::uint32_t full_ct_dim = block_ct_d
 ALWI void pack_untilize_dest(std::uint32_t ocb, std::uint32_t block_rt_dim = 1, std::uint32_t block_c_index = 0, std::uint32_t face_r_dim = 16,
                              std::uint32_t num_faces = 4, std::uint32_t tile_dst_rt_offset = 0) {
     (void)face_r_dim; (void)num_faces; (void)tile_dst_rt_offset;
-    tx_pack_untilize_dest(ocb, block_rt_dim, block_ct_dim, block_c_index, full_ct_dim);
+    tx_pack_untilize_dest(ocb, block_rt_dim, block_ct_dim, block_c_index, full_ct_dim, 0);
 }
 
 // ---- compute-side CB helpers ----------------------------------------------------------------------

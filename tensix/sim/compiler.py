@@ -255,10 +255,10 @@ def runtime_executable() -> Path:
         return exe
     d.mkdir(parents=True, exist_ok=True)
     tmp = d / f"tensix-sim.{os.getpid()}.tmp"
-    # tuned for this machine's CPU (the cache key holds the CPU); -std=c++20 keeps floating point
-    # contraction off, so results do not depend on the CPU
+    # tuned for this machine's CPU (the cache key holds the CPU); no fused multiply-adds, so results
+    # do not depend on the CPU
     arch = ["-march=native"] if platform.machine() in ("x86_64", "AMD64") else []
-    cmd = [CXX, "-std=c++20", "-O3", *arch, "-g", "-rdynamic", "-o", str(tmp),
+    cmd = [CXX, "-std=c++20", "-O3", *arch, "-ffp-contract=off", "-g", "-rdynamic", "-o", str(tmp),
            *[str(s) for s in sorted(RUNTIME.glob("*.cpp"))], "-ldl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:

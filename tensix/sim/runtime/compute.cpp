@@ -24,6 +24,8 @@ namespace {
 
 constexpr int TILE = 1024;
 uint16_t face_index[32][32];     // (row, col) -> position in a face-ordered tile
+// face row fr (0..63; 16 values) starts at this row-major position
+inline int face_row_start(int fr) { int f = fr / 16, r = fr % 16; return ((f / 2) * 16 + r) * 32 + (f % 2) * 16; }
 uint16_t row_col[TILE];          // face position -> row * 32 + col
 
 struct Tables {
@@ -209,14 +211,20 @@ void read_tile(int unit, uint32_t id, uint32_t t, uint32_t* out, bool fpu, const
 void read_tile_rm(int unit, uint32_t id, uint32_t t, float* rm, const char* call) {
     const uint8_t* src = front_tile(unit, id, t, call);
     if (!src) return;
+    // a face row (16 values) is contiguous in both layouts: copy run by run
     if (core().cb[id].format == 5) {
         const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
-        for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(uint32_t(h[i]) << 16);
+        uint32_t* o = reinterpret_cast<uint32_t*>(rm);
+        for (int fr = 0; fr < 64; fr++) {
+            const uint16_t* in = h + fr * 16;
+            uint32_t* out = o + face_row_start(fr);
+            for (int j = 0; j < 16; j++) out[j] = uint32_t(in[j]) << 16;
+        }
         return;
     }
     uint32_t raw[TILE];
     unpack(core().cb[id].format, src, raw, true, comp().fp32, call);
-    for (int i = 0; i < TILE; i++) rm[row_col[i]] = as_float(raw[i]);
+    for (int fr = 0; fr < 64; fr++) std::memcpy(rm + face_row_start(fr), raw + fr * 16, 64);
 }
 
 // zero the DST tiles written since the last release (the rest are zero already)
@@ -295,15 +303,37 @@ uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
 // split a significand for the multiplier: hi keeps `keep` explicit bits
 inline float hi_part(float v, int keep) { return as_float(trunc_bits(as_bits(v), keep)); }
 
-// c += a @ b, 32x32 row-major
-void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c) {
-    for (int i = 0; i < 32; i++) {
-        float* ci = c + i * 32;
-        for (int k = 0; k < 32; k++) {
-            float av = a[i * 32 + k];
-            const float* bk = b + k * 32;
-            for (int j = 0; j < 32; j++) ci[j] += av * bk[j];
+// c (+)= a @ b, 32x32 row-major; `assign` starts from the first product instead of c. Two rows of c
+// stay in vector registers while k runs; every element sums its products in k order, as before.
+typedef float v16f __attribute__((vector_size(64)));
+void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c, bool assign = false) {
+    for (int i = 0; i < 32; i += 2) {
+        v16f c00, c01, c10, c11;
+        int k0 = 0;
+        if (assign) {
+            v16f b0, b1;
+            std::memcpy(&b0, b, 64);
+            std::memcpy(&b1, b + 16, 64);
+            float a0 = a[i * 32], a1 = a[(i + 1) * 32];
+            c00 = a0 * b0; c01 = a0 * b1; c10 = a1 * b0; c11 = a1 * b1;
+            k0 = 1;
+        } else {
+            std::memcpy(&c00, c + i * 32, 64);
+            std::memcpy(&c01, c + i * 32 + 16, 64);
+            std::memcpy(&c10, c + i * 32 + 32, 64);
+            std::memcpy(&c11, c + i * 32 + 48, 64);
         }
+        for (int k = k0; k < 32; k++) {
+            v16f b0, b1;
+            std::memcpy(&b0, b + k * 32, 64);
+            std::memcpy(&b1, b + k * 32 + 16, 64);
+            float a0 = a[i * 32 + k], a1 = a[(i + 1) * 32 + k];
+            c00 += a0 * b0; c01 += a0 * b1; c10 += a1 * b0; c11 += a1 * b1;
+        }
+        std::memcpy(c + i * 32, &c00, 64);
+        std::memcpy(c + i * 32 + 16, &c01, 64);
+        std::memcpy(c + i * 32 + 32, &c10, 64);
+        std::memcpy(c + i * 32 + 48, &c11, 64);
     }
 }
 
@@ -427,6 +457,20 @@ void tx_binary(int op, int bcast, uint32_t cb0, uint32_t cb1, uint32_t t0, uint3
     read_tile(TX_UNPACK_A, cb0, t0, a, true, call);
     read_tile(TX_UNPACK_B, cb1, t1, b, true, call);
     uint32_t fid = comp().fidelity;
+    const bool fp32 = comp().fp32;
+    if (bcast == TX_BCAST_NONE && op != TX_MUL && !chip.timing_only) {   // the common case, vectorised
+        const float* x = reinterpret_cast<const float*>(a);
+        const float* y = reinterpret_cast<const float*>(b);
+        for (int i = 0; i < TILE; i++) {
+            float v = op == TX_ADD ? x[i] + y[i] : x[i] - y[i];
+            if (acc) v += as_float(d[i]);
+            uint32_t u = as_bits(v);
+            d[i] = fp32 ? u : round_bf16(u);
+        }
+        unpack_stage(tile_bytes(cb0), tile_bytes(cb1));
+        math_stage(8, TILE);
+        return;
+    }
     for (int i = 0; i < TILE && !chip.timing_only; i++) {
         int rc = row_col[i], r = rc / 32, c = rc % 32;
         int j = bcast == TX_BCAST_COL ? face_index[r][0] : bcast == TX_BCAST_ROW ? face_index[bcast_row][c]
@@ -482,9 +526,9 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
             if (transpose)
                 for (int i = 0; i < 32; i++)
                     for (int j = i + 1; j < 32; j++) std::swap(b[i * 32 + j], b[j * 32 + i]);
-            std::fill(c, c + TILE, 0.f);
-            if (fid >= 4) matmul_rm(a, b, c);
+            if (fid >= 4) matmul_rm(a, b, c, true);
             else if (fid >= 2) {
+                std::fill(c, c + TILE, 0.f);
                 matmul_rm(ahi, b, c);                                  // hi(B) x A: phases 1 and 2
                 if (fid == 3) {
                     for (int i = 0; i < TILE; i++) { float bh = hi_part(b[i], 4); blo_a[i] = bh; }
@@ -494,11 +538,15 @@ void tx_matmul(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t id
                 }
             } else {
                 for (int i = 0; i < TILE; i++) blo_a[i] = hi_part(b[i], 4);
-                matmul_rm(ahi, blo_a, c);                              // hi x hi
+                matmul_rm(ahi, blo_a, c, true);                        // hi x hi
             }
-            for (int i = 0; i < TILE; i++) {       // accumulate into DST at its precision
-                uint32_t v = as_bits(as_float(d[i]) + c[row_col[i]]);
-                d[i] = fp32 ? v : round_bf16(v);
+            for (int fr = 0; fr < 64; fr++) {      // accumulate into DST at its precision
+                uint32_t* dd = d + fr * 16;
+                const float* cc_ = c + face_row_start(fr);
+                for (int j = 0; j < 16; j++) {
+                    uint32_t v = as_bits(as_float(dd[j]) + cc_[j]);
+                    dd[j] = fp32 ? v : round_bf16(v);
+                }
             }
         }
     }

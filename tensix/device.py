@@ -26,6 +26,7 @@ class DeviceTime:
     programs: int = 1
     profile: Profile | None = field(default=None, repr=False)
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
+    profiles: list[Profile] = field(default_factory=list, repr=False)   # finish(): every program since the last
 
     @property
     def seconds(self) -> float:
@@ -128,6 +129,7 @@ class Queue:
         self.overhead_s = 0.0
         self.prints: list[PrintLine] = []
         self.profile: Profile | None = None
+        self._profiles: list[Profile] = []
 
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
@@ -168,13 +170,18 @@ class Queue:
         self.overhead_s += dispatch
         profile = Profile.from_raw(dev.arch, dev._chip.cores, cycles, raw, prints, bool(trace))
         self.profile = profile
+        self._profiles.append(profile)
         if trace:
             profile.save_trace(trace)
         return DeviceTime(cycles, dev.arch.aiclk_hz, 1, profile, dispatch)
 
     def finish(self) -> DeviceTime:
-        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs, None, self.overhead_s)
+        """Modelled time of everything since the last finish(); `profile` is the last program's,
+        `profiles` every program's."""
+        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs, self.profile, self.overhead_s,
+                       self._profiles)
         self.cycles = 0
         self.programs = 0
         self.overhead_s = 0.0
+        self._profiles = []
         return t

@@ -220,3 +220,19 @@ def test_cache_hits_and_eviction(tmp_path, monkeypatch):
         d.queue.enqueue(Program((0, 0), [Kernel(src % 3)]))
         s2 = compiler.stats()
         assert s2.evictions > s1.evictions and s2.entries <= 1
+
+
+def test_finish_sums_programs_dispatch_and_transfers(dev):
+    dev.queue.finish()
+    buf = dev.dram_buffer(1 << 20, 2048)
+    dev.queue.write(buf, np.zeros(1 << 19, np.uint16))
+    a = dev.queue.enqueue(Program((0, 0), [Kernel("void kernel_main() { riscv_wait(1000); }")]))
+    b = dev.queue.enqueue(Program((1, 0), [Kernel("void kernel_main() { riscv_wait(3000); }")]))
+    t = dev.queue.finish()
+    arch = dev.arch
+    assert (a.cycles, b.cycles) == (1000, 3000) and t.cycles == 4000 and t.programs == 2
+    assert len(t.profiles) == 2 and t.profile is t.profiles[-1]
+    host_write = (1 << 20) / (arch.timing.host_write_gbps * 1e9)
+    assert t.seconds == pytest.approx(4000 / arch.aiclk_hz + 2 * arch.timing.dispatch_us * 1e-6 + host_write)
+    assert dev.queue.finish().cycles == 0
+    buf.free()

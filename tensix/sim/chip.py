@@ -186,29 +186,24 @@ class SimChip:
         try:
             self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
+            pass
+        self._died()
+
+    def _died(self) -> None:
+        """The device process is gone (crash, kill or quit): forget it; the next request starts a new one."""
+        if self.proc is None:
+            return
+        try:
             self.proc.kill()
-            self.proc.wait()
+        except OSError:
+            pass
+        self.proc.wait()
         for fd in (self._cmd_w, self._rep_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
         self.proc = None
-
-    def _died(self) -> None:
-        """The device process is gone (crash or kill): forget it; the next request starts a new one."""
-        if self.proc is not None:
-            try:
-                self.proc.kill()
-            except OSError:
-                pass
-            self.proc.wait()
-            for fd in (self._cmd_w, self._rep_r):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            self.proc = None
 
     # ---- requests -----------------------------------------------------------------------------
     def _request(self, kind: int, msg: Msg) -> Reply:

@@ -420,72 +420,65 @@ static Target sem_target(uint64_t a, uint8_t noc, const char* call) {
     return t;
 }
 
-void tx_sem_inc(uint64_t a, uint32_t incr, uint8_t noc) {
-    const char* call = "noc_semaphore_inc";
+// the common start and end of a NoC semaphore call
+static void begin_call(const char* call, uint8_t noc) {
     running->call = call;
     check_noc(noc, call);
     sync_point();
-    Target t = sem_target(a, noc, call);
-    uint64_t ack;
-    write_leaves(t, 4, noc, ack);
-    post_event(Event{ack, 0, EvKind::SemInc, t.core, uint32_t(t.offset), incr});
-    running->atomics_done[noc] = std::max(running->atomics_done[noc], ack);
+}
+static void end_call() {
     running->clock += chip.p.cost_noc_issue;
     progress();
+}
+
+// a 4-byte semaphore update travelling to one core: it lands there as an event at its arrival cycle
+static void sem_send(const Target& t, EvKind kind, uint32_t value, uint8_t noc, bool atomic) {
+    uint64_t ack;
+    write_leaves(t, 4, noc, ack);
+    post_event(Event{ack, 0, kind, t.core, uint32_t(t.offset), value});
+    uint64_t& done = atomic ? running->atomics_done[noc] : running->writes_acked[noc];
+    done = std::max(done, ack);
+}
+
+static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loopback, EvKind kind, uint32_t value,
+                          bool atomic, const char* call) {
+    uint64_t off = a & ((1ull << 36) - 1);
+    for (int c : mcast_cores(a, noc, num_dests, loopback, call)) {
+        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
+        sem_send(sem_target(u, noc, call), kind, value, noc, atomic);
+    }
+}
+
+static uint32_t local_value(uint32_t src_l1, const char* call) {
+    return *reinterpret_cast<volatile uint32_t*>(running->core->l1 + l1_offset(src_l1, 4, call));
+}
+
+void tx_sem_inc(uint64_t a, uint32_t incr, uint8_t noc) {
+    const char* call = "noc_semaphore_inc";
+    begin_call(call, noc);
+    sem_send(sem_target(a, noc, call), EvKind::SemInc, incr, noc, true);
+    end_call();
 }
 
 void tx_sem_inc_multicast(uint64_t a, uint32_t incr, uint32_t num_dests, uint8_t noc) {
     const char* call = "noc_semaphore_inc_multicast";
-    running->call = call;
-    check_noc(noc, call);
-    sync_point();
-    uint64_t off = a & ((1ull << 36) - 1);
-    for (int c : mcast_cores(a, noc, num_dests, false, call)) {
-        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
-        Target t = sem_target(u, noc, call);
-        uint64_t ack;
-        write_leaves(t, 4, noc, ack);
-        post_event(Event{ack, 0, EvKind::SemInc, c, uint32_t(t.offset), incr});
-        running->atomics_done[noc] = std::max(running->atomics_done[noc], ack);
-    }
-    running->clock += chip.p.cost_noc_issue;
-    progress();
+    begin_call(call, noc);
+    sem_multicast(a, noc, num_dests, false, EvKind::SemInc, incr, true, call);
+    end_call();
 }
 
 void tx_sem_set_multicast(uint32_t src_l1, uint64_t a, uint32_t num_dests, int loopback, uint8_t noc) {
     const char* call = loopback ? "noc_semaphore_set_multicast_loopback_src" : "noc_semaphore_set_multicast";
-    running->call = call;
-    check_noc(noc, call);
-    sync_point();
-    uint32_t src = l1_offset(src_l1, 4, call);
-    uint32_t value = *reinterpret_cast<volatile uint32_t*>(running->core->l1 + src);
-    uint64_t off = a & ((1ull << 36) - 1);
-    for (int c : mcast_cores(a, noc, num_dests, loopback, call)) {
-        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
-        Target t = sem_target(u, noc, call);
-        uint64_t ack;
-        write_leaves(t, 4, noc, ack);
-        post_event(Event{ack, 0, EvKind::SemSet, c, uint32_t(t.offset), value});
-        running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
-    }
-    running->clock += chip.p.cost_noc_issue;
-    progress();
+    begin_call(call, noc);
+    sem_multicast(a, noc, num_dests, loopback, EvKind::SemSet, local_value(src_l1, call), false, call);
+    end_call();
 }
 
 void tx_sem_set_remote(uint32_t src_l1, uint64_t a, uint8_t noc) {
     const char* call = "noc_semaphore_set_remote";
-    running->call = call;
-    check_noc(noc, call);
-    sync_point();
-    uint32_t src = l1_offset(src_l1, 4, call);
-    uint32_t value = *reinterpret_cast<volatile uint32_t*>(running->core->l1 + src);
-    Target t = sem_target(a, noc, call);
-    uint64_t ack;
-    write_leaves(t, 4, noc, ack);
-    post_event(Event{ack, 0, EvKind::SemSet, t.core, uint32_t(t.offset), value});
-    running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
-    running->clock += chip.p.cost_noc_issue;
-    progress();
+    begin_call(call, noc);
+    sem_send(sem_target(a, noc, call), EvKind::SemSet, local_value(src_l1, call), noc, false);
+    end_call();
 }
 
 }  // extern "C"

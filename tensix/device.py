@@ -1,6 +1,7 @@
 """Device and Queue: the entry points of the host API."""
 from __future__ import annotations
 
+import collections
 import os
 import sys
 from dataclasses import dataclass, field
@@ -17,16 +18,36 @@ from .program import Program
 from .sim.chip import SLOT, PrintLine, SimChip
 
 
+class _Lazy:
+    """A program's profile, parsed from the device's reply the first time it is asked for."""
+
+    def __init__(self, make) -> None:
+        self._make, self._value = make, None
+
+    def get(self) -> Profile:
+        if self._value is None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
 @dataclass
 class DeviceTime:
     """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
-    profile of the run (per-RISC-V waits, bytes moved, FPU use) when it is one program."""
+    profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
+    `profiles` every program's (finish() keeps the last 64)."""
     cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
     aiclk_hz: float
     programs: int = 1
-    profile: Profile | None = field(default=None, repr=False)
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
-    profiles: list[Profile] = field(default_factory=list, repr=False)   # finish(): every program since the last
+    _runs: list = field(default_factory=list, repr=False)
+
+    @property
+    def profile(self) -> Profile | None:
+        return self._runs[-1].get() if self._runs else None
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return [r.get() for r in self._runs]
 
     @property
     def seconds(self) -> float:
@@ -128,8 +149,7 @@ class Queue:
         self.programs = 0
         self.overhead_s = 0.0
         self.prints: list[PrintLine] = []
-        self.profile: Profile | None = None
-        self._profiles: list[Profile] = []
+        self._runs: collections.deque = collections.deque(maxlen=64)   # profiles since the last finish()
 
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
@@ -156,7 +176,7 @@ class Queue:
             program._built[id(dev)] = built
         msg = launch.run_message(program, dev, built, trace=bool(trace), timing_only=timing_only)
         try:
-            cycles, prints, raw = dev._chip.run(msg)
+            cycles, prints, raw_profile = dev._chip.run(msg)
         finally:
             if dev._chip.proc is None:            # the device was reset: rebuild state next time
                 program._built.pop(id(dev), None)
@@ -168,20 +188,24 @@ class Queue:
         self.cycles += cycles
         self.programs += 1
         self.overhead_s += dispatch
-        profile = Profile.from_raw(dev.arch, dev._chip.cores, cycles, raw, prints, bool(trace))
-        self.profile = profile
-        self._profiles.append(profile)
+        cores = dev._chip.cores
+        run = _Lazy(lambda: Profile.from_raw(dev.arch, cores, cycles, raw_profile(), prints, bool(trace)))
+        self._runs.append(run)
         if trace:
-            profile.save_trace(trace)
-        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, profile, dispatch)
+            run.get().save_trace(trace)
+        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, dispatch, [run])
+
+    @property
+    def profile(self) -> Profile | None:
+        """The profile of the last program run."""
+        return self._runs[-1].get() if self._runs else None
 
     def finish(self) -> DeviceTime:
         """Modelled time of everything since the last finish(); `profile` is the last program's,
         `profiles` every program's."""
-        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs, self.profile, self.overhead_s,
-                       self._profiles)
+        t = DeviceTime(self.cycles, self.device.arch.aiclk_hz, self.programs, self.overhead_s, list(self._runs))
         self.cycles = 0
         self.programs = 0
         self.overhead_s = 0.0
-        self._profiles = []
+        self._runs.clear()
         return t

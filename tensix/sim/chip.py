@@ -294,12 +294,14 @@ class SimChip:
             self._names[kid] = name
         return kid
 
-    def run(self, msg: Msg) -> tuple[int, list[PrintLine], dict]:
+    def run(self, msg: Msg) -> tuple[int, list[PrintLine], "Callable[[], dict]"]:
+        """Run a program: its cycles, its prints, and a function that parses its profile (on demand:
+        most runs never look at it)."""
         rep = self._request(RUN, msg)
         if rep.kind == OK:
             cycles = rep.u64()
-            raw = self._profile(rep)
-            return cycles, self._prints(rep), raw
+            prints = self._prints(rep)
+            return cycles, prints, lambda: self._profile(rep)
         text, so, off = rep.s(), rep.s(), rep.u64()
         prints = self._prints(rep) if rep.kind != CRASH else []
         tail = ""

@@ -288,12 +288,12 @@ void run(Reader& m) {
         put64(error_offset);
     } else {
         put64(finish_time());
-        put_profile();
     }
     put(uint32_t(prints.size()));
     for (auto& pr : prints) {
         put(uint32_t(pr.core)); put(uint32_t(pr.slot)); put64(pr.cycle); put_str(pr.text);
     }
+    if (ok) put_profile();     // last: the host parses it only when asked
     send(ok ? OK : (err.find("DEADLOCK") != std::string::npos ? HANG : ERROR));
 }
 

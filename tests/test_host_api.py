@@ -236,3 +236,23 @@ def test_finish_sums_programs_dispatch_and_transfers(dev):
     assert t.seconds == pytest.approx(4000 / arch.aiclk_hz + 2 * arch.timing.dispatch_us * 1e-6 + host_write)
     assert dev.queue.finish().cycles == 0
     buf.free()
+
+
+GLOBALS = r"""
+uint32_t counter = 0;                       // kernel globals: each core has its own, fresh at each launch
+static uint32_t calls;
+void bump() { counter += get_arg_val<uint32_t>(0); calls++; }
+void kernel_main() {
+    for (int i = 0; i < 3; i++) { bump(); cb_reserve_back(0, 1); cb_push_back(0, 1); cb_wait_front(0, 1); cb_pop_front(0, 1); }
+    DPRINT << "counter " << counter << " calls " << calls << ENDL();
+}
+"""
+
+
+def test_kernel_globals_are_per_core_and_fresh_each_launch(dev):
+    cores = [(0, 0), (1, 0), (2, 0)]
+    k = Kernel(GLOBALS, on="riscv_0", cores=cores, runtime_args=lambda i, xy, n: [i + 1])
+    p = Program(cores, [k], [CircularBuffer(0, "float16_b", 2048, 1)])
+    for _ in range(2):
+        dev.queue.enqueue(p)
+        assert sorted(x.text for x in dev.queue.prints) == ["counter 3 calls 3", "counter 6 calls 3", "counter 9 calls 3"]

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <link.h>
 #include <stdexcept>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -166,6 +167,30 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
     }
 }
 
+// The writable data of a loaded kernel library that stays writable (after RELRO is protected).
+void find_globals(void* handle, Kernel& k) {
+    link_map* lm = nullptr;
+    if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm) return;
+    struct Find { uintptr_t base; uintptr_t lo = 0, hi = 0, relro_end = 0; } f{uintptr_t(lm->l_addr)};
+    dl_iterate_phdr([](dl_phdr_info* info, size_t, void* p) -> int {
+        auto* f = static_cast<Find*>(p);
+        if (uintptr_t(info->dlpi_addr) != f->base) return 0;
+        uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+        for (int i = 0; i < info->dlpi_phnum; i++) {
+            const auto& ph = info->dlpi_phdr[i];
+            uintptr_t start = f->base + ph.p_vaddr, end = start + ph.p_memsz;
+            if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W)) { f->lo = start; f->hi = end; }
+            if (ph.p_type == PT_GNU_RELRO) f->relro_end = (start + ph.p_memsz) & ~(page - 1);
+        }
+        return 1;
+    }, &f);
+    uintptr_t lo = std::max(f.lo, f.relro_end);
+    if (f.hi <= lo) return;
+    k.data = reinterpret_cast<uint8_t*>(lo);
+    k.data_size = f.hi - lo;
+    k.pristine.assign(k.data, k.data + k.data_size);
+}
+
 void load(Reader& m) {
     uint32_t id = m.u();
     Kernel k;
@@ -177,6 +202,7 @@ void load(Reader& m) {
     if (!h) { send_text(ERROR, std::string("cannot load kernel ") + k.name + ": " + dlerror()); return; }
     k.entry = reinterpret_cast<void (*)()>(dlsym(h, "tx_kernel_entry"));
     if (!k.entry) { send_text(ERROR, "kernel " + k.name + " has no entry point tx_kernel_entry"); return; }
+    find_globals(h, k);
     if (kernels.size() <= id) kernels.resize(id + 1);
     kernels[id] = k;
     out.clear();

@@ -224,6 +224,8 @@ void sched_start(Risc& r) {
     for (uint64_t& w : r.waited) w = 0;
     for (int n = 0; n < 2; n++) { r.issued[n] = 0; for (uint64_t& f : r.inflight[n]) f = 0; }
     r.order = uint32_t(active.size());
+    r.globals = r.kernel->pristine;              // fresh globals each launch, as the firmware does
+    r.kernel->owner = nullptr;
     make_context(r, trampoline);
     active.push_back(&r);
     ready.push(&r);
@@ -339,6 +341,12 @@ bool run_all(std::string& err) {
             now = std::max(now, r->clock);
             running = r;
             tx_cur = &r->view;
+            Kernel* k = r->kernel;
+            if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
+                if (k->owner) std::memcpy(k->owner->globals.data(), k->data, k->data_size);
+                std::memcpy(k->data, r->globals.data(), k->data_size);
+                k->owner = r;
+            }
             r->state = State::Running;
             to_risc(r);
             running = nullptr;

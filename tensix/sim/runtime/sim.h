@@ -61,11 +61,19 @@ struct Compute {
     uint32_t dirty = 0;                  // DST tiles written since the last release
 };
 
+struct Risc;
+
 struct Kernel {
     std::string name, path;
     void (*entry)() = nullptr;
     int processor = 0;    // 0 BRISC (RISCV_0), 1 NCRISC (RISCV_1), 2 compute
     int noc = 0;
+    // The library's writable data (kernel globals): one library serves every core, but on silicon
+    // each core has its own copy, initialised at each launch. The scheduler swaps copies in and out.
+    uint8_t* data = nullptr;
+    size_t data_size = 0;
+    std::vector<uint8_t> pristine;       // the data as loaded
+    Risc* owner = nullptr;               // whose copy is in the library right now
 };
 
 enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
@@ -126,6 +134,7 @@ struct Risc {
     ucontext_t ctx;                   // elsewhere
     char* stack = nullptr;
     std::string line;                 // partial print line
+    std::vector<uint8_t> globals;     // this RISC-V's copy of its kernel's globals (see Kernel)
 };
 
 struct Core {

@@ -4,8 +4,16 @@ import json
 import numpy as np
 import pytest
 
+import importlib.util
+from pathlib import Path
+
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs
 from tensix.formats import float_to_bf16_bits, quantize, tilize
+
+# the calibration benchmark's microbenchmarks measure the model's shape too
+_spec = importlib.util.spec_from_file_location("calibrate", Path(__file__).resolve().parent.parent / "bench" / "calibrate.py")
+calibrate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(calibrate)
 
 COPY = r"""
 void kernel_main() {   // pages [start, start+n) of src -> L1 -> dst, one barrier per page
@@ -31,45 +39,6 @@ void kernel_main() {   // n reads of 2 KB from one DRAM bank, all in flight, one
     for (uint32_t i = 0; i < n; i++)
         noc_async_read(get_noc_addr_from_bank_id<true>(bank, base + i * 2048), get_write_ptr(0) + (i % 4) * 2048, 2048);
     noc_async_read_barrier();
-}
-"""
-ONE_TO_ONE = r"""
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0), size = get_arg_val<uint32_t>(1), x = get_arg_val<uint32_t>(2), y = get_arg_val<uint32_t>(3);
-    for (uint32_t i = 0; i < n; i++) noc_async_write(get_write_ptr(0), get_noc_addr(x, y, get_write_ptr(0)), size);
-    noc_async_write_barrier();
-}
-"""
-FEED = r"""
-void kernel_main() {
-    uint32_t blocks = get_arg_val<uint32_t>(0), a = get_arg_val<uint32_t>(1), b = get_arg_val<uint32_t>(2);
-    for (uint32_t i = 0; i < blocks; i++) { cb_reserve_back(0, a); cb_push_back(0, a); cb_reserve_back(1, b); cb_push_back(1, b); }
-}
-"""
-MATMUL = r"""
-#include "api/compute/matmul.h"
-void kernel_main() {
-    constexpr uint32_t rt = 2, ct = 4, kt = 4;
-    uint32_t blocks = get_arg_val<uint32_t>(0);
-    mm_block_init(0, 1, 16, 0, ct, rt, kt);
-    for (uint32_t blk = 0; blk < blocks; blk++) {
-        cb_wait_front(0, rt * kt); cb_wait_front(1, kt * ct);
-        tile_regs_acquire();
-        for (uint32_t k = 0; k < kt; k++) matmul_block(0, 1, k, k * ct, 0, 0, ct, rt, kt);
-        tile_regs_commit();
-        cb_pop_front(0, rt * kt); cb_pop_front(1, kt * ct);
-        cb_reserve_back(16, rt * ct);
-        tile_regs_wait();
-        for (uint32_t t = 0; t < rt * ct; t++) pack_tile(t, 16);
-        tile_regs_release();
-        cb_push_back(16, rt * ct);
-    }
-}
-"""
-DRAIN = r"""
-void kernel_main() {
-    uint32_t blocks = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < blocks; i++) { cb_wait_front(16, n); cb_pop_front(16, n); }
 }
 """
 ADD_READER = r"""
@@ -136,18 +105,8 @@ def test_doubling_bytes_doubles_bandwidth_bound_time(wh):
     assert 1.9 < two / one < 2.1
 
 
-def matmul_cycles(dev, fidelity, blocks=16):
-    rt, ct, kt = 2, 4, 4
-    cbs = [CircularBuffer(0, "bfp8_b", 1088, 2 * rt * kt), CircularBuffer(1, "bfp8_b", 1088, 2 * kt * ct),
-           CircularBuffer(16, "float16_b", 2048, 2 * rt * ct)]
-    ks = [Kernel(FEED, on="reader", runtime_args=[blocks, rt * kt, kt * ct]),
-          Kernel(MATMUL, on="compute", runtime_args=[blocks], math_fidelity=fidelity),
-          Kernel(DRAIN, on="writer", runtime_args=[blocks, rt * ct])]
-    return dev.queue.enqueue(Program((0, 0), ks, cbs), timing_only=True).cycles
-
-
 def test_compute_bound_matmul_scales_with_fidelity(wh):
-    t = [matmul_cycles(wh, f) for f in ("LoFi", "HiFi2", "HiFi3", "HiFi4")]
+    t = [calibrate.matmul_cycles(wh, f, blocks=16) for f in ("LoFi", "HiFi2", "HiFi3", "HiFi4")]
     ratios = [x / t[0] for x in t]
     assert ratios == pytest.approx([1, 2, 3, 4], rel=0.06), ratios
 
@@ -183,13 +142,8 @@ def test_distance_to_the_bank_adds_hop_latency(wh):
 
 
 def test_blackhole_wider_noc_halves_large_packet_time(wh):
-    def cycles(dev):
-        x, y = dev.worker_core((1, 0))
-        k = Kernel(ONE_TO_ONE, on="riscv_0", cores=(0, 0), runtime_args=[16, 65536, x, y])
-        t = dev.queue.enqueue(Program([(0, 0), (1, 0)], [k], [CircularBuffer(0, "float16_b", 65536, 1)]), timing_only=True)
-        return t.cycles
     with Device("p150a") as bh:
-        ratio = cycles(bh) / cycles(wh)
+        ratio = calibrate.one_to_one(wh, 16, 65536) / calibrate.one_to_one(bh, 16, 65536)   # B/cycle
     assert 0.45 < ratio < 0.55
 
 
@@ -222,7 +176,7 @@ def eltwise_cycles(dev, fmt, page, per_core=32):
     ks = [Kernel(BATCH_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)],
                  runtime_args=lambda i, xy, _: [a, b, per_core, i * per_core]),
           Kernel(ADD, on="compute", runtime_args=[per_core]),
-          Kernel(DRAIN, on="writer", runtime_args=[per_core, 1])]
+          Kernel(calibrate.DRAIN, on="writer", runtime_args=[per_core, 1])]
     cbs = [CircularBuffer(0, fmt, page, 16), CircularBuffer(1, fmt, page, 16), CircularBuffer(16, fmt, page, 4)]
     t = dev.queue.enqueue(Program(cores, ks, cbs), timing_only=True).cycles
     for buf in (a, b):
@@ -286,12 +240,6 @@ def test_profile_trace_and_svg(wh, tmp_path):
 
 
 def test_calibration_points_within_ten_percent(capsys):
-    import importlib.util
-    from pathlib import Path
-    path = Path(__file__).resolve().parent.parent / "bench" / "calibrate.py"
-    spec = importlib.util.spec_from_file_location("calibrate", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    assert mod.main() == 0, capsys.readouterr().out
+    assert calibrate.main() == 0, capsys.readouterr().out
     out = capsys.readouterr().out
     assert out.count("HW §") >= 13 and "worst error" in out

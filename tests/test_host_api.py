@@ -256,3 +256,26 @@ def test_kernel_globals_are_per_core_and_fresh_each_launch(dev):
     for _ in range(2):
         dev.queue.enqueue(p)
         assert sorted(x.text for x in dev.queue.prints) == ["counter 3 calls 3", "counter 6 calls 3", "counter 9 calls 3"]
+
+
+def test_tile_slice_prints_cb_values(dev):
+    from tensix.formats import float_to_bf16_bits, tilize
+    src = dev.dram_buffer(2048, 2048)
+    x = (np.arange(1024, dtype=np.float32).reshape(32, 32) / 4)
+    src.write(float_to_bf16_bits(tilize(x)))
+    k = r"""
+void kernel_main() {
+    uint32_t src = get_arg_val<uint32_t>(0);
+    InterleavedAddrGenFast<true> s{.bank_base_address = src, .page_size = 2048, .data_format = DataFormat::Float16_b};
+    cb_reserve_back(0, 1);
+    noc_async_read_tile(0, s, get_write_ptr(0));
+    noc_async_read_barrier();
+    cb_push_back(0, 1);
+    cb_wait_front(0, 1);
+    DPRINT << TileSlice(0, 0, SliceRange{.h0 = 0, .h1 = 2, .hs = 1, .w0 = 15, .w1 = 18, .ws = 1});
+    DEVICE_PRINT("{}", TSLICE(0, 0, SliceRange{.h0 = 16, .h1 = 32, .hs = 8, .w0 = 0, .w1 = 32, .ws = 31}));
+    cb_pop_front(0, 1);
+}"""
+    dev.queue.enqueue(Program((0, 0), [Kernel(k, on="riscv_0", runtime_args=[src])], [CircularBuffer(0, "float16_b", 2048, 1)]))
+    assert [p.text for p in dev.queue.prints] == ["3.75 4 4.25", "11.75 12 12.25", "128 136", "192 200"]   # bf16: 135.75 -> 136
+    src.free()

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 #include "tensix_abi.h"
+#include "api/debug/dprint_tile.h"
 
 struct bf16_t { std::uint16_t bits; constexpr bf16_t(std::uint16_t b = 0) : bits(b) {} };
 struct bf8_t { std::uint8_t bits; constexpr bf8_t(std::uint8_t b = 0) : bits(b) {} };
@@ -63,6 +64,7 @@ void one(const Spec& sp, const void* p) {
     else if constexpr (std::is_same_v<T, bf8_t> || std::is_same_v<T, bf4_t>) integer(sp, v.bits, false);
     else if constexpr (std::is_convertible_v<T, const char*>) padded(sp, static_cast<const char*>(v));
     else if constexpr (std::is_pointer_v<T>) { char b[32]; std::snprintf(b, sizeof b, "%p", (const void*)v); padded(sp, b); }
+    else if constexpr (std::is_same_v<T, TileSlice>) v.print();
     else static_assert(sizeof(T) == 0, "DEVICE_PRINT: unsupported argument type");
 }
 

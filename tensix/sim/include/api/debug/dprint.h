@@ -6,6 +6,7 @@
 #include <cstring>
 #include <type_traits>
 #include "tensix_abi.h"
+#include "api/debug/dprint_tile.h"
 
 struct ENDL {};
 struct SETW { int w; explicit SETW(int v) : w(v) {} };
@@ -58,6 +59,7 @@ inline DebugPrinter& operator<<(DebugPrinter& p, double v) { p.flt(v); return p;
 inline DebugPrinter& operator<<(DebugPrinter& p, F32 v) { p.flt(v.v); return p; }
 inline DebugPrinter& operator<<(DebugPrinter& p, BF16 v) { std::uint32_t u = std::uint32_t(v.bits) << 16; float f; std::memcpy(&f, &u, 4); p.flt(f); return p; }
 inline DebugPrinter& operator<<(DebugPrinter& p, U32 v) { p.num(v.v, false); return p; }
+inline DebugPrinter& operator<<(DebugPrinter& p, const TileSlice& t) { t.print(); return p; }
 inline DebugPrinter& operator<<(DebugPrinter& p, bool v) { p.emit(v ? "true" : "false"); return p; }
 template <typename T>
     requires(std::is_integral_v<T> || std::is_enum_v<T>)

@@ -1,7 +1,7 @@
 """tensix: Tenstorrent Tensix chips from Python. A low-level host API (Device, Buffer, CircularBuffer,
 Kernel, Semaphore, Program, Queue) and a simulated chip that compiles and runs real TT-Metalium kernels."""
 from .arch import ARCHS, Arch, get_arch
-from .buffer import Buffer
+from .buffer import Buffer, ShardSpec
 from .core import (CoreCoord, CoreRange, CoreRangeSet, corerange_to_cores, grid_to_cores, num_cores_to_corerangeset,
                    split_work_to_cores)
 from .device import Device, DeviceTime, Queue

@@ -1,7 +1,9 @@
 """Device memory: DRAM interleaved buffers, L1 buffers, and the allocators behind them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,6 +60,62 @@ class Allocator:
         self.blocks.pop(addr, None)
 
 
+@dataclass(frozen=True)
+class ShardSpec:
+    """How a sharded buffer spreads its pages (API §2.2, §3.5 sharded TensorAccessor). The pages form a
+    tensor of `tensor_shape` pages (row-major page ids), cut into shards of `shard_shape` pages (edge
+    shards padded); shard k goes to bank k % banks at (k // banks) * shard volume pages into the bank,
+    pages row-major inside a shard. In L1 the banks are `cores` (row-major order, or column-major with
+    orientation="col_major"); in DRAM they are the DRAM banks."""
+    tensor_shape: tuple
+    shard_shape: tuple
+    cores: Any = None
+    orientation: str = "row_major"
+
+    def __post_init__(self) -> None:
+        t, sh = tuple(int(v) for v in self.tensor_shape), tuple(int(v) for v in self.shard_shape)
+        if len(t) != len(sh) or not t or min(t + sh) <= 0:
+            raise ValueError(f"ShardSpec: tensor_shape {self.tensor_shape} and shard_shape {self.shard_shape} must be "
+                             f"positive page counts of the same rank")
+        if self.orientation not in ("row_major", "col_major"):
+            raise ValueError(f"ShardSpec orientation {self.orientation!r} is not 'row_major' or 'col_major'")
+        object.__setattr__(self, "tensor_shape", t)
+        object.__setattr__(self, "shard_shape", sh)
+
+    @property
+    def grid(self) -> tuple:
+        return tuple(-(-t // s) for t, s in zip(self.tensor_shape, self.shard_shape))
+
+    @property
+    def num_shards(self) -> int:
+        return math.prod(self.grid)
+
+    @property
+    def shard_volume(self) -> int:
+        return math.prod(self.shard_shape)
+
+    @property
+    def layout(self) -> str:
+        """"height", "width" or "block" for 2-D specs (TensorMemoryLayout)."""
+        if len(self.tensor_shape) != 2:
+            return "nd"
+        (H, W), (h, w) = self.tensor_shape, self.shard_shape
+        return "height" if w >= W else "width" if h >= H else "block"
+
+    def locate(self, banks: int) -> tuple[np.ndarray, np.ndarray]:
+        """(bank, page offset in the bank) of every page id."""
+        coords = np.indices(self.tensor_shape).reshape(len(self.tensor_shape), -1)
+        shard = np.zeros(coords.shape[1], np.int64)
+        within = np.zeros(coords.shape[1], np.int64)
+        for c, s, g in zip(coords, self.shard_shape, self.grid):
+            shard = shard * g + c // s
+            within = within * s + c % s
+        return shard % banks, (shard // banks) * self.shard_volume + within
+
+    def bank_cores(self) -> list:
+        return as_core_range_set(self.cores).cores(row_wise=self.orientation == "row_major")
+
+
 class Buffer:
     """A buffer in device memory.
 
@@ -65,10 +123,11 @@ class Buffer:
       `address + (i // num_banks) * aligned_page_size` (tt-metal's interleaved layout).
     - `Buffer(dev, size, page_size, kind="l1")`: L1 interleaved over the L1 banks (one per worker core).
     - `Buffer(dev, size, kind="l1", cores=range)`: one copy per core, at the same L1 address on each.
+    - `Buffer(dev, size, page_size, kind="l1" | "dram", shard=ShardSpec(...))`: sharded (see ShardSpec).
     """
 
     def __init__(self, device: "Device", size: int, page_size: int | None = None, kind: str = "dram",
-                 cores=None, dtype=None) -> None:
+                 cores=None, dtype=None, shard: ShardSpec | None = None) -> None:
         if kind not in ("dram", "l1"):
             raise ValueError(f"Buffer kind {kind!r} is not one of 'dram', 'l1'")
         size = int(size)
@@ -83,6 +142,32 @@ class Buffer:
         self.num_pages = size // page_size
         arch = device.arch
         self.cores: CoreRangeSet | None = None
+        self.shard = shard
+        self._locations = None
+        if shard is not None:
+            if cores is not None:
+                raise ValueError("a sharded Buffer takes its cores from its ShardSpec, not from cores=")
+            if math.prod(shard.tensor_shape) != self.num_pages:
+                raise ValueError(f"ShardSpec tensor_shape {shard.tensor_shape} holds {math.prod(shard.tensor_shape)} pages "
+                                 f"but the buffer has {self.num_pages} pages of {page_size} B")
+            if kind == "l1":
+                if shard.cores is None:
+                    raise ValueError("an L1 ShardSpec needs cores=: the cores that hold the shards")
+                self.bank_cores = shard.bank_cores()
+                for c in self.bank_cores:
+                    arch.check_logical(c.x, c.y)
+                self.cores = as_core_range_set(shard.cores)
+            self.alignment = arch.dram_alignment if kind == "dram" else arch.l1_alignment
+            nbanks = arch.num_dram_banks if kind == "dram" else len(self.bank_cores)
+            self.aligned_page_size = round_up(page_size, self.alignment)
+            self.banks = 0
+            self.num_banks = nbanks
+            per_bank = -(-shard.num_shards // nbanks) * shard.shard_volume * self.aligned_page_size
+            self._allocator = device._dram if kind == "dram" else device._l1
+            self.address = self._allocator.alloc(per_bank)
+            self.bytes_per_bank = per_bank
+            self._freed = False
+            return
         if kind == "dram":
             self.alignment = arch.dram_alignment
             self.banks = arch.num_dram_banks
@@ -113,8 +198,30 @@ class Buffer:
     def interleaved(self) -> bool:
         return self.banks > 0
 
+    @property
+    def sharded(self) -> bool:
+        return self.shard is not None
+
+    def _bank_base(self, bank: int) -> tuple[np.ndarray, int]:
+        """(memory, byte offset of this buffer) in bank `bank` of a sharded buffer."""
+        chip = self.device._chip
+        if self.is_dram:
+            b = self.device.arch.dram_banks[bank]
+            return chip.dram, b.controller * self.device.arch.dram_controller_size + b.offset + self.address
+        return chip.l1, self.device._core_index(self.bank_cores[bank]) * _slot() + self.address
+
+    def _sharded_pages(self):
+        """(memory, byte offset) of every page of a sharded buffer, in page-id order."""
+        if self._locations is None:
+            bank, off = self.shard.locate(self.num_banks)
+            self._locations = [(m, base + int(o) * self.aligned_page_size)
+                               for (m, base), o in zip((self._bank_base(int(b)) for b in bank), off)]
+        return self._locations
+
     def __repr__(self) -> str:
         where = "DRAM" if self.is_dram else ("L1 interleaved" if self.interleaved else f"L1 on {self.cores}")
+        if self.sharded:
+            where += f" {self.shard.layout}-sharded {self.shard.tensor_shape} pages in {self.shard.shard_shape} shards"
         return f"Buffer({where}, {self.size} B, page {self.page_size} B, address 0x{self.address:x})"
 
     def free(self) -> None:
@@ -156,6 +263,11 @@ class Buffer:
         if self.dtype is None and isinstance(data, np.ndarray):
             self.dtype = data.dtype
         chip = self.device._chip
+        if self.sharded:
+            pages = raw.reshape(self.num_pages, self.page_size)
+            for (mem, off), page in zip(self._sharded_pages(), pages):
+                mem[off:off + self.page_size] = page
+            return
         if not self.interleaved:
             for c in ([CoreCoord(*core)] if core is not None else self.cores):
                 off = self.device._core_index(c) * _slot() + self.address
@@ -171,7 +283,9 @@ class Buffer:
         """The buffer's contents as a new array of `dtype` (default: the dtype last written, else uint8)."""
         self._check()
         chip = self.device._chip
-        if not self.interleaved:
+        if self.sharded:
+            raw = np.concatenate([mem[off:off + self.page_size] for mem, off in self._sharded_pages()])
+        elif not self.interleaved:
             c = CoreCoord(*core) if core is not None else self.cores.cores()[0]
             off = self.device._core_index(c) * _slot() + self.address
             raw = chip.l1[off:off + self.size].copy()
@@ -189,7 +303,7 @@ class Buffer:
 
     def kernel_address(self, core: CoreCoord) -> int:
         """The address a kernel on `core` uses for this buffer (a runtime arg holding this Buffer)."""
-        if self.is_dram or self.interleaved:
+        if self.is_dram or self.interleaved or self.sharded:
             return self.address
         return self.device._l1_kernel_base(core) + self.address
 

@@ -132,11 +132,11 @@ class Device:
         return self._chip.l1_pool_addr + self._core_index(core) * SLOT
 
     # ---- memory -------------------------------------------------------------------------------
-    def dram_buffer(self, size: int, page_size: int | None = None, dtype=None) -> Buffer:
-        return Buffer(self, size, page_size, "dram", dtype=dtype)
+    def dram_buffer(self, size: int, page_size: int | None = None, dtype=None, shard=None) -> Buffer:
+        return Buffer(self, size, page_size, "dram", dtype=dtype, shard=shard)
 
-    def l1_buffer(self, size: int, page_size: int | None = None, cores=None, dtype=None) -> Buffer:
-        return Buffer(self, size, page_size, "l1", cores=cores, dtype=dtype)
+    def l1_buffer(self, size: int, page_size: int | None = None, cores=None, dtype=None, shard=None) -> Buffer:
+        return Buffer(self, size, page_size, "l1", cores=cores, dtype=dtype, shard=shard)
 
 
 class Queue:

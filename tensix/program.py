@@ -24,16 +24,33 @@ MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
 
 class TensorAccessorArgs:
     """Host-side TensorAccessorArgs: the compile-time words an unmodified kernel's
-    `TensorAccessorArgs<N>()` reads. Interleaved buffers give exactly [args_config, aligned_page_size]
-    (DRAM: config 2, L1: 0) (API §2.6)."""
+    `TensorAccessorArgs<N>()` reads (API §2.6). Interleaved buffers give exactly [args_config,
+    aligned_page_size] (DRAM: config 2, L1: 0); sharded ones [config | 1, aligned page, rank, banks,
+    tensor shape, shard shape, bank coordinates two per word as (x2<<24)|(y2<<16)|(x1<<8)|y1], with
+    DRAM banks as (bank id, 0) and L1 banks as NoC coordinates."""
 
     def __init__(self, buffer: Buffer) -> None:
-        if not buffer.interleaved:
-            raise ValueError(f"TensorAccessorArgs needs an interleaved buffer; {buffer!r} is a per-core L1 buffer")
+        if not (buffer.interleaved or buffer.sharded):
+            raise ValueError(f"TensorAccessorArgs needs an interleaved or sharded buffer; {buffer!r} is a per-core "
+                             f"L1 buffer")
         self.buffer = buffer
 
     def compile_time_args(self) -> list[int]:
-        return [2 if self.buffer.is_dram else 0, self.buffer.aligned_page_size]
+        b = self.buffer
+        config = 2 if b.is_dram else 0
+        if not b.sharded:
+            return [config, b.aligned_page_size]
+        spec = b.shard
+        if b.is_dram:
+            coords = [(i, 0) for i in range(b.num_banks)]
+        else:
+            coords = [tuple(b.device.worker_core(c)) for c in b.bank_cores]
+        words = []
+        for i in range(0, len(coords), 2):
+            (x1, y1), (x2, y2) = coords[i], coords[i + 1] if i + 1 < len(coords) else (0, 0)
+            words.append((x2 << 24) | (y2 << 16) | (x1 << 8) | y1)
+        return [config | 1, b.aligned_page_size, len(spec.tensor_shape), b.num_banks, *spec.tensor_shape,
+                *spec.shard_shape, *words]
 
     get_compile_time_args = compile_time_args
 

@@ -111,15 +111,15 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
         # data-movement kernels get the API pre-included, as tt-metal's firmware wrappers do
         return (head + f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
                 "// called through a pointer so kernel_main stays a function of its own (crash reports name its lines)\n"
-                "static void (*volatile tx_main)() = kernel_main;\n"
+                "static void (*const volatile tx_main)() = kernel_main;\n"
                 "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
     # compute kernels include their own headers; both `void kernel_main()` and the legacy
     # `namespace NAMESPACE { void MAIN { ... } }` are accepted (API §1.2)
     return (head + "#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
             "[[gnu::weak]] void kernel_main();\nnamespace tx_compute_ns { [[gnu::weak]] void kernel_main_legacy(); }\n"
             f"#include \"{src}\"\n"
-            "static void (*volatile tx_main)() = kernel_main;\n"
-            "static void (*volatile tx_main_legacy)() = tx_compute_ns::kernel_main_legacy;\n"
+            "static void (*const volatile tx_main)() = kernel_main;\n"
+            "static void (*const volatile tx_main_legacy)() = tx_compute_ns::kernel_main_legacy;\n"
             "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() {\n"
             f"    tx_compute_config({FIDELITY[k.math_fidelity]}, {int(k.fp32_dest_acc_en)}, {int(k.dst_full_sync_en)}, "
             f"{int(k.math_approx_mode)});\n"

@@ -279,3 +279,30 @@ void kernel_main() {
     dev.queue.enqueue(Program((0, 0), [Kernel(k, on="riscv_0", runtime_args=[src])], [CircularBuffer(0, "float16_b", 2048, 1)]))
     assert [p.text for p in dev.queue.prints] == ["3.75 4 4.25", "11.75 12 12.25", "128 136", "192 200"]   # bf16: 135.75 -> 136
     src.free()
+
+
+MISSING_BARRIER = r"""
+void kernel_main() {   // reads a page and copies it with plain loads: with or without the barrier
+    uint32_t src = get_arg_val<uint32_t>(0), scratch = get_arg_val<uint32_t>(1), wait = get_arg_val<uint32_t>(2);
+    InterleavedAddrGen<true> s{.bank_base_address = src, .page_size = 64};
+    volatile uint32_t* buf = (volatile uint32_t*)scratch;
+    noc_async_read(get_noc_addr(0, s), scratch, 64);
+    if (wait) noc_async_read_barrier();
+    for (int i = 0; i < 16; i++) buf[16 + i] = buf[i];
+    noc_async_read_barrier();
+}
+"""
+
+
+def test_data_read_over_the_noc_lands_only_after_its_latency(dev):
+    src = dev.dram_buffer(64, 64)
+    src.write(np.arange(1, 17, dtype=np.uint32))
+    for wait, expect in ((1, np.arange(1, 17)), (0, np.zeros(16))):
+        scratch = dev.l1_buffer(128, cores=(0, 0))
+        scratch.write(np.zeros(32, np.uint32))
+        dev.queue.enqueue(Program((0, 0), [Kernel(MISSING_BARRIER, on="riscv_0", runtime_args=[src, scratch, wait])]))
+        out = scratch.read(np.uint32)
+        assert np.array_equal(out[16:], expect)          # without the barrier the copy saw the old bytes
+        assert np.array_equal(out[:16], np.arange(1, 17))  # the read itself landed in the end
+        scratch.free()
+    src.free()

@@ -225,7 +225,8 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
 
 
 def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:
-    return ["-std=c++20", "-O2", "-gdwarf-4", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-exceptions",
+    # -z now: the loader's tables become read-only, so a kernel's writable data is just its globals
+    return ["-std=c++20", "-O2", "-gdwarf-4", "-fPIC", "-shared", "-Wl,-z,now", "-fvisibility=hidden", "-fno-exceptions",
             "-fno-rtti", "-Wall", "-Wno-unknown-pragmas", "-Wno-deprecated-declarations", "-Wno-unused-variable",
             "-Wno-unused-function", "-Wno-int-to-pointer-cast", "-Wno-unused-but-set-variable", "-Wno-multistatement-macros",
             f"-I{INCLUDE}", f"-I{source_dir}", f"-I{source_dir.parent}", f"-I{os.getcwd()}", *extra]

@@ -160,37 +160,36 @@ uint64_t fidelity_phases() { return std::max<uint32_t>(comp().fidelity, 1); }
 // split a significand for the multiplier: hi keeps `keep` explicit bits
 inline float hi_part(float v, int keep) { return as_float(trunc_bits(as_bits(v), keep)); }
 
-// c (+)= a @ b, 32x32 row-major; `assign` starts from the first product instead of c. Two rows of c
-// stay in vector registers while k runs; every element sums its products in k order, as before.
+// c (+)= a @ b, 32x32 row-major; `assign` starts from the first product instead of c. Eight rows of
+// c stay in vector registers while k runs; every element sums its products in k order.
 typedef float v16f __attribute__((vector_size(64)));
 void matmul_rm(const float* __restrict a, const float* __restrict b, float* __restrict c, bool assign = false) {
-    for (int i = 0; i < 32; i += 2) {
-        v16f c00, c01, c10, c11;
+    constexpr int R = 8;
+    for (int i = 0; i < 32; i += R) {
+        v16f acc[R][2];
         int k0 = 0;
         if (assign) {
             v16f b0, b1;
             std::memcpy(&b0, b, 64);
             std::memcpy(&b1, b + 16, 64);
-            float a0 = a[i * 32], a1 = a[(i + 1) * 32];
-            c00 = a0 * b0; c01 = a0 * b1; c10 = a1 * b0; c11 = a1 * b1;
+            for (int r = 0; r < R; r++) { float av = a[(i + r) * 32]; acc[r][0] = av * b0; acc[r][1] = av * b1; }
             k0 = 1;
         } else {
-            std::memcpy(&c00, c + i * 32, 64);
-            std::memcpy(&c01, c + i * 32 + 16, 64);
-            std::memcpy(&c10, c + i * 32 + 32, 64);
-            std::memcpy(&c11, c + i * 32 + 48, 64);
+            for (int r = 0; r < R; r++) {
+                std::memcpy(&acc[r][0], c + (i + r) * 32, 64);
+                std::memcpy(&acc[r][1], c + (i + r) * 32 + 16, 64);
+            }
         }
         for (int k = k0; k < 32; k++) {
             v16f b0, b1;
             std::memcpy(&b0, b + k * 32, 64);
             std::memcpy(&b1, b + k * 32 + 16, 64);
-            float a0 = a[i * 32 + k], a1 = a[(i + 1) * 32 + k];
-            c00 += a0 * b0; c01 += a0 * b1; c10 += a1 * b0; c11 += a1 * b1;
+            for (int r = 0; r < R; r++) { float av = a[(i + r) * 32 + k]; acc[r][0] += av * b0; acc[r][1] += av * b1; }
         }
-        std::memcpy(c + i * 32, &c00, 64);
-        std::memcpy(c + i * 32 + 16, &c01, 64);
-        std::memcpy(c + i * 32 + 32, &c10, 64);
-        std::memcpy(c + i * 32 + 48, &c11, 64);
+        for (int r = 0; r < R; r++) {
+            std::memcpy(c + (i + r) * 32, &acc[r][0], 64);
+            std::memcpy(c + (i + r) * 32 + 16, &acc[r][1], 64);
+        }
     }
 }
 

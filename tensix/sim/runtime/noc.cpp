@@ -53,16 +53,22 @@ uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nfl
     const int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
     if (nflits <= 1)      // a request or acknowledgement: one flit, too small to matter on the links
         return t + uint64_t(hops(sx, sy, dx, dy, noc)) * chip.p.noc_hop_cycles + nflits;
-    const int step = noc == 0 ? 1 : -1;
-    int x = sx, y = sy;
-    auto cross = [&](int dim) {
-        size_t l = ((size_t(noc) * 2 + size_t(dim)) * size_t(Y) + size_t(y)) * size_t(X) + size_t(x);
-        uint64_t start = chip.links[l].take(t, nflits) - nflits;
-        chip.link_bytes[l] += bytes;
-        t = start + chip.p.noc_hop_cycles;
-    };
-    while (x != dx) { cross(0); x = ((x + step) % X + X) % X; }
-    while (y != dy) { cross(1); y = ((y + step) % Y + Y) % Y; }
+    const bool up = noc == 0;
+    Calendar* xlinks = chip.links + size_t(noc) * 2 * size_t(X) * size_t(Y);
+    Calendar* ylinks = xlinks + size_t(X) * size_t(Y);
+    const uint64_t hop = chip.p.noc_hop_cycles;
+    for (int x = sx; x != dx;) {
+        Calendar& l = xlinks[size_t(sy) * size_t(X) + size_t(x)];
+        t = l.take(t, nflits) - nflits + hop;
+        chip.link_bytes[size_t(&l - chip.links)] += bytes;
+        x = up ? (x + 1 == X ? 0 : x + 1) : (x == 0 ? X - 1 : x - 1);
+    }
+    for (int y = sy; y != dy;) {
+        Calendar& l = ylinks[size_t(y) * size_t(X) + size_t(dx)];
+        t = l.take(t, nflits) - nflits + hop;
+        chip.link_bytes[size_t(&l - chip.links)] += bytes;
+        y = up ? (y + 1 == Y ? 0 : y + 1) : (y == 0 ? Y - 1 : y - 1);
+    }
     return t + nflits;
 }
 
@@ -263,9 +269,9 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     Target t = decode(src, noc, size, false, call);
     uint32_t dst = l1_offset(dst_l1, size, "noc_async_read: destination");
     check_align(dst, t, true, call);
-    if (!chip.timing_only) std::memmove(running->core->l1 + dst, t.ptr, size);
     uint64_t land = read_lands(t, size, noc);
     Risc& r = *running;
+    if (!chip.timing_only) r.pending.push_back({r.core->l1 + dst, t.ptr, size, land});
     r.reads_done[noc] = std::max(r.reads_done[noc], land);
     account(r, t, size, noc, false, land);
     r.clock += chip.p.cost_noc_issue;

@@ -110,6 +110,7 @@ void trampoline() {
     Risc* r = running;
     r->kernel->entry();
     r->call = "";
+    land_reads(*r, true);                 // a kernel must barrier before it returns; deliver regardless
     if (r->slot == 2) compute_finish(*r);
     if (!r->line.empty()) print_line(*r, r->line);
     r->state = State::Done;
@@ -225,14 +226,26 @@ void sched_start(Risc& r) {
     for (int n = 0; n < 2; n++) { r.issued[n] = 0; for (uint64_t& f : r.inflight[n]) f = 0; }
     r.order = uint32_t(active.size());
     r.globals = r.kernel->pristine;              // fresh globals each launch, as the firmware does
+    r.pending.clear();
     r.kernel->owner = nullptr;
     make_context(r, trampoline);
     active.push_back(&r);
     ready.push(&r);
 }
 
+void land_reads(Risc& r, bool all) {
+    size_t keep = 0;
+    for (size_t i = 0; i < r.pending.size(); i++) {
+        PendingRead& p = r.pending[i];
+        if (all || p.land <= r.clock) std::memmove(p.dst, p.src, p.size);
+        else r.pending[keep++] = p;
+    }
+    r.pending.resize(keep);
+}
+
 void sync_point() {
     Risc* r = running;
+    if (!r->pending.empty()) land_reads(*r, false);
     bool earlier_event = !events.empty() && events.top().time <= r->clock;
     bool earlier_risc = !ready.empty() && RiscLater()(r, ready.top());
     if (!earlier_event && !earlier_risc) return;

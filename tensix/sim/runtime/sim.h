@@ -111,6 +111,15 @@ Calendar* new_calendars(size_t n);   // zeroed, lazily backed memory (sched.cpp)
 
 struct Core;
 
+// A NoC read in flight: its data reaches L1 when it lands (at the reader's first API call at or after
+// that cycle), so a kernel that uses the data before its barrier sees what silicon would: old bytes.
+struct PendingRead {
+    uint8_t* dst;
+    const uint8_t* src;
+    uint32_t size;
+    uint64_t land;
+};
+
 struct Risc {
     tx_risc_view view{};
     Core* core = nullptr;
@@ -135,6 +144,7 @@ struct Risc {
     char* stack = nullptr;
     std::string line;                 // partial print line
     std::vector<uint8_t> globals;     // this RISC-V's copy of its kernel's globals (see Kernel)
+    std::vector<PendingRead> pending; // reads issued, data not yet landed
 };
 
 struct Core {
@@ -214,7 +224,8 @@ extern uint64_t error_offset;
 // scheduler (sched.cpp)
 void sched_reset();
 void sched_start(Risc& r);
-void sync_point();                        // let earlier RISC-Vs/events run first
+void sync_point();                        // let earlier RISC-Vs/events run first; land due reads
+void land_reads(Risc& r, bool all);       // deliver the data of reads that have landed (or all)
 void block(Wait w);                       // park the running RISC-V until woken
 void wake_core(int core);                 // re-check the waits of every RISC-V on a core
 void post_event(const Event& e);

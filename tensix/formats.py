@@ -417,3 +417,30 @@ def quantize(values: Any, fmt: Any, tile: Tile = (TILE_HEIGHT, TILE_WIDTH)) -> n
     formats, the format's integer dtype for integer formats."""
     a = np.asarray(values)
     return unpack(pack(a, fmt, tile), fmt, count=a.size, tile=tile).reshape(a.shape)
+
+
+# ---- tt-metal host helpers (bfloat16.hpp, tilize_utils.hpp), for code ported from C++ hosts ----------
+tilize_nfaces = tilize
+untilize_nfaces = untilize
+
+
+def pack_two_bfloat16_into_uint32(lo: float, hi: float) -> int:
+    """Two values as bf16 (round to nearest even) in one uint32, the first in the low half."""
+    b = float_to_bf16_bits(np.array([lo, hi], np.float32))
+    return int(b[0]) | (int(b[1]) << 16)
+
+
+def create_random_vector_of_bfloat16(num_bytes: int, rand_max_float: float, seed: int, offset: float = 0.0) -> np.ndarray:
+    """num_bytes of bf16 values uniform in [offset, offset + rand_max_float), packed two per uint32.
+    (numpy's generator, not tt-metal's: the same call gives different numbers there.)"""
+    if num_bytes % 4:
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+    vals = np.random.default_rng(seed).uniform(0, rand_max_float, num_bytes // 2).astype(np.float32) + np.float32(offset)
+    return float_to_bf16_bits(vals).view(np.uint32).copy()
+
+
+def create_constant_vector_of_bfloat16(num_bytes: int, value: float) -> np.ndarray:
+    """num_bytes of one bf16 value, packed two per uint32."""
+    if num_bytes % 4:
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+    return float_to_bf16_bits(np.full(num_bytes // 2, value, np.float32)).view(np.uint32).copy()

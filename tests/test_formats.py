@@ -361,3 +361,18 @@ def test_bfp_pack_is_vectorized() -> None:
     out = unpack(data, "bfp8_b")
     assert time.perf_counter() - t < 0.5
     assert data.size == 64 * 1088 and out.size == 64 * 1024
+
+
+def test_tt_metal_host_helpers():
+    from tensix import formats as F
+    assert F.pack_two_bfloat16_into_uint32(1.0, 2.0) == (0x4000 << 16) | 0x3F80
+    v = F.create_random_vector_of_bfloat16(64, 2.0, seed=3, offset=-1.0)
+    assert v.dtype == np.uint32 and v.size == 16
+    vals = F.bf16_bits_to_float(v.view(np.uint16))
+    assert vals.min() >= -1.0 and vals.max() <= 1.0 and len(np.unique(vals)) > 8
+    assert np.array_equal(v, F.create_random_vector_of_bfloat16(64, 2.0, seed=3, offset=-1.0))
+    c = F.create_constant_vector_of_bfloat16(8, 1.5)
+    assert c.tolist() == [0x3FC03FC0, 0x3FC03FC0]
+    with pytest.raises(ValueError, match="whole number of uint32"):
+        F.create_constant_vector_of_bfloat16(6, 1.0)
+    assert F.tilize_nfaces is F.tilize and F.untilize_nfaces is F.untilize

@@ -11,3 +11,8 @@ from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorA
 from .sim import compiler as cache
 
 __version__ = "0.1.0"
+__all__ = ["ARCHS", "Arch", "get_arch", "Buffer", "ShardSpec", "CoreCoord", "CoreRange", "CoreRangeSet",
+           "corerange_to_cores", "grid_to_cores", "num_cores_to_corerangeset", "split_work_to_cores", "Device",
+           "DeviceTime", "Queue", "AllocationError", "CompileError", "DeviceError", "DeviceHang", "TensixError",
+           "DataFormat", "tile_size", "CircularBuffer", "Kernel", "Program", "Semaphore", "TensorAccessorArgs",
+           "cache"]

@@ -12,7 +12,7 @@ from . import launch
 from .arch import Arch, get_arch
 from .buffer import Allocator, Buffer
 from .core import CoreCoord, as_coord
-from .errors import DeviceError, TensixError
+from .errors import DeviceError
 from .profile import Profile
 from .program import Program
 from .sim.chip import SLOT, PrintLine, SimChip

@@ -11,7 +11,7 @@ import numpy as np
 
 from .buffer import Buffer, round_up
 from .core import CoreCoord
-from .errors import AllocationError, TensixError
+from .errors import AllocationError
 from .formats import DataFormat, tile_size
 from .program import Kernel, Program
 from .sim import compiler
@@ -32,13 +32,12 @@ class Built:
     static: list[int]             # CB and semaphore part of the run message
 
 
-def _cb_layout(program: Program, device: "Device") -> tuple[list[int], dict[int, tuple[int, int, int, int, int]]]:
-    """Place the program's CBs in L1; returns the message words and {cb index: (base, size, ...)} per core."""
+def _cb_layout(program: Program, device: "Device") -> tuple[list[int], dict[tuple[int, int], dict[int, DataFormat]]]:
+    """Place the program's CBs in L1; returns the run-message words and each core's {CB index: format}."""
     arch = device.arch
     align = max(arch.l1_alignment, arch.dram_alignment)
     at = arch.l1_unreserved_base
     words: list[int] = [0]
-    per_core: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
     formats: dict[tuple[int, int], dict[int, DataFormat]] = {}
     regions = []
     for cb in program.cbs:

@@ -4,12 +4,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from .buffer import Buffer, round_up
-from .core import CoreCoord, CoreRangeSet, as_core_range_set
-from .errors import AllocationError
-from .formats import DataFormat, as_format, tile_size
+from .buffer import Buffer
+from .core import CoreRangeSet, as_core_range_set
+from .formats import DataFormat, as_format
 
 if TYPE_CHECKING:
     from .device import Device

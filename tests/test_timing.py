@@ -182,9 +182,6 @@ def eltwise_cycles(dev, fmt, page, per_core=32):
     for buf in (a, b):
         buf.free()
     return t
-    for buf in (a, b, c):
-        buf.free()
-    return t
 
 
 def test_bfp8_inputs_speed_up_a_dram_bound_eltwise(wh):

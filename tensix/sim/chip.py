@@ -15,6 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -294,7 +295,7 @@ class SimChip:
             self._names[kid] = name
         return kid
 
-    def run(self, msg: Msg) -> tuple[int, list[PrintLine], "Callable[[], dict]"]:
+    def run(self, msg: Msg) -> tuple[int, list[PrintLine], Callable[[], dict]]:
         """Run a program: its cycles, its prints, and a function that parses its profile (on demand:
         most runs never look at it)."""
         rep = self._request(RUN, msg)

@@ -240,3 +240,31 @@ def test_calibration_points_within_ten_percent(capsys):
     assert calibrate.main() == 0, capsys.readouterr().out
     out = capsys.readouterr().out
     assert out.count("HW §") >= 13 and "worst error" in out
+
+
+MCAST = r"""
+void kernel_main() {   // one 8 KB tile to every core of a rectangle, as a multicast or as unicasts
+    uint32_t x0 = get_arg_val<uint32_t>(0), y0 = get_arg_val<uint32_t>(1), x1 = get_arg_val<uint32_t>(2), y1 = get_arg_val<uint32_t>(3);
+    uint32_t unicast = get_arg_val<uint32_t>(4), l1 = get_write_ptr(0);
+    if (unicast) {
+        for (uint32_t y = y0; y <= y1; y++)
+            for (uint32_t x = x0; x <= x1; x++) noc_async_write(l1, get_noc_addr(x, y, l1), 8192);
+    } else {
+        noc_async_write_multicast(l1, get_noc_multicast_addr(x0, y0, x1, y1, l1), 8192, (x1 - x0 + 1) * (y1 - y0 + 1));
+    }
+    noc_async_write_barrier();
+}
+"""
+
+
+def test_multicast_crosses_each_link_of_its_tree_once(wh):
+    (x0, y0), (x1, y1) = wh.worker_core((1, 1)), wh.worker_core((4, 4))
+    cores = [(x, y) for y in range(5) for x in range(5)]
+    res = {}
+    for unicast in (0, 1):
+        k = Kernel(MCAST, on="riscv_0", cores=(0, 0), runtime_args=[x0, y0, x1, y1, unicast])
+        t = wh.queue.enqueue(Program(cores, [k], [CircularBuffer(0, "float16_b", 8192, 1)]), timing_only=True)
+        res[unicast] = (sum(t.profile.link_bytes.values()), t.cycles)
+    (mc_bytes, mc_cycles), (uc_bytes, uc_cycles) = res[0], res[1]
+    assert 0 < mc_bytes < uc_bytes / 2        # shared links carry the packet once
+    assert mc_cycles < uc_cycles / 4           # one injection instead of sixteen

@@ -49,7 +49,13 @@ void where_of(const Target& t, int& x, int& y) {
 // Wormhole routing along the real route: NoC0 goes +x then +y around the torus, NoC1 -x then -y
 // (physical NoC0 coordinates). The head takes noc_hop_cycles per router and waits for each link to
 // be free; every link stays busy while the packet's flits cross it. Returns when the tail arrives.
-uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes) {
+// A multicast packet forks in the routers: the links it already crossed on the way to an earlier
+// destination are not crossed again. Records each link and the cycle the head left it.
+struct Tree {
+    std::vector<std::pair<const Calendar*, uint64_t>> links;
+};
+
+uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes, Tree* tree = nullptr) {
     const int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
     if (nflits <= 1)      // a request or acknowledgement: one flit, too small to matter on the links
         return t + uint64_t(hops(sx, sy, dx, dy, noc)) * chip.p.noc_hop_cycles + nflits;
@@ -57,18 +63,18 @@ uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nfl
     Calendar* xlinks = chip.links + size_t(noc) * 2 * size_t(X) * size_t(Y);
     Calendar* ylinks = xlinks + size_t(X) * size_t(Y);
     const uint64_t hop = chip.p.noc_hop_cycles;
-    for (int x = sx; x != dx;) {
-        Calendar& l = xlinks[size_t(sy) * size_t(X) + size_t(x)];
+    auto cross = [&](Calendar& l) {
+        if (tree)
+            for (const auto& [seen, left] : tree->links)
+                if (seen == &l) { t = left; return; }
         t = l.take(t, nflits) - nflits + hop;
         chip.link_bytes[size_t(&l - chip.links)] += bytes;
-        x = up ? (x + 1 == X ? 0 : x + 1) : (x == 0 ? X - 1 : x - 1);
-    }
-    for (int y = sy; y != dy;) {
-        Calendar& l = ylinks[size_t(y) * size_t(X) + size_t(dx)];
-        t = l.take(t, nflits) - nflits + hop;
-        chip.link_bytes[size_t(&l - chip.links)] += bytes;
-        y = up ? (y + 1 == Y ? 0 : y + 1) : (y == 0 ? Y - 1 : y - 1);
-    }
+        if (tree) tree->links.push_back({&l, t});
+    };
+    for (int x = sx; x != dx; x = up ? (x + 1 == X ? 0 : x + 1) : (x == 0 ? X - 1 : x - 1))
+        cross(xlinks[size_t(sy) * size_t(X) + size_t(x)]);
+    for (int y = sy; y != dy; y = up ? (y + 1 == Y ? 0 : y + 1) : (y == 0 ? Y - 1 : y - 1))
+        cross(ylinks[size_t(y) * size_t(X) + size_t(dx)]);
     return t + nflits;
 }
 
@@ -307,19 +313,20 @@ void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32
     std::vector<int> dests = mcast_cores(dst, noc, num_dests, loopback, call);
     uint64_t off = dst & ((1ull << 36) - 1);
     Risc& r = *running;
-    // one injection from this core's port; the routers fork the packet, so every destination gets
-    // it after its own hop distance and through its own NoC port
+    // one injection from this core's port; the routers fork the packet along the route tree, and
+    // every destination takes it through its own NoC port
     const Params& p = chip.p;
     uint64_t f = flits(size);
     uint64_t begin = r.core->port_out[noc].take(r.clock, p.noc_cmd_cycles + f) - f;
     uint64_t left = begin + f, ack = left;
+    Tree tree;
     for (int c : dests) {
         uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
         Target t = decode(a, noc, size, true, call);
         check_align(src, t, false, call);
         if (!chip.timing_only) std::memmove(t.ptr, r.core->l1 + src, size);
         Core& d = chip.cores[c];
-        uint64_t arrive = begin + p.noc_niu_cycles + uint64_t(hops(r.core->px, r.core->py, d.px, d.py, noc)) * p.noc_hop_cycles + f;
+        uint64_t arrive = route(noc, r.core->px, r.core->py, d.px, d.py, begin + p.noc_niu_cycles, f, size, &tree);
         uint64_t landed = d.port_in[noc].take(arrive - f, f);
         ack = std::max(ack, landed + uint64_t(hops(d.px, d.py, r.core->px, r.core->py, noc)) * p.noc_hop_cycles + 2 * p.noc_niu_cycles);
         wake_core(c);

@@ -114,7 +114,7 @@ uint64_t read_lands(const Target& t, uint32_t size, int noc) {
     where_of(t, tx, ty);
     const Params& p = chip.p;
     uint64_t f = flits(size);
-    uint64_t t0 = std::max(r.clock, issue_slot(r, noc));
+    uint64_t t0 = r.clock;
     uint64_t req = me.port_out[noc].take(t0, p.noc_cmd_cycles);
     uint64_t at_target = route(noc, me.px, me.py, tx, ty, req + p.noc_niu_cycles, 1, 0);
     uint64_t inject, floor = 0;
@@ -271,6 +271,13 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     const char* call = "noc_async_read";
     running->call = call;
     check_noc(noc, call);
+    Risc& me = *running;
+    uint64_t slot = issue_slot(me, noc);
+    if (slot > me.clock) {            // every transaction id is in flight: the RISC-V waits for one
+        me.waited[WAIT_NOC] += slot - me.clock;
+        trace_event(me, "noc_async_read (waiting for a transaction id)", me.clock, slot);
+        me.clock = slot;
+    }
     sync_point();
     Target t = decode(src, noc, size, false, call);
     uint32_t dst = l1_offset(dst_l1, size, "noc_async_read: destination");

@@ -199,3 +199,16 @@ def test_bad_host_input(dev):
         dev.queue.enqueue(one_core("void kernel_main() {}", cbs=[CircularBuffer(40, "float16_b", 2048, 2)]))
     b.free()
     loopback_still_works(dev)
+
+
+def test_stack_overflow_and_exit_are_reported(dev):
+    deep = ("int deep(int n) { volatile char buf[4096]; buf[0] = char(n); return n ? deep(n - 1) + buf[0] : 0; }\n"
+            "void kernel_main() { DPRINT << deep(100000) << ENDL(); }\n")
+    with pytest.raises(DeviceError, match=r"stack overflow .* keep large arrays in L1") as e:
+        dev.queue.enqueue(one_core(deep, name="deep.cpp"))
+    assert "deep.cpp:1" in str(e.value)
+    loopback_still_works(dev)
+    quits = "#include <cstdlib>\nvoid kernel_main() { exit(3); }\n"
+    with pytest.raises(DeviceError, match=r"simulator process died \(exit status 3\) without a report; the device was reset"):
+        dev.queue.enqueue(one_core(quits))
+    loopback_still_works(dev)

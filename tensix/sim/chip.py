@@ -311,7 +311,7 @@ class SimChip:
         if rep.kind == CRASH:
             self._died()
             hint = ""
-            if "segmentation fault" in text:
+            if "segmentation fault" in text and "stack overflow" not in text:
                 hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
                         f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
                         "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")

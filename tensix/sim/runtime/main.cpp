@@ -349,6 +349,12 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
         n = snprintf(msg, sizeof msg, "simulator runtime (no kernel running): %s", what);
     if (sig == SIGSEGV || sig == SIGBUS)
         n += snprintf(msg + n, sizeof msg - size_t(n), " at address %p", info->si_addr);
+    if ((sig == SIGSEGV || sig == SIGBUS) && r && r->stack) {
+        auto a = reinterpret_cast<uintptr_t>(info->si_addr), s = reinterpret_cast<uintptr_t>(r->stack);
+        if (a < s && a >= s - 64 * 1024)
+            n += snprintf(msg + n, sizeof msg - size_t(n), ": stack overflow (the simulator gives each RISC-V 512 KiB of "
+                          "stack; silicon has only a few KiB of local memory: keep large arrays in L1, not on the stack)");
+    }
     if (sig == SIGUSR1 && r)
         n += snprintf(msg + n, sizeof msg - size_t(n), " (cycle %llu, last kernel-API call: %s)",
                       (unsigned long long)r->clock, r->call[0] ? r->call : "none yet");

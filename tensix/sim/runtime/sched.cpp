@@ -27,6 +27,7 @@ uint64_t error_offset = 0;
 namespace {
 
 constexpr size_t STACK_BYTES = 512 * 1024;
+constexpr size_t STACK_GUARD = 64 * 1024;   // below each stack: an overflow faults there and is reported as such
 
 struct RiscLater {
     bool operator()(const Risc* a, const Risc* b) const {
@@ -120,10 +121,10 @@ void trampoline() {
 
 char* new_stack() {
     // a guard page below the stack turns a kernel stack overflow into a reported segfault
-    void* m = mmap(nullptr, STACK_BYTES + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* m = mmap(nullptr, STACK_BYTES + STACK_GUARD, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) throw std::runtime_error("cannot allocate a RISC-V stack");
-    mprotect(m, 4096, PROT_NONE);
-    return static_cast<char*>(m) + 4096;
+    mprotect(m, STACK_GUARD, PROT_NONE);
+    return static_cast<char*>(m) + STACK_GUARD;
 }
 
 bool satisfied(const Risc& r) {

@@ -7,10 +7,10 @@ Run: python bench/bench_compute.py
 from __future__ import annotations
 
 import importlib.util
-import time
 
 import numpy as np
 
+from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, split_work_to_cores
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, tilize, untilize
 
@@ -112,15 +112,6 @@ void kernel_main() {
 }"""
 
 CBS = [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)]
-
-
-def best_of(fn, reps=3) -> float:
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def split(dev, units):

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, Semaphore, TensorAccessorArgs
 
 CALLS = {
@@ -99,15 +100,6 @@ def proc_stats(pid: int) -> tuple[int, int, int]:
     return rss, len(os.listdir(f"/proc/{pid}/fd")), threads
 
 
-def timed(fn, reps=3):
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10000)
@@ -119,9 +111,9 @@ def main() -> None:
             k = Kernel(src, on="riscv_0", runtime_args=[0], compile_args=[TensorAccessorArgs(dev.dram_buffer(2048 * 12, 2048))])
             p = Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 2)], [Semaphore(0)])
             dev.queue.enqueue(p)
-            base = timed(lambda: dev.queue.enqueue(p))
+            base = best_of(lambda: dev.queue.enqueue(p))
             k.runtime_args = [opts.calls]
-            full = timed(lambda: dev.queue.enqueue(p))
+            full = best_of(lambda: dev.queue.enqueue(p))
             rows.append((name, f"{(full - base) / (opts.calls * per_iter) * 1e6:.3f} us"))
 
         for ncores, grid in ((1, (0, 0)), (64, ((0, 0), (7, 7)))):
@@ -132,7 +124,7 @@ def main() -> None:
             src.write(np.random.default_rng(0).integers(0, 2**16, ntiles * 1024, dtype=np.uint16))
             p = copy_program(dev, src, dst, ntiles, cores.cores())
             dev.queue.enqueue(p)
-            t = timed(lambda: dev.queue.enqueue(p))
+            t = best_of(lambda: dev.queue.enqueue(p))
             dt = dev.queue.enqueue(p)
             rows.append((f"tile moved DRAM->L1->DRAM, {ntiles} bf16 tiles on {ncores} core(s)",
                          f"{t / ntiles * 1e6:.3f} us/tile (modelled device time {dt.us:.1f} us)"))
@@ -156,7 +148,7 @@ def main() -> None:
                 t = time.perf_counter()
                 dev.queue.enqueue(p)
                 first = time.perf_counter() - t
-                run = timed(lambda: dev.queue.enqueue(p))
+                run = best_of(lambda: dev.queue.enqueue(p))
                 rows.append((f"3-kernel program, {label} compile (first enqueue - run)", f"{(first - run) * 1e3:.1f} ms"))
         del os.environ["TENSIX_CACHE"]
 

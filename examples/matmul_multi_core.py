@@ -16,7 +16,7 @@ from pathlib import Path
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, split_work_to_cores
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from matmul_single_core import FMT, TILE_BYTES, download, errors, make_inputs, report, upload  # noqa: E402
+from matmul_single_core import FMT, TILE_BYTES, download, errors, make_inputs, run_fidelities, upload  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
 
@@ -62,15 +62,7 @@ def run(dev: Device, M: int = 640, K: int = 640, N: int = 640, fidelity: str = "
 
 
 def main(arch: str = "n150") -> list[dict]:
-    results = []
-    with Device(arch) as dev:
-        for fidelity in ("HiFi4", "LoFi"):
-            r = run(dev, fidelity=fidelity)
-            results.append(r)
-            print(report(f"matmul_multi_core ({r['num_cores']} cores, {r['tiles_per_core']} tiles each)", arch, r))
-    if results[0]["pcc"] < 0.9999:
-        raise SystemExit(1)
-    return results
+    return run_fidelities(arch, run, lambda r: f"matmul_multi_core ({r['num_cores']} cores, {r['tiles_per_core']} tiles each)")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from tensix import (CircularBuffer, Device, Kernel, Program, TensorAccessorArgs,
                     num_cores_to_corerangeset)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from matmul_single_core import FMT, TILE_BYTES, download, errors, make_inputs, report, upload  # noqa: E402
+from matmul_single_core import FMT, TILE_BYTES, download, errors, make_inputs, run_fidelities, upload  # noqa: E402
 
 KERNELS = Path(__file__).resolve().parent / "kernels"
 
@@ -104,15 +104,7 @@ def run(dev: Device, M: int = 640, K: int = 640, N: int = 640, per_core_M: int =
 
 
 def main(arch: str = "n150") -> list[dict]:
-    results = []
-    with Device(arch) as dev:
-        for fidelity in ("HiFi4", "LoFi"):
-            r = run(dev, fidelity=fidelity)
-            results.append(r)
-            print(report(f"matmul_reuse ({r['num_cores']} cores, 4x4-tile blocks)", arch, r))
-    if results[0]["pcc"] < 0.9999:
-        raise SystemExit(1)
-    return results
+    return run_fidelities(arch, run, lambda r: f"matmul_reuse ({r['num_cores']} cores, 4x4-tile blocks)")
 
 
 if __name__ == "__main__":

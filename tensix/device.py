@@ -170,16 +170,17 @@ class Queue:
         dev = self.device
         trace = trace or os.environ.get("TENSIX_TRACE") or None
         dev._check_open()
-        built = program._built.get(id(dev))
+        key = dev._chip.serial
+        built = program._built.get(key)
         if built is None or built.generation != dev._chip.generation or dev._chip.proc is None:
             built = launch.build(program, dev)
-            program._built[id(dev)] = built
+            program._built[key] = built
         msg = launch.run_message(program, dev, built, trace=bool(trace), timing_only=timing_only)
         try:
             cycles, prints, raw_profile = dev._chip.run(msg)
         finally:
             if dev._chip.proc is None:            # the device was reset: rebuild state next time
-                program._built.pop(id(dev), None)
+                program._built.pop(key, None)
         self.prints = prints
         if prints and dev.print_kernel_output:
             for p in prints:

@@ -159,7 +159,7 @@ class Program:
         self.kernels = list(kernels)
         self.cbs = list(cbs)
         self.semaphores = list(semaphores)
-        self._built: dict[int, Any] = {}     # id(device) -> built state
+        self._built: dict[int, Any] = {}     # chip serial -> built state (kernel ids, CB/semaphore words)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)

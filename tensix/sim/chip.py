@@ -6,6 +6,7 @@ Messages are little-endian 32-bit words: [type, nwords, payload...] (see runtime
 """
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
 import select
@@ -90,6 +91,7 @@ class PrintLine:
 
 
 RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
+_serials = itertools.count()
 
 
 class SimChip:
@@ -112,6 +114,7 @@ class SimChip:
         self.dram = np.frombuffer(self._dram_map, dtype=np.uint8)
         self.status = np.frombuffer(self._status_map, dtype=np.uint64)
         self.proc: subprocess.Popen | None = None
+        self.serial = next(_serials)  # unique for the life of the process (id() of a dead chip is reused)
         self.generation = 0           # bumps on every (re)start: kernels must be loaded again
         self.l1_pool_addr = 0
         self._loaded: dict[tuple[str, int, int], int] = {}

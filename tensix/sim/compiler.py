@@ -9,6 +9,7 @@ $XDG_CACHE_HOME/tensix, else ~/.cache/tensix.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -232,6 +233,7 @@ def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:
             f"-I{INCLUDE}", f"-I{source_dir}", f"-I{source_dir.parent}", f"-I{os.getcwd()}", *extra]
 
 
+@functools.lru_cache(maxsize=1)
 def _cpu_id() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text()
@@ -246,10 +248,11 @@ def _cpu_id() -> str:
 
 def runtime_executable() -> Path:
     """The device process executable, built from tensix/sim/runtime on first use and cached."""
-    sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + [INCLUDE / "tensix_abi.h"]
+    # the runtime's sources and the ABI headers it shares with kernels (hashes memoised by mtime/size)
+    sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + sorted(INCLUDE.glob("tensix_*abi.h"))
     h = hashlib.sha256(VERSION.encode() + compiler_id().encode() + _cpu_id().encode())
     for s in sources:
-        h.update(s.name.encode() + s.read_bytes())
+        h.update(s.name.encode() + _file_hash(str(s)).encode())
     d = cache_dir() / "runtime" / h.hexdigest()[:24]
     exe = d / "tensix-sim"
     if exe.exists():

@@ -17,6 +17,8 @@ from .profile import Profile
 from .program import Program
 from .sim.chip import SLOT, PrintLine, SimChip
 
+DEFAULT_MAX_CYCLES = 1 << 32       # about 4 s of device time: far beyond any program the simulator runs in minutes
+
 
 class _Lazy:
     """A program's profile, parsed from the device's reply the first time it is asked for."""
@@ -71,16 +73,18 @@ class Device:
 
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
-    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable)."""
+    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
+    `max_cycles` stops a run that passes that many simulated cycles (a kernel calling the API forever
+    makes progress, so only this limit stops it); None for no limit."""
 
     def __init__(self, arch: str | Arch = "n150", backend: str = "sim", *, timeout: float = 10.0,
-                 print_kernel_output: bool | None = None) -> None:
+                 print_kernel_output: bool | None = None, max_cycles: int | None = DEFAULT_MAX_CYCLES) -> None:
         if backend != "sim":
             raise ValueError(f"backend {backend!r} is not available; tensix runs on backend='sim' (the simulated chip)")
         self.arch = get_arch(arch)
         self.grid = CoreCoord(*self.arch.compute_grid)
         self.closed = True
-        self._chip = SimChip(self.arch, timeout)
+        self._chip = SimChip(self.arch, timeout, max_cycles)
         self.closed = False
         a = self.arch
         self._dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")

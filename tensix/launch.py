@@ -11,7 +11,7 @@ import numpy as np
 
 from .buffer import Buffer, round_up
 from .core import CoreCoord
-from .errors import AllocationError
+from .errors import AllocationError, DeviceError
 from .formats import DataFormat, tile_size
 from .program import Kernel, Program
 from .sim import compiler
@@ -127,16 +127,7 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
 
 
 def _source_file(k: Kernel) -> Path:
-    if k.path is not None:
-        return k.path
-    d = compiler.cache_dir() / "src" / hashlib.sha256(k.text.encode()).hexdigest()[:16]
-    d.mkdir(parents=True, exist_ok=True)
-    p = d / k.name
-    if not p.exists() or p.read_text() != k.text:
-        tmp = p.with_suffix(".tmp")
-        tmp.write_text(k.text)
-        tmp.replace(p)
-    return p
+    return k.path if k.path is not None else compiler.source_file(k.name, k.text)
 
 
 def _flags(k: Kernel, device: "Device", src: Path) -> list[str]:
@@ -185,7 +176,18 @@ def build(program: Program, device: "Device") -> Built:
     with ThreadPoolExecutor(max_workers=4) as ex:
         futures = [ex.submit(compiler.build_kernel, k.name, src, w, _flags(k, device, src)) for k, src, w in jobs]
         libs = [f.result() for f in futures]
-    ids = [chip.load(so, k.processor, k.noc, k.name) for (k, _, _), so in zip(jobs, libs)]
+    chip.reserve(len(jobs))
+    ids = []
+    for i, ((k, src, w), so) in enumerate(zip(jobs, libs)):
+        try:
+            ids.append(chip.load(so, k.processor, k.noc, k.name))
+        except DeviceError as e:
+            if "cannot load kernel" not in str(e):
+                raise
+            # a cache entry the loader rejects (corrupted, or evicted by another process): rebuild it once
+            compiler.invalidate(so)
+            libs[i] = compiler.build_kernel(k.name, src, w, _flags(k, device, src))
+            ids.append(chip.load(libs[i], k.processor, k.noc, k.name))
     built = Built(chip.generation, ids, cb_words + sem_words)
     built.libs = libs
     return built

@@ -7,6 +7,7 @@ Messages are little-endian 32-bit words: [type, nwords, payload...] (see runtime
 from __future__ import annotations
 
 import itertools
+import math
 import mmap
 import os
 import select
@@ -24,7 +25,9 @@ from ..arch import Arch
 from ..errors import DeviceError, DeviceHang
 from . import compiler
 
-SLOT = 2 << 20                 # bytes between two cores' L1 in the device process (runtime/sim.h)
+SLOT = 4 << 20                 # bytes between two cores' L1 in the device process (runtime/sim.h)
+STATUS_TEXT = 1024             # status page: [0] progress, [1] running RISC-V, [2] cycle limit, text from here
+MAX_LOADED = 256               # kernels one device process keeps loaded before it is restarted (fresh mappings)
 RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
 CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
 SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
@@ -94,10 +97,23 @@ RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
 _serials = itertools.count()
 
 
+def check_limits(timeout, max_cycles) -> tuple[float, int | None]:
+    """Device(timeout=..., max_cycles=...) checked at construction, not at the first run."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"Device timeout={timeout!r} must be a finite number of seconds > 0 (the watchdog's wait "
+                         f"without progress), e.g. timeout=10.0")
+    if max_cycles is not None:
+        if isinstance(max_cycles, bool) or not isinstance(max_cycles, (int, np.integer)) or not 0 < max_cycles < 2**63:
+            raise ValueError(f"Device max_cycles={max_cycles!r} must be a whole number of cycles in 1..2**63-1, or "
+                             f"None for no limit, e.g. max_cycles=10**9")
+        max_cycles = int(max_cycles)
+    return float(timeout), max_cycles
+
+
 class SimChip:
-    def __init__(self, arch: Arch, timeout: float) -> None:
+    def __init__(self, arch: Arch, timeout: float, max_cycles: int | None = None) -> None:
         self.arch = arch
-        self.timeout = timeout
+        self.timeout, self.max_cycles = check_limits(timeout, max_cycles)
         gx, gy = arch.compute_grid
         self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
         self.l1_fd = os.memfd_create("tensix-l1")
@@ -123,20 +139,45 @@ class SimChip:
 
     # ---- process lifetime ---------------------------------------------------------------------
     def _start(self) -> None:
-        exe = compiler.runtime_executable()
+        try:
+            self._spawn(compiler.runtime_executable())
+        except (OSError, DeviceError) as e:
+            # a cached runtime binary that cannot run (broken, truncated, not executable): rebuild it once
+            self._died()
+            try:
+                self._spawn(compiler.runtime_executable(rebuild=True))
+            except OSError as e2:
+                self._died()
+                raise DeviceError(f"cannot start the simulator runtime ({e2}; before its rebuild: {e}); check that "
+                                  f"{compiler.cache_dir()} is on a file system that allows executables") from None
+
+    def _spawn(self, exe: Path) -> None:
+        self.status[:] = 0
         cmd_r, self._cmd_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         fds = (cmd_r, rep_w, self.l1_fd, self.dram_fd, self.status_fd)
-        self.proc = subprocess.Popen([str(exe), *map(str, fds)], pass_fds=fds, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
-        os.close(cmd_r)
-        os.close(rep_w)
+        try:
+            self.proc = subprocess.Popen([str(exe), *map(str, fds)], pass_fds=fds, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        finally:
+            os.close(cmd_r)
+            os.close(rep_w)
+            if self.proc is None:
+                os.close(self._cmd_w)
+                os.close(self._rep_r)
         self.generation += 1
         self._loaded.clear()
         rep = self._request(CONFIG, self._config())
         if rep.kind != OK:
             raise DeviceError(f"the simulator did not accept the chip description: {rep.s()}")
         self.l1_pool_addr = rep.u64()
+
+    def reserve(self, n: int) -> None:
+        """Room to load `n` more kernels: a device process with MAX_LOADED kernels is restarted first, so
+        the libraries (and their mappings) of kernels no longer used go away. Nothing is lost: memory
+        lives in this process, and programs load their kernels again."""
+        if self.proc is not None and len(self._loaded) + n > MAX_LOADED:
+            self._stop()
 
     def _config(self) -> Msg:
         a = self.arch
@@ -242,9 +283,10 @@ class SimChip:
                 chunk = os.read(self._rep_r, n - len(out))
                 if not chunk:
                     code = self.proc.wait() if self.proc else None
+                    context = self._last_words()
                     self._died()
-                    raise DeviceError(f"the simulator process died (exit status {code}) without a report; "
-                                      "the device was reset")
+                    raise DeviceError(f"the simulator process {_exit_text(code)}{context}; the device was reset "
+                                      f"and runs the next program normally")
                 out += chunk
                 continue
             now = int(self.status[0])
@@ -254,9 +296,40 @@ class SimChip:
                 self._interrupt()
         return bytes(out)
 
+    def _running(self) -> str:
+        """' while core (x, y) RISC-V was running kernel K' from the status page, or ''."""
+        v = int(self.status[1])
+        if not v:
+            return ""
+        kid, core, slot = (v >> 32) - 1, (v >> 8) & 0xFFFF, v & 0xFF
+        x, y = self.cores[core] if core < len(self.cores) else ("?", "?")
+        riscv = ("BRISC (RISCV_0)", "NCRISC (RISCV_1)", "TRISC (compute)")[slot] if slot < 3 else f"RISC-V {slot}"
+        return f" while core ({x}, {y}) {riscv} was running kernel {self._names.get(kid, '?')}"
+
+    def _last_words(self) -> str:
+        text = bytes(self._status_map[STATUS_TEXT:]).split(b"\0", 1)[0].decode(errors="replace")
+        running = self._running()
+        if text:
+            return f": {text}" if running == "" or "core (" in text else f"{running}: {text}"
+        return running or " (no kernel was running)"
+
+    def _stopped(self) -> bool:
+        """The device process is stopped (SIGSTOP, SIGTSTP, a debugger): it is not running at all."""
+        try:
+            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rsplit(")", 1)[-1].split()[0] in ("T", "t")
+
     def _interrupt(self) -> None:
         """No progress for `timeout` s: SIGUSR1 makes the device report the running RISC-V and exit."""
         assert self.proc is not None
+        if self._stopped():
+            pid, running = self.proc.pid, self._running()
+            self._died()
+            raise DeviceHang(f"the simulator process (pid {pid}) was stopped (SIGSTOP/SIGTSTP or a debugger) for "
+                             f"{self.timeout:g} s{running}, so the run made no progress; it was killed and the "
+                             f"device reset. Do not stop the device process, or raise Device(timeout=...)")
         try:
             self.proc.send_signal(signal.SIGUSR1)
         except OSError:
@@ -277,7 +350,13 @@ class SimChip:
             except (OSError, struct.error, IndexError):
                 msg, so, off = "no report from the simulator", "", 0
         else:
-            msg, so, off = "no report from the simulator", "", 0
+            msg, so, off = "", "", 0
+        if not msg or msg == "no report from the simulator":
+            running = self._running()
+            self._died()
+            raise DeviceHang(f"no progress for {self.timeout:g} s{running}, and the simulator process did not answer "
+                             f"the watchdog's SIGUSR1 within 2 s (blocked in a system call, or its signals are "
+                             f"masked); it was killed and the device reset")
         self._died()
         raise DeviceHang(f"no progress for {self.timeout:g} s: {msg}{source_line(so, off)}\n"
                          "The kernel is probably spinning in a loop that never calls the kernel API. "
@@ -301,6 +380,9 @@ class SimChip:
     def run(self, msg: Msg) -> tuple[int, list[PrintLine], Callable[[], dict]]:
         """Run a program: its cycles, its prints, and a function that parses its profile (on demand:
         most runs never look at it)."""
+        if self.proc is None:
+            self._start()
+        self.status[2] = self.max_cycles or 0
         rep = self._request(RUN, msg)
         if rep.kind == OK:
             cycles = rep.u64()
@@ -353,6 +435,18 @@ class SimChip:
 
     def progress(self) -> int:
         return int(self.status[0])
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "is gone"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name}"
+    return f"exited with status {code}"
 
 
 def source_line(so: str, offset: int) -> str:

@@ -13,7 +13,9 @@
 
 namespace sim {
 
-constexpr uint32_t SLOT = 2u << 20;      // distance between two cores' L1 in the device process
+// distance between two cores' L1 in the device process. L1 is at most 1.5 MiB; the rest of each slot is
+// PROT_NONE, so a kernel's raw pointer past the end of its L1 (or 2 MiB away) faults as on silicon
+constexpr uint32_t SLOT = 4u << 20;
 constexpr uint64_t L1_POOL_ADDR = 0x40000000ull;   // where the L1 pool is mapped (below 4 GiB)
 constexpr int MAX_CB = 64;
 constexpr int NUM_RISCS = 3;             // BRISC, NCRISC, compute (the three TRISCs run as one)
@@ -199,7 +201,10 @@ struct Chip {
     int16_t tile[2][MAX_GRID][MAX_GRID];      // kernel (x,y) per NoC -> core index, -2-ctrl for DRAM, -1 none
     uint8_t* l1_pool = nullptr;
     uint8_t* dram = nullptr;
-    volatile uint64_t* status = nullptr;       // shared with the host: [0] progress counter
+    // shared with the host: [0] progress counter, [1] who runs: (kernel id + 1) << 32 | core << 8 | RISC-V,
+    // [2] cycle limit of a run (0: none); bytes from STATUS_TEXT: the device's last words before it died
+    volatile uint64_t* status = nullptr;
+    uint64_t max_cycles = 0;
     // per run
     bool trace = false, timing_only = false;
     std::vector<TraceEvent> events;
@@ -235,6 +240,8 @@ const std::vector<Risc*>& active_riscs();
 [[noreturn]] void fail(const std::string& msg);
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
+void note_running(const Risc* r);         // publish the running RISC-V in the status page (main.cpp)
+constexpr size_t STATUS_TEXT = 1024;
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
 

@@ -185,13 +185,30 @@ def tile_size(fmt: Any, tile: Tile = (TILE_HEIGHT, TILE_WIDTH)) -> int:
 def float_to_bf16_bits(a: Any) -> np.ndarray:
     """float -> bf16 bits, round-to-nearest-even (section 5, `bfloat16.hpp`):
     `(U32 + 0x7FFF + ((U32 >> 16) & 1)) >> 16`.  NaN stays a (quiet) NaN."""
-    f = np.asarray(a, dtype=np.float32)
+    f = _to_f32_round_to_odd(a)
     u = f.view(np.uint32)
     r = ((u + np.uint32(0x7FFF) + ((u >> 16) & np.uint32(1))) >> 16).astype(np.uint16)
     nan = np.isnan(f)
     if nan.any():  # the formula could turn a NaN into Inf: keep sign, force quiet bit
         r = np.where(nan, ((u >> 16) | np.uint32(0x0040)).astype(np.uint16), r)
     return r
+
+
+def _to_f32_round_to_odd(a: Any) -> np.ndarray:
+    """float32 as is; wider floats (float64, Python floats) narrowed to float32 with round-to-odd, so the
+    bf16 rounding that follows rounds the original value once (narrowing with RNE and then rounding
+    again to bf16 gets halfway cases wrong)."""
+    x = np.asarray(a)
+    if x.dtype.kind != "f" or x.dtype.itemsize <= 4:
+        return np.asarray(x, dtype=np.float32)
+    x = x.astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f = x.astype(np.float32)
+        back = f.astype(np.float64)
+        inexact = (back != x) & ~np.isnan(x)
+        f = np.where(inexact & (np.abs(back) > np.abs(x)), np.nextafter(f, np.float32(0)), f).astype(np.float32)
+    u = f.view(np.uint32) | inexact.astype(np.uint32)       # sticky bit: the value was not exact
+    return u.view(np.float32)
 
 
 def bf16_bits_to_float(u16: Any) -> np.ndarray:
@@ -345,6 +362,10 @@ def _bfp_unpack(data: np.ndarray, f: DataFormat, tile: Tile) -> np.ndarray:
     mag = (code & np.uint8((1 << mb) - 1)).astype(np.float32)
     with np.errstate(over="ignore"):
         val = np.ldexp(mag, (shared - 127 - (mb - 1))[..., None])
+    # shared exponent 255 (a face row holding Inf or NaN): a magnitude with its hidden bit set keeps
+    # exponent 255 when normalised, so it decodes as Inf if no other bit is set and as NaN otherwise,
+    # as tt-metal's decoder does
+    val = np.where((shared[..., None] == 255) & (mag > (1 << (mb - 1))), np.float32(np.nan), val)
     val = np.where((code >> np.uint8(mb)) != 0, -val, val).astype(np.float32)
     return val.reshape(-1)
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .core import CoreCoord, CoreRangeSet, as_core_range_set
+from . import checks
+from .core import CoreCoord, CoreRangeSet, as_coord, as_core_range_set
 from .errors import AllocationError
 
 if TYPE_CHECKING:
@@ -128,19 +129,23 @@ class Buffer:
 
     def __init__(self, device: "Device", size: int, page_size: int | None = None, kind: str = "dram",
                  cores=None, dtype=None, shard: ShardSpec | None = None) -> None:
-        if kind not in ("dram", "l1"):
+        if not isinstance(kind, str) or kind not in ("dram", "l1"):
             raise ValueError(f"Buffer kind {kind!r} is not one of 'dram', 'l1'")
-        size = int(size)
-        if size <= 0:
-            raise ValueError(f"Buffer size must be positive, got {size}")
-        page_size = size if page_size is None else int(page_size)
-        if page_size <= 0 or size % page_size:
+        arch = device.arch
+        # no buffer is larger than the memory it lives in (all DRAM banks, or every core's L1)
+        limit = (arch.num_dram_banks * arch.dram_bank_size if kind == "dram"
+                 else arch.compute_grid[0] * arch.compute_grid[1] * arch.l1_size)
+        size = checks.whole(size, "Buffer size", 1, limit, f"{kind.upper()} of {arch.board} holds {limit} B")
+        page_size = size if page_size is None else checks.whole(page_size, "Buffer page_size", 1, size,
+                                                                "a page is at most the buffer's size")
+        if size % page_size:
             raise ValueError(f"Buffer size {size} B is not a whole number of {page_size} B pages; "
                              f"make size a multiple of page_size")
+        if shard is not None:
+            checks.instance(shard, ShardSpec, "Buffer shard", "pass a ShardSpec(tensor_shape, shard_shape, cores)")
         self.device, self.size, self.page_size, self.kind = device, size, page_size, kind
-        self.dtype = np.dtype(dtype) if dtype is not None else None
+        self.dtype = checks.dtype(dtype, "Buffer dtype") if dtype is not None else None
         self.num_pages = size // page_size
-        arch = device.arch
         self.cores: CoreRangeSet | None = None
         self.shard = shard
         self._locations = None
@@ -260,8 +265,9 @@ class Buffer:
         if raw.size != self.size:
             raise ValueError(f"{self!r}: got {raw.size} B of data, the buffer holds {self.size} B; "
                              f"pass exactly {self.size} B")
-        if self.dtype is None and isinstance(data, np.ndarray):
-            self.dtype = data.dtype
+        cores = self._host_cores(core, "write")
+        if isinstance(data, np.ndarray):
+            self.dtype = data.dtype          # read() without a dtype returns what was written last
         chip = self.device._chip
         if self.sharded:
             pages = raw.reshape(self.num_pages, self.page_size)
@@ -269,7 +275,7 @@ class Buffer:
                 mem[off:off + self.page_size] = page
             return
         if not self.interleaved:
-            for c in ([CoreCoord(*core)] if core is not None else self.cores):
+            for c in cores:
                 off = self.device._core_index(c) * _slot() + self.address
                 chip.l1[off:off + self.size] = raw
             return
@@ -282,11 +288,13 @@ class Buffer:
     def read(self, dtype=None, core=None) -> np.ndarray:
         """The buffer's contents as a new array of `dtype` (default: the dtype last written, else uint8)."""
         self._check()
+        dt = checks.dtype(dtype, f"{self!r}.read dtype") if dtype is not None else (self.dtype or np.dtype(np.uint8))
+        cores = self._host_cores(core, "read")
         chip = self.device._chip
         if self.sharded:
             raw = np.concatenate([mem[off:off + self.page_size] for mem, off in self._sharded_pages()])
         elif not self.interleaved:
-            c = CoreCoord(*core) if core is not None else self.cores.cores()[0]
+            c = cores[0]
             off = self.device._core_index(c) * _slot() + self.address
             raw = chip.l1[off:off + self.size].copy()
         else:
@@ -296,10 +304,24 @@ class Buffer:
                 if n:
                     raw[b::self.banks] = mem[off:off + n * self.aligned_page_size].reshape(n, -1)[:, :self.page_size]
             raw = raw.reshape(-1)
-        dt = np.dtype(dtype) if dtype is not None else (self.dtype or np.dtype(np.uint8))
         if raw.size % dt.itemsize:
             raise ValueError(f"{self!r}: {raw.size} B is not a whole number of {dt} values")
         return raw.view(dt)
+
+    def _host_cores(self, core, what: str) -> list | None:
+        """The cores a host write/read of a per-core L1 buffer touches; `core=` must be one of the buffer's."""
+        if self.interleaved or self.sharded:
+            if core is not None:
+                raise ValueError(f"{self!r}.{what}(core={core!r}): core= selects one copy of a per-core L1 buffer; "
+                                 f"this buffer is spread over its banks, so leave core= out")
+            return None
+        if core is None:
+            return self.cores.cores()
+        c = as_coord(core)
+        if c not in self.cores:
+            raise ValueError(f"{self!r}.{what}(core={core!r}): the buffer is not on core ({c.x}, {c.y}); it is on "
+                             f"{self.cores}; pass one of those cores or leave core= out")
+        return [c]
 
     def kernel_address(self, core: CoreCoord) -> int:
         """The address a kernel on `core` uses for this buffer (a runtime arg holding this Buffer)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import checks
 from .buffer import Buffer
 from .profile import Profile
 from .program import Program
@@ -81,10 +82,12 @@ class Queue:
 
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
+        checks.instance(buffer, Buffer, "queue.write(buffer)", "pass a Buffer from dev.dram_buffer/l1_buffer")
         buffer.write(data)
         self.overhead_s += buffer.size / (self.device.arch.timing.host_write_gbps * 1e9)
 
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
+        checks.instance(buffer, Buffer, "queue.read(buffer)", "pass a Buffer from dev.dram_buffer/l1_buffer")
         out = buffer.read(dtype)
         self.overhead_s += buffer.size / (self.device.arch.timing.host_read_gbps * 1e9)
         return out
@@ -96,7 +99,9 @@ class Queue:
         timing_only: skip tile arithmetic and data copies but keep every event and the modelled
         time (for kernels whose control flow does not depend on the data)."""
         dev = self.device
-        trace = trace or os.environ.get("TENSIX_TRACE") or None
+        checks.instance(program, Program, "queue.enqueue(program)", "pass a Program(cores, kernels, cbs, semaphores)")
+        checks.flag(timing_only, "enqueue timing_only")
+        trace = checks.trace_path(trace or os.environ.get("TENSIX_TRACE") or None)   # before the run, not after
         dev._check_open()
         key = dev._chip.serial
         built = program._built.get(key)

@@ -25,6 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks import kernel_name
 from ..errors import CompileError
 
 VERSION = "0.1.0"
@@ -189,20 +190,9 @@ def clear() -> None:
         shutil.rmtree(cache_dir() / sub, ignore_errors=True)
 
 
-NAME_OK = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
-
-
-def check_name(name: str) -> str:
-    """A kernel name becomes a file name inside the cache: only a plain name is allowed."""
-    if not isinstance(name, str) or not NAME_OK.match(name) or ".." in name:
-        raise ValueError(f"Kernel name={name!r} is not a plain file name: use 1..128 letters, digits, '_', '-', "
-                         f"'+' or '.' (not starting with '.', no '..', no '/'), e.g. name='reader.cpp'")
-    return name
-
-
 def source_file(name: str, text: str) -> Path:
     """The cache file holding a kernel given as source text (compiler messages name it)."""
-    check_name(name)
+    kernel_name(name)
     d = cache_dir() / "src" / hashlib.sha256(text.encode()).hexdigest()[:16]
     d.mkdir(parents=True, exist_ok=True)
     p = d / name
@@ -283,7 +273,6 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
     """Compile one kernel (wrapper source including the user's file) to a shared library; cached.
     Safe to call from several threads and processes at once: one of them builds, the others wait for it
     and use its entry."""
-    check_name(name)
     h = hashlib.sha256()
     for part in (VERSION, compiler_id(), " ".join(flags), wrapper, source_path.read_bytes().decode("latin-1")):
         h.update(part.encode("latin-1", "replace"))

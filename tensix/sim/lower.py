@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..buffer import Buffer, round_up
-from ..core import CoreCoord
+from .. import checks
+from ..core import CoreCoord, as_coord
 from ..errors import AllocationError, DeviceError
 from ..formats import DataFormat, tile_size
 from ..program import Kernel, Program
@@ -93,7 +94,7 @@ def _sem_words(program: Program, device: "Device") -> list[int]:
     words = [len(program.semaphores)]
     for i, s in enumerate(program.semaphores):
         cores = program.sem_cores(s)
-        words += [SEM_OFFSET + i * device.arch.l1_alignment, int(s.initial) & 0xFFFFFFFF, len(cores)]
+        words += [SEM_OFFSET + i * device.arch.l1_alignment, checks.whole(s.initial, f"Semaphore {i} initial", 0, checks.U32), len(cores)]
         words += [device._core_index(c) for c in cores]
     return words
 
@@ -114,7 +115,7 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
                 "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
     # compute kernels include their own headers; both `void kernel_main()` and the legacy
     # `namespace NAMESPACE { void MAIN { ... } }` are accepted (API §1.2)
-    return (head + "#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
+    return (head + "#include \"tensix_abi.h\"\n#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
             "[[gnu::weak]] void kernel_main();\nnamespace tx_compute_ns { [[gnu::weak]] void kernel_main_legacy(); }\n"
             f"#include \"{src}\"\n"
             "static void (*const volatile tx_main)() = kernel_main;\n"
@@ -215,9 +216,20 @@ def _core_args(k: Kernel, cores: list[CoreCoord]) -> list[list]:
     if ra is None:
         return [[] for _ in cores]
     if callable(ra):
-        return [list(ra(i, (c.x, c.y), n)) for i, c in enumerate(cores)]
+        out = []
+        for i, c in enumerate(cores):
+            args = ra(i, (c.x, c.y), n)
+            if not isinstance(args, (list, tuple, np.ndarray)):
+                raise TypeError(f"kernel {k.name}: runtime_args({i}, ({c.x}, {c.y}), {n}) returned {args!r}, a "
+                                f"{type(args).__name__}; the callable must return a list of ints and Buffers")
+            out.append(list(args))
+        return out
     if isinstance(ra, dict):
-        keyed = {CoreCoord(*key): v for key, v in ra.items()}
+        keyed = {as_coord(key): v for key, v in ra.items()}
+        for key, v in keyed.items():
+            if not isinstance(v, (list, tuple, np.ndarray)):
+                raise TypeError(f"kernel {k.name}: runtime_args[{tuple(key)}] = {v!r} is a {type(v).__name__}, "
+                                f"not a list of ints and Buffers")
         unknown = [key for key in keyed if key not in set(cores)]
         if unknown:
             raise ValueError(f"kernel {k.name}: runtime args given for core(s) {unknown} where the kernel does not run")

@@ -33,6 +33,7 @@ struct PrintRec { int core, slot; uint64_t cycle; std::string text; };
 std::vector<PrintRec> prints;
 size_t print_bytes = 0;
 constexpr size_t PRINT_LIMIT = 4 << 20;
+std::string run_kernels;            // names of the last run's kernels (for a death after the run)
 
 // The device's last words, in the status page: the host reads them when the process is gone, so they
 // survive a kernel that closed the pipes or called exit().
@@ -63,8 +64,9 @@ void write_all(int fd, const void* p, size_t n) {
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) {
             char m[200];
-            snprintf(m, sizeof m, "the device process lost its reply pipe (fd %d: %s): a kernel closed or replaced "
-                     "file descriptors it does not own", fd, k < 0 ? strerror(errno) : "closed");
+            snprintf(m, sizeof m, "the device process lost its reply pipe (fd %d: %s) after a run of kernel(s) %s: a "
+                     "kernel closed or replaced file descriptors it does not own", fd, k < 0 ? strerror(errno) : "closed",
+                     run_kernels.c_str());
             last_words(m);
             _exit(2);
         }
@@ -296,8 +298,10 @@ void run(Reader& m) {
         for (uint32_t j = 0; j < n; j++) *reinterpret_cast<uint32_t*>(chip.cores[m.u()].l1 + offset) = value;
     }
     uint32_t nk = m.u();
+    run_kernels.clear();
     for (uint32_t i = 0; i < nk; i++) {
         Kernel* k = &kernels.at(m.u());
+        if (run_kernels.size() < 120) run_kernels += (i ? ", " : "") + k->name;
         uint32_t ncommon = m.u();
         std::vector<uint32_t> common(ncommon);
         for (auto& v : common) v = m.u();
@@ -503,8 +507,8 @@ int main(int argc, char** argv) {
             got = read_all(cmd_fd, msg.data(), size_t(head[1]) * 4);
         }
         if (!got && errno == EBADF) {
-            last_words("the device process lost its command pipe (EBADF): a kernel closed file descriptors it does "
-                       "not own");
+            last_words(("the device process lost its command pipe (EBADF) after a run of kernel(s) " + run_kernels +
+                        ": a kernel closed file descriptors it does not own").c_str());
             return 2;
         }
         if (!got) return 0;             // the host closed the pipe: quit

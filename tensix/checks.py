@@ -1,0 +1,101 @@
+"""Checks of host input: every bad value raises TypeError or ValueError naming the value, the limit and
+the fix, before anything reaches the device (nothing is truncated or wrapped silently)."""
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+U32 = (1 << 32) - 1
+
+
+def whole(value: Any, what: str, lo: int, hi: int, fix: str = "") -> int:
+    """`value` as an int in lo..hi: ints and numpy integers, or floats holding a whole number. bool,
+    str and fractional or non-finite numbers are refused."""
+    hint = f"; {fix}" if fix else ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise TypeError(f"{what} = {value!r} ({type(value).__name__}) is not an integer; pass an int in "
+                        f"{lo}..{hi}{hint}")
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value) or value != int(value):
+            raise ValueError(f"{what} = {value!r} is not a whole number; pass an int in {lo}..{hi}{hint}")
+    v = int(value)
+    if not lo <= v <= hi:
+        raise ValueError(f"{what} = {v} is outside {lo}..{hi}{hint}")
+    return v
+
+
+def word(value: Any, what: str) -> int:
+    """A 32-bit word a kernel reads as uint32_t (or int32_t): -2**31..2**32-1, never truncated."""
+    return whole(value, what, -(1 << 31), U32, "kernel arguments are 32-bit words; pass larger values "
+                 "as several words") & U32
+
+
+def flag(value: Any, what: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what} = {value!r} ({type(value).__name__}) is not a bool; pass True or False")
+    return bool(value)
+
+
+def instance(value: Any, cls: type | tuple, what: str, fix: str) -> Any:
+    if not isinstance(value, cls):
+        names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(f"{what} = {value!r} is a {type(value).__name__}, not a {names}; {fix}")
+    return value
+
+
+def items(value: Any, cls: type, what: str, fix: str) -> list:
+    """A list/tuple whose items are all `cls`."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{what} = {value!r} is a {type(value).__name__}, not a list of {cls.__name__}; {fix}")
+    for i, v in enumerate(value):
+        instance(v, cls, f"{what}[{i}]", fix)
+    return list(value)
+
+
+def dtype(value: Any, what: str) -> np.dtype:
+    try:
+        dt = np.dtype(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} = {value!r} is not a numpy dtype; pass e.g. np.uint16, np.float32 or "
+                        f"'bfloat16 bits' as np.uint16") from None
+    if dt.itemsize == 0 or dt.hasobject:
+        raise TypeError(f"{what} = {value!r} has no fixed size in bytes; pass a numeric dtype such as np.uint32")
+    return dt
+
+
+def trace_path(value: Any) -> Path | None:
+    """A trace file path that can be written, checked before the run (so a bad path never costs a run
+    and its result)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"trace = {value!r} is a {type(value).__name__}, not a path; pass a file name such "
+                        f"as 'run.json'")
+    p = Path(value).expanduser()
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise ValueError(f"trace = {str(value)!r} is a directory; pass a file name inside it, e.g. "
+                         f"{str(p / 'run.json')!r}")
+    if not parent.is_dir():
+        raise ValueError(f"trace = {str(value)!r}: the directory {str(parent)!r} does not exist; create it or "
+                         f"write the trace elsewhere")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"trace = {str(value)!r}: the directory {str(parent)!r} is not writable; write the "
+                         f"trace elsewhere")
+    return p
+
+
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
+
+
+def kernel_name(name: Any) -> str:
+    """A kernel name becomes a file name inside the kernel cache: only a plain name is allowed."""
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
+        raise ValueError(f"Kernel name={name!r} is not a plain file name: use 1..128 letters, digits, '_', '-', "
+                         f"'+' or '.' (not starting with '.', no '..', no '/'), e.g. name='reader.cpp'")
+    return name

@@ -74,7 +74,14 @@ class ShardSpec:
     orientation: str = "row_major"
 
     def __post_init__(self) -> None:
-        t, sh = tuple(int(v) for v in self.tensor_shape), tuple(int(v) for v in self.shard_shape)
+        shapes = []
+        for what, v in (("tensor_shape", self.tensor_shape), ("shard_shape", self.shard_shape)):
+            if not isinstance(v, (tuple, list)):
+                raise TypeError(f"ShardSpec {what} = {v!r} is a {type(v).__name__}, not a tuple of page counts; "
+                                f"e.g. ShardSpec((8, 4), (2, 4), cores=...)")
+            shapes.append(tuple(checks.whole(n, f"ShardSpec {what} {v!r} entry", 1, 1 << 31,
+                                             "shapes count pages") for n in v))
+        t, sh = shapes
         if len(t) != len(sh) or not t or min(t + sh) <= 0:
             raise ValueError(f"ShardSpec: tensor_shape {self.tensor_shape} and shard_shape {self.shard_shape} must be "
                              f"positive page counts of the same rank")
@@ -340,4 +347,5 @@ def _as_bytes(data) -> np.ndarray:
         return np.frombuffer(bytes(data), dtype=np.uint8)
     if isinstance(data, np.ndarray):
         return np.ascontiguousarray(data).reshape(-1).view(np.uint8)
-    raise TypeError(f"buffer data must be a numpy array or bytes, got {type(data).__name__}")
+    raise TypeError(f"buffer data = {data!r:.60} is a {type(data).__name__}; pass a numpy array or bytes of exactly "
+                    f"the buffer's size")

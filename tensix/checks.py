@@ -25,12 +25,16 @@ def whole(value: Any, what: str, lo: int, hi: int, fix: str = "") -> int:
             raise ValueError(f"{what} = {value!r} is not a whole number; pass an int in {lo}..{hi}{hint}")
     v = int(value)
     if not lo <= v <= hi:
-        raise ValueError(f"{what} = {v} is outside {lo}..{hi}{hint}")
+        shown = repr(value) if isinstance(value, (float, np.floating)) else str(v)
+        raise ValueError(f"{what} = {shown} is outside {lo}..{hi}{hint}")
     return v
 
 
 def word(value: Any, what: str) -> int:
-    """A 32-bit word a kernel reads as uint32_t (or int32_t): -2**31..2**32-1, never truncated."""
+    """A 32-bit word a kernel reads as uint32_t (or int32_t): -2**31..2**32-1, never truncated (a bool is
+    0 or 1)."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
     return whole(value, what, -(1 << 31), U32, "kernel arguments are 32-bit words; pass larger values "
                  "as several words") & U32
 

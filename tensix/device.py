@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import numpy as np
 
+from . import checks
 from .arch import Arch, get_arch
 from .buffer import Allocator, Buffer
 from .core import CoreCoord, as_coord
@@ -37,6 +38,7 @@ class Device:
         self._l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
+        checks.flag(print_kernel_output, "Device print_kernel_output")
         self.print_kernel_output = print_kernel_output
         self.queue = Queue(self)
 
@@ -72,6 +74,8 @@ class Device:
 
     def worker_core(self, core, noc: int = 0) -> CoreCoord:
         """NoC coordinates a kernel uses to reach logical worker `core` (worker_core_from_logical_core)."""
+        if isinstance(noc, bool) or noc not in (0, 1):
+            raise ValueError(f"worker_core noc={noc!r}: a Tensix core has NoC 0 and NoC 1; pass noc=0 or noc=1")
         c = as_coord(core)
         self.arch.check_logical(c.x, c.y)
         return CoreCoord(*self.arch.kernel_xy(c.x, c.y, noc))

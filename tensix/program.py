@@ -160,7 +160,8 @@ class Kernel:
             if not p.is_absolute():
                 p = Path.cwd() / p
             if not p.is_file():
-                raise FileNotFoundError(f"kernel source file {src} not found (looked for {p})")
+                raise FileNotFoundError(f"kernel source file {src} not found (looked for {p}); pass the path of an "
+                                        f"existing .cpp file, or the kernel's source text")
             self.path = p.resolve()
             self.text = None
             if self.name is None:

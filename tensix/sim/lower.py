@@ -205,7 +205,7 @@ def _arg(v, core: CoreCoord, k: Kernel, i: int) -> int:
             raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} = {v} does not fit "
                              f"in 32 bits")
         return v & 0xFFFFFFFF
-    raise TypeError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is a {type(v).__name__}; "
+    raise TypeError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} = {v!r:.60} is a {type(v).__name__}; "
                     f"runtime args are uint32 words (ints or Buffers); for a float pass its bits, e.g. "
                     f"int(np.float32(x).view(np.uint32))")
 

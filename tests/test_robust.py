@@ -2,7 +2,6 @@
 device still runs a correct program."""
 import math
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -13,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tensix
 from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, Semaphore,
                     TensorAccessorArgs, formats)
 from tensix.sim import chip as simchip

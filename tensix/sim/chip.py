@@ -167,6 +167,7 @@ class SimChip:
                 os.close(self._rep_r)
         self.generation += 1
         self._loaded.clear()
+        self._names.clear()
         rep = self._request(CONFIG, self._config())
         if rep.kind != OK:
             raise DeviceError(f"the simulator did not accept the chip description: {rep.s()}")

@@ -104,6 +104,8 @@ def _file_hash(path: str) -> str:
     h = _file_hash_memo.get(key)
     if h is None:
         h = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if len(_file_hash_memo) >= 4096:      # bounded: a long session sees many distinct kernels
+            _file_hash_memo.clear()
         _file_hash_memo[key] = h
     return h
 

@@ -1,7 +1,6 @@
 """Turning a Program into a run on a device: validation, L1 layout, kernel builds, the run message."""
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,7 +204,7 @@ def _arg(v, core: CoreCoord, k: Kernel, i: int) -> int:
             raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} = {v} does not fit "
                              f"in 32 bits")
         return v & 0xFFFFFFFF
-    raise TypeError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} = {v!r:.60} is a {type(v).__name__}; "
+    raise TypeError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is a {type(v).__name__} ({v!r:.60}); "
                     f"runtime args are uint32 words (ints or Buffers); for a float pass its bits, e.g. "
                     f"int(np.float32(x).view(np.uint32))")
 

@@ -292,7 +292,7 @@ def _bfp_pack(values: Any, f: DataFormat, tile: Tile) -> np.ndarray:
                          "Bfp2_b)")
     th, tw = _check_tile(tile)
     hw = th * tw
-    v = np.ascontiguousarray(values, dtype=np.float32).reshape(-1)
+    v = np.ascontiguousarray(_to_f32_round_to_odd(values)).reshape(-1)     # float64 is rounded once
     if v.size % hw:
         raise ValueError(f"{f.name} packing needs whole tiles in tile order: got "
                          f"{v.size} values, not a multiple of {hw}")

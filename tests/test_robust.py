@@ -386,6 +386,11 @@ def test_float64_rounds_once_to_bf16():
     v[::7] = (1 + (rng.integers(0, 256, v[::7].size) * 2 + 1) * 2.0**-9) * 2.0 ** rng.integers(-20, 20, v[::7].size)
     ref = np.array([math.ldexp(round(math.ldexp(m, 8)), e - 8) for m, e in map(math.frexp, v)])
     assert np.array_equal(formats.round_to_bf16(v).astype(np.float64), ref)
+    assert np.array_equal(formats.unpack(formats.pack(v[:1024 * 19], "float16_b"), "float16_b"), ref[:1024 * 19])
+    # bfp8_b from float64: a face row of 1.0 and 1 + 2**-7 + 2**-30 (just above a tie of the 7-bit mantissa)
+    t = np.full(1024, 1.0)
+    t[1] = 1 + 2**-7 + 2**-30
+    assert formats.unpack(formats.pack(t, "bfp8_b"), "bfp8_b")[1] == 1 + 2**-6
 
 
 # ---- 17: kernels unloaded, cache src/ evicted, forks reaped ---------------------------------------

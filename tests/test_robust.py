@@ -237,6 +237,17 @@ def test_kernel_calling_the_api_forever_is_stopped():
         assert copy_works(d)
 
 
+def test_loop_of_calls_that_advance_nothing_is_named():
+    src = ('#include "api/compute/compute_kernel_api.h"\nvoid kernel_main() { while (true) { tile_regs_acquire(); '
+           'tile_regs_commit(); tile_regs_wait(); tile_regs_release(); } }\n')
+    with Device("n150", timeout=1.0) as d:
+        with pytest.raises(DeviceHang, match=r"(?s)core \(0, 0\) TRISC \(compute\), kernel dst_loop\.cpp.*last kernel-API "
+                                             r"call: tile_regs_\w+.*neither move data nor advance the clock") as e:
+            d.queue.enqueue(Program((0, 0), [Kernel(src, on="compute", name="dst_loop.cpp")]))
+        assert "never calls the kernel API" not in str(e.value)
+        assert copy_works(d)
+
+
 # ---- 10: deaths with context ----------------------------------------------------------------------
 
 def test_exit_in_a_kernel_names_core_riscv_and_kernel(dev):

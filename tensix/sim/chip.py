@@ -359,8 +359,12 @@ class SimChip:
                              f"the watchdog's SIGUSR1 within 2 s (blocked in a system call, or its signals are "
                              f"masked); it was killed and the device reset")
         self._died()
-        raise DeviceHang(f"no progress for {self.timeout:g} s: {msg}{source_line(so, off)}\n"
-                         "The kernel is probably spinning in a loop that never calls the kernel API. "
+        if "last kernel-API call: none yet" in msg or "last kernel-API call" not in msg:
+            why = "The kernel is probably spinning in a loop that never calls the kernel API."
+        else:
+            why = ("The kernel is looping through calls that neither move data nor advance the clock (the last one "
+                   "is named above), so neither the watchdog's progress count nor Device(max_cycles=...) moves.")
+        raise DeviceHang(f"no progress for {self.timeout:g} s: {msg}{source_line(so, off)}\n{why} "
                          "The device was reset.")
 
     # ---- operations ---------------------------------------------------------------------------

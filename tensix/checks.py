@@ -61,6 +61,13 @@ def items(value: Any, cls: type, what: str, fix: str) -> list:
     return list(value)
 
 
+def real(value: Any, what: str) -> float:
+    """A real number (int or float, not bool or str)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{what} = {value!r} ({type(value).__name__}) is not a number; pass an int or float")
+    return float(value)
+
+
 def dtype(value: Any, what: str) -> np.dtype:
     try:
         dt = np.dtype(value)
@@ -74,23 +81,28 @@ def dtype(value: Any, what: str) -> np.dtype:
 
 def trace_path(value: Any) -> Path | None:
     """A trace file path that can be written, checked before the run (so a bad path never costs a run
-    and its result)."""
+    and its result); None or '' for no trace."""
     if value is None or value == "":
         return None
-    if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"trace = {value!r} is a {type(value).__name__}, not a path; pass a file name such "
-                        f"as 'run.json'")
+    return out_path(value, "trace", "run.json")
+
+
+def out_path(value: Any, what: str, example: str) -> Path:
+    """A file path that can be written: its directory exists and is writable, and it is not a directory."""
+    if not isinstance(value, (str, os.PathLike)) or value == "":
+        raise TypeError(f"{what} = {value!r} is a {type(value).__name__}, not a path; pass a file name such "
+                        f"as {example!r}")
     p = Path(value).expanduser()
     parent = p.parent if str(p.parent) else Path(".")
     if p.is_dir():
-        raise ValueError(f"trace = {str(value)!r} is a directory; pass a file name inside it, e.g. "
-                         f"{str(p / 'run.json')!r}")
+        raise ValueError(f"{what} = {str(value)!r} is a directory; pass a file name inside it, e.g. "
+                         f"{str(p / example)!r}")
     if not parent.is_dir():
-        raise ValueError(f"trace = {str(value)!r}: the directory {str(parent)!r} does not exist; create it or "
-                         f"write the trace elsewhere")
+        raise ValueError(f"{what} = {str(value)!r}: the directory {str(parent)!r} does not exist; create it or "
+                         f"write the file elsewhere")
     if not os.access(parent, os.W_OK):
-        raise ValueError(f"trace = {str(value)!r}: the directory {str(parent)!r} is not writable; write the "
-                         f"trace elsewhere")
+        raise ValueError(f"{what} = {str(value)!r}: the directory {str(parent)!r} is not writable; write the "
+                         f"file elsewhere")
     return p
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
+
 __all__ = [
     "DataFormat", "as_format", "tile_size", "element_size", "is_block_float",
     "is_integer", "float_to_bf16_bits", "bf16_bits_to_float", "round_to_bf16",
@@ -262,7 +264,9 @@ def untilize(flat: Any, shape: tuple[int, ...],
              tile: Tile = (TILE_HEIGHT, TILE_WIDTH)) -> np.ndarray:
     """Inverse of `tilize`: flat TILED_NFACES data -> row-major array of `shape`."""
     x = np.asarray(flat).reshape(-1)
-    shape = tuple(int(s) for s in shape)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"untilize shape = {shape!r} is a {type(shape).__name__}, not a tuple of ints, e.g. (32, 64)")
+    shape = tuple(checks.whole(s, f"untilize shape {shape!r} entry", 0, 1 << 40) for s in shape)
     th, tw = _check_tile(tile)
     if len(shape) < 2 or shape[-2] % th or shape[-1] % tw:
         raise ValueError(f"cannot untilize to shape {shape}: last two dims must be "
@@ -447,21 +451,23 @@ untilize_nfaces = untilize
 
 def pack_two_bfloat16_into_uint32(lo: float, hi: float) -> int:
     """Two values as bf16 (round to nearest even) in one uint32, the first in the low half."""
-    b = float_to_bf16_bits(np.array([lo, hi], np.float32))
+    b = float_to_bf16_bits(np.array([checks.real(lo, "lo"), checks.real(hi, "hi")], np.float32))
     return int(b[0]) | (int(b[1]) << 16)
 
 
 def create_random_vector_of_bfloat16(num_bytes: int, rand_max_float: float, seed: int, offset: float = 0.0) -> np.ndarray:
     """num_bytes of bf16 values uniform in [offset, offset + rand_max_float), packed two per uint32.
     (numpy's generator, not tt-metal's: the same call gives different numbers there.)"""
+    num_bytes = checks.whole(num_bytes, "num_bytes", 0, 1 << 40, "a whole number of uint32 (4 B)")
     if num_bytes % 4:
-        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B); pass a multiple of 4")
     vals = np.random.default_rng(seed).uniform(0, rand_max_float, num_bytes // 2).astype(np.float32) + np.float32(offset)
     return float_to_bf16_bits(vals).view(np.uint32).copy()
 
 
 def create_constant_vector_of_bfloat16(num_bytes: int, value: float) -> np.ndarray:
     """num_bytes of one bf16 value, packed two per uint32."""
+    num_bytes = checks.whole(num_bytes, "num_bytes", 0, 1 << 40, "a whole number of uint32 (4 B)")
     if num_bytes % 4:
-        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B); pass a multiple of 4")
     return float_to_bf16_bits(np.full(num_bytes // 2, value, np.float32)).view(np.uint32).copy()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .arch import Arch
 
 STATS = ("wait_cb", "wait_sem", "wait_noc", "wait_dram")
@@ -154,7 +155,7 @@ class Profile:
                 "otherData": {"arch": self.arch.board, "aiclk_hz": self.arch.aiclk_hz, "cycles": self.cycles}}
 
     def save_trace(self, path: str | Path) -> Path:
-        path = Path(path)
+        path = checks.out_path(path, "save_trace path", "run.json")
         path.write_text(json.dumps(self.chrome_trace()))
         return path
 
@@ -231,6 +232,6 @@ class Profile:
         return "\n".join(out)
 
     def save_svg(self, path: str | Path) -> Path:
-        path = Path(path)
+        path = checks.out_path(path, "save_svg path", "grid.svg")
         path.write_text(self.svg())
         return path

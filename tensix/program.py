@@ -257,4 +257,6 @@ class Program:
 
     def run(self, device: "Device", trace=None, timing_only: bool = False):
         """Enqueue on `device`'s queue; returns the modelled DeviceTime with its profile."""
+        from .device import Device
+        checks.instance(device, Device, "program.run(device)", "pass an open Device")
         return device.queue.enqueue(self, trace=trace, timing_only=timing_only)

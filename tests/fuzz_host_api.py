@@ -301,6 +301,24 @@ def cases() -> list[Case]:
         lambda d, v: Device("n150", timeout=v))
     add("random Device(max_cycles=)", [int(-v) for v in rng.integers(0, 2**40, 8)] + [int(v) for v in rng.integers(2**63, 2**64, 4, dtype=np.uint64)],
         lambda d, v: Device("n150", max_cycles=v))
+    # ---- the rest of the public surface: program.run, profiles, arch, core helpers, tt-metal host helpers
+    add("program.run(device)", [None, 3, "n150", Unprintable()],
+        lambda d, v: Program((0, 0), [Kernel(NOP, on="riscv_0")]).run(v))
+    add("get_arch(arch)", ["n151", 3, None, "", Unprintable()], lambda d, v: __import__("tensix").get_arch(v))
+    traced = Path(__import__("tempfile").gettempdir()) / "tensix-fuzz-trace.json"
+    add("profile.save_trace(path)", ["/no/such/dir/t.json", None, 3, "/"],
+        lambda d, v: d.queue.enqueue(Program((0, 0), [Kernel(NOP, on="riscv_0")]), trace=traced).profile.save_trace(v))
+    add("profile.save_svg(path)", ["/no/such/dir/g.svg", None, 3, "/"],
+        lambda d, v: d.queue.enqueue(Program((0, 0), [Kernel(NOP, on="riscv_0")])).profile.save_svg(v))
+    add("grid_to_cores(num_cores)", ["3", None, 1.5, -1, 65], lambda d, v: __import__("tensix").grid_to_cores(v, 8, 8))
+    add("corerange_to_cores(crs)", [3, "x", None, Unprintable()], lambda d, v: __import__("tensix").corerange_to_cores(v))
+    add("formats.untilize(shape)", [(31, 32), (32,), (1000,), "32x32", None], lambda d, v: formats.untilize(np.zeros(1024), v))
+    add("formats.quantize(fmt=)", NOT_FORMAT[:5], lambda d, v: formats.quantize(np.zeros(1024, np.float32), v))
+    add("pack_two_bfloat16_into_uint32", ["a", None, [1.0], Unprintable()], lambda d, v: formats.pack_two_bfloat16_into_uint32(v, 1.0))
+    add("create_random_vector_of_bfloat16(num_bytes)", [3, -2, 1.5, "8", None],
+        lambda d, v: formats.create_random_vector_of_bfloat16(v, 1.0, 0))
+    add("create_constant_vector_of_bfloat16(num_bytes)", [3, -2, 1.5, "8", None],
+        lambda d, v: formats.create_constant_vector_of_bfloat16(v, 1.0))
     add("formats.tilize(shape)", [np.zeros((31, 32)), np.zeros(1000), np.zeros((32, 33))], lambda d, v: formats.tilize(v))
     return out
 

@@ -182,6 +182,22 @@ def test_broken_runtime_binary_is_rebuilt():
             exe.write_bytes(good)
 
 
+def test_runtime_binary_that_cannot_start_is_rebuilt():
+    """A device executable replaced together with its manifest (only exec can tell it is broken)."""
+    exe = compiler.runtime_executable()
+    good = exe.read_bytes()
+    exe.write_bytes(b"\x7fELF not really" + b"\0" * 64)
+    (exe.parent / "tensix-sim.ok").write_text(f"{compiler._file_hash(str(exe))} {exe.stat().st_size}\n")
+    try:
+        with Device("n150") as d:
+            assert copy_works(d)
+        assert compiler.runtime_executable().stat().st_size > 4096
+    finally:
+        if exe.stat().st_size <= 4096:
+            exe.write_bytes(good)
+            (exe.parent / "tensix-sim.ok").write_text(f"{compiler._file_hash(str(exe))} {exe.stat().st_size}\n")
+
+
 def test_cache_path_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
     f = tmp_path / "not-a-dir"
     f.write_text("x")

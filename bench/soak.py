@@ -63,7 +63,7 @@ def dir_bytes(d: Path) -> int:
 
 def sample(dev, phase: str, done: int, t0: float) -> dict:
     from tensix.sim import compiler
-    chip = dev._chip
+    chip = dev.backend.chip
     s = {"phase": phase, "done": done, "s": round(time.perf_counter() - t0, 1), "host": proc(os.getpid()),
          "device": proc(chip.proc.pid) if chip.proc else None, "restarts": chip.generation - 1,
          "cache_bytes": dir_bytes(compiler.cache_dir() / "kernels") + dir_bytes(compiler.cache_dir() / "src"),

@@ -23,6 +23,7 @@ PROCESSORS = {
     "compute": (2, 0),
 }
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
+PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
 
 
 class TensorAccessorArgs:
@@ -112,9 +113,13 @@ class CircularBuffer:
         f = self.data_format[index] if isinstance(self.data_format, dict) else self.data_format
         return as_format(f)
 
+    def page_size_of(self, index: int) -> int:
+        return int(self.page_size[index] if isinstance(self.page_size, dict) else self.page_size)
+
     @property
     def total_size(self) -> int:
-        return self.page_size * self.num_pages
+        pages = self.page_size.values() if isinstance(self.page_size, dict) else [self.page_size]
+        return max(int(p) for p in pages) * int(self.num_pages)
 
 
 @dataclass
@@ -178,6 +183,7 @@ class Kernel:
         if isinstance(self.compile_args, (str, bytes)) or not isinstance(self.compile_args, (list, tuple, range, np.ndarray)):
             raise TypeError(f"Kernel compile_args = {self.compile_args!r} is a {type(self.compile_args).__name__}, "
                             f"not a list of ints (or TensorAccessorArgs)")
+        self.accessor_buffers = [a.buffer for a in self.compile_args if isinstance(a, TensorAccessorArgs)]
         self.compile_args = [checks.word(v, f"kernel {self.name}: compile arg {i}")
                              for i, v in enumerate(_flatten(self.compile_args))]
         for what, d in (("defines", self.defines), ("named_compile_args", self.named_compile_args)):
@@ -200,6 +206,9 @@ class Kernel:
         if not isinstance(cra, (list, tuple, np.ndarray)):
             raise TypeError(f"kernel {self.name}: common_runtime_args = {cra!r} is a {type(cra).__name__}, not a list")
 
+    def source_text(self) -> str:
+        return self.text if self.path is None else self.path.read_text()
+
 
 @dataclass
 class Semaphore:
@@ -207,7 +216,7 @@ class Semaphore:
     cores: Any = None
 
     def __post_init__(self) -> None:
-        self.initial = checks.whole(self.initial, "Semaphore initial", 0, checks.U32,
+        self.initial = checks.whole(self.initial, "Semaphore initial", -(1 << 31), checks.U32,
                                     "a semaphore is a 32-bit word in L1")
         if self.cores is not None:
             as_core_range_set(self.cores)
@@ -241,7 +250,7 @@ class Program:
         for k in self.kernels:
             if not self.kernel_cores(k).cores():
                 raise ValueError(f"kernel {k.name}: cores = {k.cores!r} holds no core")
-        self._built: dict[int, Any] = {}     # chip serial -> built state (kernel ids, CB/semaphore words)
+        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)
@@ -257,6 +266,7 @@ class Program:
 
     def run(self, device: "Device", trace=None, timing_only: bool = False):
         """Enqueue on `device`'s queue; returns the modelled DeviceTime with its profile."""
-        from .device import Device
-        checks.instance(device, Device, "program.run(device)", "pass an open Device")
+        if not callable(getattr(getattr(device, "queue", None), "enqueue", None)):
+            raise TypeError(f"program.run(device) = {device!r:.60} is a {type(device).__name__}, not a Device; pass "
+                            f"an open Device")
         return device.queue.enqueue(self, trace=trace, timing_only=timing_only)

@@ -277,7 +277,7 @@ def test_exit_in_a_kernel_names_core_riscv_and_kernel(dev):
 def test_sigkill_in_a_kernel_names_core_riscv_and_kernel(dev):
     src = "#include <csignal>\nvoid kernel_main() { raise(SIGKILL); }\n"
     p = Program((1, 2), [Kernel(src, on="riscv_1", name="killer.cpp")])
-    with pytest.raises(DeviceError, match=r"killed by SIGKILL while core \(1, 2\) NCRISC \(RISCV_1\) was running "
+    with pytest.raises(DeviceError, match=r"died \(killed by SIGKILL\) while core \(1, 2\) NCRISC \(RISCV_1\) was running "
                                           r"kernel killer\.cpp"):
         dev.queue.enqueue(p)
     assert copy_works(dev)
@@ -325,7 +325,7 @@ def test_raw_pointer_below_first_core_faults(dev):
 def test_no_silent_truncation(dev):
     with pytest.raises(ValueError, match=r"compile arg 0 = 4294967303 is outside -2147483648\.\.4294967295"):
         Kernel("void kernel_main() {}", compile_args=[2**32 + 7])
-    with pytest.raises(ValueError, match=r"Semaphore initial = 1099511627781 is outside 0\.\.4294967295"):
+    with pytest.raises(ValueError, match=r"Semaphore initial = 1099511627781 is outside -2147483648\.\.4294967295"):
         Semaphore(2**40 + 5)
     with pytest.raises(ValueError, match=r"Buffer size = 2048\.9 is not a whole number"):
         dev.dram_buffer(2048.9, 1.5)
@@ -334,14 +334,14 @@ def test_no_silent_truncation(dev):
     with pytest.raises(TypeError, match=r"CircularBuffer\(index='12'\): index must be an int"):
         CircularBuffer("12")
     b = dev.l1_buffer(64, cores=(0, 0))
-    with pytest.raises(ValueError, match=r"not on core \(1, 1\); it is on .*pass one of those cores"):
+    with pytest.raises(ValueError, match=r"has no copy on core \(1, 1\); use one of"):
         b.write(np.zeros(64, np.uint8), core=(1, 1))
-    with pytest.raises(ValueError, match=r"not on core \(1, 1\)"):
+    with pytest.raises(ValueError, match=r"has no copy on core \(1, 1\)"):
         b.read(core=(1, 1))
     b.free()
     s = Semaphore(3)
     s.initial = 2**33                              # changed after construction: checked at build time
-    with pytest.raises(ValueError, match="Semaphore 0 initial = 8589934592 is outside"):
+    with pytest.raises(ValueError, match="Semaphore 0 initial value = 8589934592 does not fit in 32 bits"):
         dev.queue.enqueue(Program((0, 0), [Kernel("void kernel_main() {}", on="riscv_0")], semaphores=[s]))
     assert copy_works(dev)
 
@@ -352,11 +352,11 @@ def test_documented_exceptions_only(dev, tmp_path):
     k = Kernel("void kernel_main() {}", on="riscv_0")
     with pytest.raises(ValueError, match=r"Program cores = \[\] holds no core"):
         Program([], [k])
-    with pytest.raises(TypeError, match=r"queue\.enqueue\(program\) = None is a NoneType, not a Program"):
+    with pytest.raises(TypeError, match=r"enqueue takes a Program, got a NoneType \(None\)"):
         dev.queue.enqueue(None)
     with pytest.raises(TypeError, match=r"Program cbs\[0\] = None is a NoneType, not a CircularBuffer"):
         Program((0, 0), [k], cbs=[None])
-    with pytest.raises(TypeError, match=r"queue\.read\(buffer\) = 5 is a int, not a Buffer"):
+    with pytest.raises(TypeError, match=r"expected a Buffer, got a int \(5\)"):
         dev.queue.read(5)
     with pytest.raises(ValueError, match=r"Buffer size = inf is not a whole number"):
         dev.dram_buffer(math.inf)
@@ -434,9 +434,9 @@ def test_loaded_kernels_are_bounded(monkeypatch):
         pids, maps = set(), []
         for p in programs + programs[:2]:
             d.queue.enqueue(p)
-            pids.add(d._chip.proc.pid)
-            maps.append(_maps(d._chip.proc.pid))
-        assert len(d._chip._loaded) <= 3 and len(pids) >= 3
+            pids.add(d.backend.pid)
+            maps.append(_maps(d.backend.pid))
+        assert len(d.backend.chip._loaded) <= 3 and len(pids) >= 3
         assert max(maps) <= 3 * max(1, maps[0])           # mappings do not grow with distinct kernels
         assert copy_works(d)
 
@@ -459,7 +459,7 @@ def test_forking_kernel_leaves_no_zombie(dev):
            "DPRINT << \"child\" << ENDL(); } DPRINT << \"parent\" << ENDL(); }\n")
     dev.queue.enqueue(one(src, name="forker.cpp"))
     assert [p.text for p in dev.queue.prints] == ["parent"]       # the copies never ran the kernel
-    pid = dev._chip.proc.pid
+    pid = dev.backend.pid
 
     def children():
         out = []

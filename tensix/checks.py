@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +105,11 @@ def out_path(value: Any, what: str, example: str) -> Path:
     return p
 
 
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
-
-
 def kernel_name(name: Any) -> str:
-    """A kernel name becomes a file name inside the kernel cache: only a plain name is allowed."""
-    if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
-        raise ValueError(f"Kernel name={name!r} is not a plain file name: use 1..128 letters, digits, '_', '-', "
-                         f"'+' or '.' (not starting with '.', no '..', no '/'), e.g. name='reader.cpp'")
+    """A kernel name becomes a file name inside the kernel cache: a plain name only (no directory part, not
+    hidden, printable, 1..128 characters)."""
+    if (not isinstance(name, str) or not 0 < len(name) <= 128 or name.startswith(".")
+            or any(ch in name for ch in "/\\") or not name.isprintable()):
+        raise ValueError(f"Kernel name={name!r} is not a plain file name: use 1..128 printable characters without "
+                         f"'/' or '\\', not starting with '.', e.g. name='reader.cpp'")
     return name

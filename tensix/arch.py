@@ -37,9 +37,15 @@ class Timing:
     barrier_cycles: int = 10            # HW §11c: barrier tail 10
     noc_cmd_cycles: int = 18            # NIU setup per transfer: fits HW §11b 29.13 B/cycle for 16 x 8 KB
     noc_packet_cycles: int = 6          # gap per packet besides its header flit: fits 31.15 B/cycle at 256 x 64 KB
-    noc_max_outstanding: int = 16       # reads in flight per RISC-V and NoC (HW §6: 16 transaction IDs)
+    # reads in flight per RISC-V and NoC. tensix choice: the docs give no hardware limit besides the
+    # 8-bit per-id counters (NoC §6.4); read headers fill router buffers (32 B each, NoC §4.3), and 16
+    # keeps one core's DRAM stream at the channel's rate (HW §11a) while bounding it per core
+    noc_max_outstanding: int = 16
     l1_latency_cycles: int = 8          # L1 read latency seen by a NoC read (tensix choice)
-    dram_latency_cycles: int = 375      # HW §11c: Tdram
+    noc_vc_buffer_bytes: int = 480      # router buffer one static VC may hold per hop (HW §9, NoC §4.3): back-pressure
+    # DRAM access latency. BH: HW §11c Tdram 375 cycles at 1.35 GHz. WH: GDDR6 latency is unknown
+    # (NoC §7.4); tensix choice: the same GDDR6 access time in ns, 375 / 1.35 = 278 cycles at 1 GHz
+    dram_latency_cycles: int = 278
     dram_bytes_per_cycle: float = 22.2  # achieved per channel; WH: HW §11a 22.2 GB/s at 1 GHz
     dispatch_us: float = 1.05           # per program (HW §11d: trace-replay floor, WH n300)
     host_write_gbps: float = 10.3       # host -> device (HW §11f, WH n300, 1 KB pages)
@@ -48,7 +54,7 @@ class Timing:
 
 WH_TIMING = Timing()
 # BH: the per-bank peak (HW §7: 47.4 B/cycle) at the efficiency WH reaches (22.2 of 24): tensix choice
-BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dispatch_us=0.92, host_write_gbps=21.5, host_read_gbps=14.5)
+BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=375, dispatch_us=0.92, host_write_gbps=21.5, host_read_gbps=14.5)
 # GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
 GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24)
 
@@ -86,6 +92,7 @@ class Arch:
     max_runtime_args: int = 341
     num_semaphores: int = 16
     timing: Timing = WH_TIMING
+    dram_controller_tiles_noc0: tuple = ()   # physical tiles per controller where kernel coords differ (BH)
     sources: dict = field(default_factory=dict)
 
     # ---- derived helpers -------------------------------------------------------------------
@@ -130,6 +137,14 @@ class Arch:
             for xy in tiles:
                 out[xy if self.translated else self.mirror(xy, noc)] = c
         return out
+
+    def dram_tile_noc0(self, xy: tuple[int, int], noc: int) -> tuple[int, int]:
+        """Physical NoC0 coordinates of the DRAM tile a kernel on `noc` addresses as `xy`."""
+        for c, tiles in enumerate(self.dram_controller_tiles):
+            for p, t in enumerate(tiles):
+                if (t if self.translated else self.mirror(t, noc)) == xy:
+                    return self.dram_controller_tiles_noc0[c][p] if self.dram_controller_tiles_noc0 else t
+        raise ValueError(f"{xy} is not a DRAM tile of {self.board} on NoC {noc}")
 
     def hops(self, src: tuple[int, int], dst: tuple[int, int], noc: int) -> int:
         """Router hops on the unidirectional torus: NoC0 runs +x then +y, NoC1 the opposite way."""
@@ -214,6 +229,7 @@ BLACKHOLE_P150A = Arch(
     noc_read_alignment={"l1": 16, "dram": 64, "pcie": 64}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.35e9, noc_link_bytes_per_cycle=64, noc_max_packet=16384, noc_hop_cycles=9, noc_niu_cycles=5,
     dram_bank_bytes_per_cycle=64e9 / 1.35e9, dram_latency_cycles=375, num_circular_buffers=64, timing=BH_TIMING,
+    dram_controller_tiles_noc0=_BH_CONTROLLERS_NOC0,
     sources={
         "noc_grid": "HW §5, §15(c)", "compute_grid": "HW §5: p150a on FW >= 19.5.0, 11x10 = 110",
         "translated": "HW §15(c): Tensix translated = NoC0 when unharvested columns are kept; DRAM (17|18, 12+3(b%4)+p)",

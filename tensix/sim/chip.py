@@ -149,7 +149,8 @@ class SimChip:
         m.u64(a.dram_controller_size)
         t = a.timing
         m.u(RTA_OFFSET, RTA_STRIDE, CRTA_OFFSET, SEM_OFFSET, t.cb_call_cycles, t.noc_issue_cycles, t.sem_call_cycles,
-            t.barrier_cycles, t.noc_cmd_cycles, t.noc_packet_cycles, t.noc_max_outstanding, t.l1_latency_cycles)
+            t.barrier_cycles, t.noc_cmd_cycles, t.noc_packet_cycles, t.noc_max_outstanding, t.l1_latency_cycles,
+            t.noc_vc_buffer_bytes)
         m.u(len(self.cores))
         for (x, y) in self.cores:
             m.u(x, y, *a.noc0_xy(x, y), *a.kernel_xy(x, y, 0), *a.kernel_xy(x, y, 1))
@@ -160,7 +161,7 @@ class SimChip:
             per_noc = [(noc, xy) for noc in (0, 1) for xy, cc in a.dram_kernel_tiles(noc).items() if cc == c]
             m.u(len(per_noc))
             for noc, (x, y) in per_noc:
-                m.u(noc, x, y)
+                m.u(noc, x, y, *a.dram_tile_noc0((x, y), noc))
         for b in a.dram_banks:
             m.u(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
         for i in range(len(self.cores)):      # L1 bank i = core i

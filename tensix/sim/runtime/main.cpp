@@ -109,6 +109,7 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
     p.rta_offset = m.u(); p.rta_stride = m.u(); p.crta_offset = m.u(); p.sem_offset = m.u();
     p.cost_cb = m.u(); p.cost_noc_issue = m.u(); p.cost_sem = m.u(); p.cost_barrier = m.u();
     p.noc_cmd_cycles = m.u(); p.noc_packet_cycles = m.u(); p.noc_max_outstanding = std::min(m.u(), 32u); p.l1_latency = m.u();
+    p.noc_vc_buffer = m.u();
     memset(chip.tile, 0xff, sizeof chip.tile);   // -1 everywhere
     uint32_t ncores = m.u();
     chip.cores = std::vector<Core>(ncores);
@@ -132,8 +133,9 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
         c.px = uint8_t(m.u()); c.py = uint8_t(m.u());
         uint32_t ntiles = m.u();
         for (uint32_t t = 0; t < ntiles; t++) {
-            uint32_t noc = m.u(), x = m.u(), y = m.u();
+            uint32_t noc = m.u(), x = m.u(), y = m.u(), px = m.u(), py = m.u();
             chip.tile[noc][y][x] = int16_t(-2 - int(i));
+            chip.phys[noc][y][x] = uint16_t((py << 6) | px);
         }
     }
     for (uint32_t b = 0; b < p.num_banks; b++) {
@@ -250,6 +252,7 @@ void run(Reader& m) {
     uint32_t flags = m.u();
     chip.trace = flags & 1;
     chip.timing_only = flags & 2;
+    chip.check = Calendar::check_on = flags & 4;
     sched_reset();
     prints.clear();
     print_bytes = 0;

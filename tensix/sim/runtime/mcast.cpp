@@ -191,14 +191,16 @@ static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loop
     Risc& r = *running;
     Dests d = mcast_cores(a, noc, num_dests, loopback, call);
     uint64_t off = a & ((1ull << 36) - 1);
-    if (off & 3) fail(fmt("%s: semaphore address %s is not 4-byte aligned", call, hex(off)));
+    std::vector<uint32_t> l1_off(chip.cores.size());
     for (int c : d.cores) {
         uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
-        decode(u, noc, 4, true, call);
+        Target t = decode(u, noc, 4, true, call);
+        if (t.offset & 3) fail(fmt("%s: semaphore address %s is not 4-byte aligned", call, hex(t.offset)));
+        l1_off[size_t(c)] = uint32_t(t.offset);
     }
     Packet pk;
     for (const Delivery& dl : mcast_packet(d, 4, noc, true, pk))
-        post_event(Event{dl.landed, 0, kind, dl.core, uint32_t(off), value});
+        post_event(Event{dl.landed, 0, kind, dl.core, l1_off[size_t(dl.core)], value});
     r.mc_linked[noc] = false;
     uint64_t& done = atomic ? r.atomics_done[noc] : r.writes_acked[noc];
     done = std::max(done, pk.ack);

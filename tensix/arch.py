@@ -47,14 +47,34 @@ class Timing:
     # (NoC §7.4); tensix choice: the same GDDR6 access time in ns, 375 / 1.35 = 278 cycles at 1 GHz
     dram_latency_cycles: int = 278
     dram_bytes_per_cycle: float = 22.2  # achieved per channel; WH: HW §11a 22.2 GB/s at 1 GHz
-    dispatch_us: float = 1.05           # per program (HW §11d: trace-replay floor, WH n300)
-    host_write_gbps: float = 10.3       # host -> device (HW §11f, WH n300, 1 KB pages)
-    host_read_gbps: float = 8.5         # device -> host (HW §11f)
+    # Program dispatch (tensix/sim/dispatch.py). Documented: NCRISC's IRAM copy ≈10 B/cycle on WH (BH
+    # has none), CB setup ≈25 cycles per CB on WH, ≈20 on BH (NoC §9.5). Fitted to HW §11d: the fixed
+    # part of a dispatch (dispatcher and firmware work the docs do not itemise) to the trace floor, the
+    # host part of an untraced dispatch to the non-trace row.
+    dispatch_fixed_cycles: int = 337    # WH: 1.05 us trace floor (n300) less its modelled 713 cycles
+    dispatch_host_us: float = 2.02      # WH: 2.70 us non-trace (n300) less its modelled device part (0.68 us)
+    dispatch_iram_bytes_per_cycle: float = 10.0
+    dispatch_cb_setup_cycles: int = 25
+    # PCIe per page: max(floor, fixed + bytes / rate) (tensix/sim/dispatch.py), fitted to HW §11f
+    host_write_gbps: float = 10.3       # host -> device streaming rate (WH n300: 10.3 at 1 KB, 10.4 at 2 KB pages)
+    host_read_gbps: float = 10.7        # device -> host: 8.49 GB/s at 1 KB and 9.47 at 2 KB pages give
+    pcie_read_fixed_ns: float = 25.0    # 10.7 GB/s and 25 ns per page
+    pcie_write_fixed_ns: float = 0.0
+    host_write_pinned_gbps: float = 18.9   # pinned host memory (WH: 19.08 / 18.70 / 18.86)
+    host_read_pinned_gbps: float = 15.9    # 11.61 at 1 KB and 13.43 at 2 KB pages: 15.9 GB/s, 24 ns per page
+    # per-page floors: tensix choice for WH (no small-page rows): BH's, below
+    pcie_write_floor_ns: float = 23.7
+    pcie_read_floor_ns: float = 19.0
 
 
 WH_TIMING = Timing()
 # BH: the per-bank peak (HW §7: 47.4 B/cycle) at the efficiency WH reaches (22.2 of 24): tensix choice
-BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=375, dispatch_us=0.92, host_write_gbps=21.5, host_read_gbps=14.5)
+# BH PCIe (HW §11f, p150): 32 B pages 1.35 GB/s write / 1.68 read give the per-page floors 23.7 / 19.0 ns;
+# 1 KB pages 21.47 / 14.47 GB/s the streaming rates. Pinned rates are not published for BH: tensix choice, unpinned.
+BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=375, host_write_gbps=21.47,
+                   host_read_gbps=14.47, pcie_read_fixed_ns=0.0, host_write_pinned_gbps=21.47,
+                   host_read_pinned_gbps=14.47, dispatch_iram_bytes_per_cycle=float("inf"), dispatch_cb_setup_cycles=20,
+                   dispatch_fixed_cycles=231)   # 0.92 us trace floor (p150) less its modelled 1011 cycles; host part: WH's (tensix choice)
 # GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
 GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24)
 

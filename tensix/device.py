@@ -15,6 +15,7 @@ from .core import CoreCoord, as_coord
 from .errors import DeviceError
 from .profile import Profile
 from .program import Program
+from .sim import dispatch as _dispatch
 from .sim.chip import SLOT, PrintLine, SimChip
 
 
@@ -154,11 +155,11 @@ class Queue:
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
         buffer.write(data)
-        self.overhead_s += buffer.size / (self.device.arch.timing.host_write_gbps * 1e9)
+        self.overhead_s += _dispatch.pcie_seconds(self.device.arch, buffer.size, buffer.page_size, write=True)
 
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
         out = buffer.read(dtype)
-        self.overhead_s += buffer.size / (self.device.arch.timing.host_read_gbps * 1e9)
+        self.overhead_s += _dispatch.pcie_seconds(self.device.arch, buffer.size, buffer.page_size, write=False)
         return out
 
     def enqueue(self, program: Program, trace: str | os.PathLike | None = None, timing_only: bool = False) -> DeviceTime:
@@ -185,7 +186,8 @@ class Queue:
         if prints and dev.print_kernel_output:
             for p in prints:
                 print(p, file=sys.stderr)
-        dispatch = dev.arch.timing.dispatch_us * 1e-6
+        shape = _dispatch.describe(program, dev.arch.compute_grid, msg.rta_counts, traced=False)
+        dispatch = _dispatch.overhead_seconds(dev.arch, shape, cycles / dev.arch.aiclk_hz)
         self.cycles += cycles
         self.programs += 1
         self.overhead_s += dispatch

@@ -228,11 +228,14 @@ def run_message(program: Program, device: "Device", built: Built, trace: bool = 
     m = Msg().u(int(trace) | (int(timing_only) << 1)).extend(built.static)
     m.u(len(program.kernels))
     limit = device.arch.max_runtime_args
-    for k, kid in zip(program.kernels, built.kernel_ids):
+    m.rta_counts = {}                    # kernel index -> {(x, y): unique runtime args}: what dispatch writes
+    for ki, (k, kid) in enumerate(zip(program.kernels, built.kernel_ids)):
         cores = program.kernel_cores(k).cores()
         common = [_arg(v, cores[0], k, i) for i, v in enumerate(k.common_runtime_args)]
         m.u(kid, len(common), *common, len(cores))
+        counts = m.rta_counts[ki] = {}
         for c, args in zip(cores, _core_args(k, cores)):
+            counts[(c.x, c.y)] = len(args)
             if len(args) + len(common) > limit:
                 raise ValueError(f"kernel {k.name} on core ({c.x}, {c.y}) has {len(args)} runtime args + "
                                  f"{len(common)} common args = {len(args) + len(common)}; the limit is {limit} "

@@ -158,9 +158,8 @@ def dram_writers(dev: Device, writers: int, total: int = 1 << 20, size: int = 20
     gx, gy = dev.arch.compute_grid
     cores = [(x, y) for y in range(gy) for x in range(gx)][:writers]
     n = total // size // writers
-    ks = [Kernel(DRAM_WRITE, on="riscv_0", cores=c, runtime_args=[n, size, buf.address + i * n * size])
-          for i, c in enumerate(cores)]
-    t = dev.queue.enqueue(Program(cores, ks, [CircularBuffer(0, "float16_b", size, 8)]), timing_only=True)
+    k = Kernel(DRAM_WRITE, on="riscv_0", cores=cores, runtime_args={c: [n, size, buf.address + i * n * size] for i, c in enumerate(cores)})
+    t = dev.queue.enqueue(Program(cores, [k], [CircularBuffer(0, "float16_b", size, 8)]), timing_only=True)
     buf.free()
     return n * size * writers / t.cycles * dev.arch.aiclk_hz / 1e9
 

@@ -72,10 +72,13 @@ class Device:
 
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
-    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable)."""
+    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
+    `check` turns on the clock's conservation check: every run verifies that no NoC link, core NoC
+    port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
+    violation fails the run, and profiles list each resource's use."""
 
     def __init__(self, arch: str | Arch = "n150", backend: str = "sim", *, timeout: float = 10.0,
-                 print_kernel_output: bool | None = None) -> None:
+                 print_kernel_output: bool | None = None, check: bool | None = None) -> None:
         if backend != "sim":
             raise ValueError(f"backend {backend!r} is not available; tensix runs on backend='sim' (the simulated chip)")
         self.arch = get_arch(arch)
@@ -89,6 +92,7 @@ class Device:
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
         self.print_kernel_output = print_kernel_output
+        self.check = bool(int(os.environ.get("TENSIX_CHECK", "0") or 0)) if check is None else bool(check)
         self.queue = Queue(self)
 
     def __repr__(self) -> str:

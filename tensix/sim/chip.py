@@ -343,7 +343,10 @@ class SimChip:
         n = rep.u()
         ev = rep.w[rep.i:rep.i + 7 * n].reshape(n, 7)
         rep.i += 7 * n
-        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
+        nres, window = rep.u(), rep.u()
+        resources = [(rep.s(), rep.u64(), rep.u() / window) for _ in range(nres)]
+        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names,
+                "events": ev, "resources": resources}
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..arch import Arch
+from ..errors import TensixError
 
 if TYPE_CHECKING:
     from ..program import Program
@@ -196,7 +197,11 @@ def pcie_seconds(arch: Arch, nbytes: int, page_bytes: int, write: bool, pinned: 
     page = max(1, min(page_bytes, nbytes))
     full, rest = divmod(nbytes, page)
     s = full * pcie_page_seconds(arch, page, write, pinned)
-    return s + (pcie_page_seconds(arch, rest, write, pinned) if rest else 0.0)
+    s += pcie_page_seconds(arch, rest, write, pinned) if rest else 0.0
+    if nbytes / s > pcie_link_gbps(arch) * 1e9:      # the conservation check for the host link
+        raise TensixError(f"PCIe model moved {nbytes} B in {s * 1e9:.1f} ns, above the link's "
+                          f"{pcie_link_gbps(arch):.1f} GB/s; this is a bug in tensix's timing model")
+    return s
 
 
 def pcie_link_gbps(arch: Arch) -> float:

@@ -246,6 +246,11 @@ void put_profile() {
         const TraceEvent& e = chip.events[i];
         put(uint32_t(e.core) | (uint32_t(e.slot) << 16)); put(ids[i]); put64(e.start); put64(e.end - e.start); put(e.arg);
     }
+    // the conservation check's account (check mode): per resource, cycles booked and its fullest window
+    std::vector<ResourceUse> use = chip.check ? resource_use() : std::vector<ResourceUse>{};
+    put(uint32_t(use.size()));
+    put(uint32_t(Calendar::W));
+    for (const ResourceUse& u : use) { put_str(resource_name(u.cal)); put64(u.cycles); put(u.peak); }
 }
 
 void run(Reader& m) {

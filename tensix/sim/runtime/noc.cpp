@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cmath>
 #include <cstring>
 
 namespace sim {
@@ -121,7 +122,7 @@ uint64_t read_lands(const Target& t, uint32_t size, int noc) {
         Ctrl& c = chip.ctrls[t.ctrl];
         size_t ch = c.channel(t.offset);
         uint64_t start = c.wr_arrive[ch] <= at_target ? std::max(at_target, c.wr_done[ch]) : at_target;
-        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
+        uint64_t busy = uint64_t(std::ceil(size / p.dram_bytes_per_cycle));   // never faster than the channel
         uint64_t served = c.channels[ch].take(start, busy);
         inject = served - busy + p.dram_latency;
         floor = served + p.dram_latency;            // the channel's rate bounds the stream
@@ -155,7 +156,7 @@ Packet write_packet(const Target& t, uint32_t size, int noc) {
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
         size_t ch = c.channel(t.offset);
-        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
+        uint64_t busy = uint64_t(std::ceil(size / p.dram_bytes_per_cycle));   // never faster than the channel
         sunk = std::max(arrive, c.channels[ch].take(arrive - f, busy));
         c.wr_arrive[ch] = std::max(c.wr_arrive[ch], arrive - f);
         c.wr_done[ch] = std::max(c.wr_done[ch], sunk);

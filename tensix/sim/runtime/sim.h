@@ -118,14 +118,15 @@ struct Calendar {
             b++;
         }
     }
-    // one flit at or after `t` (it interleaves with the packets of the bucket); returns when it has passed
+    // one flit at `t`: it interleaves with the packets crossing then (another VC, NoC §2.4), so it is
+    // not delayed; its cycle of capacity is taken from the first bucket from `t` on that has room
     uint64_t squeeze(uint64_t t) {
         for (uint64_t b = t / W;; b++) {
             Use& u = use(b);
             if (u.used + u.extra < W) {
                 u.extra++;
                 if (check_on) check_booking(this, b, 1);
-                return std::max(t, b * W) + 1;
+                return t + 1;
             }
         }
     }

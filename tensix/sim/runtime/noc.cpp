@@ -165,9 +165,12 @@ Packet write_packet(const Target& t, uint32_t size, int noc) {
         sunk = chip.cores[t.core].port_in[noc].take(arrive - f, f);
         sink_rate = p.noc_bytes_per_cycle;
     }
+    // the tail reaches the sink `wire` cycles after it leaves, and the path's buffers hold `buffered`
+    // cycles of the sink's work: the tail cannot leave earlier than that before the sink is done
     uint32_t h = hops(me.px, me.py, t.px, t.py, noc);
-    uint64_t buffered = uint64_t(double(h + 1) * p.noc_vc_buffer / sink_rate);
-    uint64_t left = std::max(begin + f, sunk > buffered ? sunk - buffered : 0);
+    uint64_t slack = uint64_t(h) * p.noc_hop_cycles + 2 * p.noc_niu_cycles +
+                     uint64_t(double(h + 1) * p.noc_vc_buffer / sink_rate);
+    uint64_t left = std::max(begin + f, sunk > slack ? sunk - slack : 0);
     me.vc_free[noc][0] = left;
     r.wr_granted[noc] = begin;
     uint64_t ack = route(noc, t.px, t.py, me.px, me.py, sunk + p.noc_niu_cycles, 1, 0);

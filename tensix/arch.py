@@ -35,8 +35,10 @@ class Timing:
     cb_call_cycles: int = 10            # cb_* call on a RISC-V (tensix choice: a few loads/stores of CB state)
     sem_call_cycles: int = 10           # semaphore call (tensix choice)
     barrier_cycles: int = 10            # HW §11c: barrier tail 10
-    noc_cmd_cycles: int = 18            # NIU setup per transfer: fits HW §11b 29.13 B/cycle for 16 x 8 KB
-    noc_packet_cycles: int = 6          # gap per packet besides its header flit: fits 31.15 B/cycle at 256 x 64 KB
+    # NIU latency from a request's issue to its first flit (it does not occupy the port); with the
+    # per-packet gap it fits HW §11b: 29.13 B/cycle for 16 x 8 KB and 31.15 at 256 x 64 KB
+    noc_cmd_cycles: int = 18
+    noc_packet_cycles: int = 6          # link cycles per packet besides its header flit (HW §11b, as above)
     # reads in flight per RISC-V and NoC. tensix choice: the docs give no hardware limit besides the
     # 8-bit per-id counters (NoC §6.4); read headers fill router buffers (32 B each, NoC §4.3), and 16
     # keeps one core's DRAM stream at the channel's rate (HW §11a) while bounding it per core
@@ -55,6 +57,9 @@ class Timing:
     dispatch_host_us: float = 2.02      # WH: 2.70 us non-trace (n300) less its modelled device part (0.68 us)
     dispatch_iram_bytes_per_cycle: float = 10.0
     dispatch_cb_setup_cycles: int = 25
+    dispatch_issue_cycles: int = 14     # derived, NoC §6.2: one >= 7-cycle ready poll and ~7 stores per request
+    dispatch_launch_msg_bytes: int = 96 # tensix choice: sizeof(launch_msg_t) is not in the docs (a few dozen words)
+    dispatch_binary_bytes: int = 2048   # tensix choice: bytes of one RISC-V binary (the docs: kernels up to ~8 KB)
     # PCIe per page: max(floor, fixed + bytes / rate) (tensix/sim/dispatch.py), fitted to HW §11f
     host_write_gbps: float = 10.3       # host -> device streaming rate (WH n300: 10.3 at 1 KB, 10.4 at 2 KB pages)
     host_read_gbps: float = 10.7        # device -> host: 8.49 GB/s at 1 KB and 9.47 at 2 KB pages give
@@ -76,7 +81,7 @@ BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=37
                    host_read_pinned_gbps=14.47, dispatch_iram_bytes_per_cycle=float("inf"), dispatch_cb_setup_cycles=20,
                    dispatch_fixed_cycles=231)   # 0.92 us trace floor (p150) less its modelled 1011 cycles; host part: WH's (tensix choice)
 # GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
-GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24)
+GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24, dram_latency_cycles=375)
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,7 @@ _WH_COMMON = dict(
     dram_bank_size=1 * GiB, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.0e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=24.0, dram_latency_cycles=375, num_circular_buffers=32,
+    dram_bank_bytes_per_cycle=24.0, dram_latency_cycles=278, num_circular_buffers=32,
     sources={
         "noc_grid": "HW §5, §15(b)", "worker_cols_noc0": "HW §15(b) Logical -> NoC0",
         "worker_rows_noc0": "HW §15(b); simulated board has NoC0 row 11 harvested (tensix choice)",
@@ -205,7 +210,9 @@ _WH_COMMON = dict(
         "alignment": "API §2.2 / HW §8: L1 16/16, DRAM 32/16, PCIe 32/16",
         "aiclk_hz": "HW §4: 1.0 GHz", "noc": "HW §9: 32 B/cycle, 8 KB packets, 9 cycles/hop, NIU 5",
         "dram_bank_bytes_per_cycle": "HW §7: 24 GB/s per channel at 1 GHz",
-        "dram_latency_cycles": "HW §11(c) Tdram 375 (Blackhole calibration, used for WH too: tensix choice)",
+        "dram_latency_cycles": "tensix choice: WH GDDR6 latency is unknown (NoC §7.4); BH's Tdram (HW §11(c), 375 "
+                               "cycles at 1.35 GHz) as the same time in ns, 278 cycles at 1 GHz",
+        "dram_endpoints": "HW §15(b), NoC §7.2: every bank has its own endpoint tile, the same for both NoCs",
         "num_circular_buffers": "API §2.4: WH 32",
         "max_runtime_args": "API §2.3: 341", "num_semaphores": "API §2.3: 16",
     })

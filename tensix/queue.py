@@ -114,7 +114,7 @@ class Queue:
         if prints and dev.print_kernel_output:
             for p in prints:
                 print(p, file=sys.stderr)
-        shape = dispatch.describe(program, dev.arch.compute_grid, msg.rta_counts, traced=False)
+        shape = dispatch.describe(program, dev.arch, msg.rta_counts, traced=False)
         overhead = dispatch.overhead_seconds(dev.arch, shape, cycles / dev.arch.aiclk_hz)
         self.cycles += cycles
         self.programs += 1

@@ -25,9 +25,6 @@ from ..errors import TensixError
 if TYPE_CHECKING:
     from ..program import Program
 
-LAUNCH_MSG_BYTES = 96          # tensix choice: sizeof(launch_msg_t) is not in the docs (a few dozen words)
-DISPATCH_ISSUE_CYCLES = 14     # derived, NoC §6.2: one >= 7-cycle ready poll and ~7 stores per request
-BINARY_BYTES = 2048            # tensix choice: bytes of one RISC-V binary (the docs: kernels up to about 8 KB)
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,7 @@ def _flits(arch: Arch, nbytes: int) -> int:
 def _unicast(arch: Arch, nbytes: int) -> float:
     """The dispatcher issuing one unicast sub-command: a command-buffer poll (>= 7 cycles) and about 7
     register stores (NoC §6.2), then its flits through the dispatcher's port."""
-    return DISPATCH_ISSUE_CYCLES + _flits(arch, nbytes)
+    return arch.timing.dispatch_issue_cycles + _flits(arch, nbytes)
 
 
 def _multicast(arch: Arch, nbytes: int, rect: tuple[int, int]) -> float:
@@ -92,7 +89,7 @@ def _multicast(arch: Arch, nbytes: int, rect: tuple[int, int]) -> float:
     to the grid, as the dispatch row / column does)."""
     w, h = rect
     reach = (w + h - 1) * arch.noc_hop_cycles + 2 * arch.noc_niu_cycles
-    return DISPATCH_ISSUE_CYCLES + 2 * reach + _flits(arch, nbytes) + reach + w * h
+    return arch.timing.dispatch_issue_cycles + 2 * reach + _flits(arch, nbytes) + reach + w * h
 
 
 def _aligned(nbytes: int, a: int = 16) -> int:
@@ -111,7 +108,7 @@ def program_cost(arch: Arch, d: Dispatch) -> DispatchCost:
             nbytes += g.cores * _aligned(4 * g.rta_words)
         # per rectangle: config block, binaries and launch message, consecutive writes to one
         # rectangle, linked into one chain (NoC §9.2 steps 4-6, §9.4)
-        block = _aligned(4 * g.crta_words) + 16 * g.semaphores + 16 * g.cb_configs + g.binary_bytes + LAUNCH_MSG_BYTES
+        block = _aligned(4 * g.crta_words) + 16 * g.semaphores + 16 * g.cb_configs + g.binary_bytes + t.dispatch_launch_msg_bytes
         for rect in g.rectangles:
             cfg["config, binaries, launch"] += _multicast(arch, block, rect)
             nbytes += block
@@ -149,8 +146,9 @@ def _rectangles(cells: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def describe(program: "Program", grid: tuple[int, int], rta_counts: dict, traced: bool = False) -> Dispatch:
-    """What `program` dispatches. rta_counts: kernel index -> {(x, y): unique runtime-arg count}."""
+def describe(program: "Program", arch: Arch, rta_counts: dict, traced: bool = False) -> Dispatch:
+    """What `program` dispatches on `arch`. rta_counts: kernel index -> {(x, y): unique runtime-arg count}."""
+    grid, binary = arch.compute_grid, arch.timing.dispatch_binary_bytes
     per_core: dict[tuple[int, int], tuple] = {}
     for i, k in enumerate(program.kernels):
         for c in program.kernel_cores(k).cores():
@@ -171,8 +169,8 @@ def describe(program: "Program", grid: tuple[int, int], rta_counts: dict, traced
         kernels = [program.kernels[i] for i in ks if i is not None]
         rta = sum(max((rta_counts.get(i, {}).get(xy, 0) for xy in cells), default=0) for i in ks if i is not None)
         crta = sum(len(k.common_runtime_args) for k in kernels)
-        binaries = sum(BINARY_BYTES * (3 if k.processor == 2 else 1) for k in kernels)
-        ncrisc = BINARY_BYTES * sum(1 for k in kernels if k.processor == 1)
+        binaries = sum(binary * (3 if k.processor == 2 else 1) for k in kernels)
+        ncrisc = binary * sum(1 for k in kernels if k.processor == 1)
         out.append(KernelGroup(len(cells), _rectangles(cells), rta, crta, max(cb_top.get(xy, 0) for xy in cells),
                                max(sem_top.get(xy, 0) for xy in cells), binaries, ncrisc))
     return Dispatch(tuple(out), grid, traced)

@@ -31,9 +31,8 @@ struct BucketHash { size_t operator()(const BucketKey& k) const { return std::ha
 std::unordered_map<BucketKey, uint32_t, BucketHash> booked;
 }  // namespace
 
-Calendar::Use& Calendar::use(uint64_t b) {
+Calendar::Use& Calendar::use_slow(uint64_t b) {
     Slot& s = slot[b % N];
-    if (s.epoch == run_epoch && s.bucket == b) return s.u;
     if (s.epoch != run_epoch || s.bucket < sched_now / W) {     // the slot is free or its bucket is over
         Use u{0, 0};
         if (side_epoch == run_epoch) {

@@ -103,7 +103,11 @@ struct Calendar {
     struct Slot { uint32_t epoch; Use u; uint64_t bucket; };
     uint32_t side_epoch;                          // == run_epoch: some buckets of this run are in the side table
     Slot slot[N];
-    Use& use(uint64_t b);
+    Use& use(uint64_t b) {                        // the bucket's use: its slot if the slot holds it
+        Slot& s = slot[b % N];
+        return s.epoch == run_epoch && s.bucket == b ? s.u : use_slow(b);
+    }
+    Use& use_slow(uint64_t b);                    // sched.cpp: claim the slot or use the side table
     // occupy `cycles` of the resource from cycle `t` on; returns when the last of them is done
     uint64_t take(uint64_t t, uint64_t cycles) {
         if (!cycles) return t;

@@ -173,6 +173,23 @@ def test_multicast_cost_grows_with_destinations_and_path(wh):
     assert linked < unlinked
 
 
+def test_an_open_linked_chain_holds_the_niu():
+    src = r"""
+void kernel_main() {
+    uint32_t x0 = get_arg_val<uint32_t>(0), y0 = get_arg_val<uint32_t>(1), x1 = get_arg_val<uint32_t>(2), y1 = get_arg_val<uint32_t>(3);
+    uint32_t l1 = get_write_ptr(0);
+    noc_async_write_multicast(l1, get_noc_multicast_addr(x0, y0, x1, y1, l1), 2048, 4, true);
+    noc_async_write(l1, get_noc_addr(x0, y0, l1), 2048);      // another VC while the chain is open
+    noc_async_write_barrier();
+}"""
+    with Device("n150") as d:
+        (x0, y0), (x1, y1) = d.worker_core((1, 1)), d.worker_core((2, 2))
+        k = Kernel(src, on="riscv_0", cores=(0, 0), runtime_args=[x0, y0, x1, y1])
+        cores = [(0, 0), (1, 1), (1, 2), (2, 1), (2, 2)]
+        with pytest.raises(Exception, match="linked multicast chain is open"):
+            d.queue.enqueue(Program(cores, [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
+
+
 def test_twelve_placed_wh_readers_approach_twelve_channels(wh):
     one = fidelity.dram_readers(wh, [((0, 0), 0)], 400, 2048)
     single = 400 * 2048 / one.cycles

@@ -145,6 +145,9 @@ void tx_noc_write_multicast_linked(uint32_t src_l1, uint64_t dst, uint32_t size,
     check_noc(noc, call);
     Risc& me = *running;
     uint64_t rect = dst & ~((1ull << 36) - 1);
+    if (me.mc_linked[noc] && me.mc_rect[noc] != rect)
+        fail(fmt("%s: the open linked chain on NoC %u goes to another rectangle; every packet of a linked "
+                 "transaction must go to the same destination (NoC §3.5); close the chain first", call, noc));
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
         uint32_t n = std::min(size - done, chip.p.noc_max_packet);
         stall(me, me.mc_granted[noc], "noc_async_write_multicast (write command buffer busy)");
@@ -186,6 +189,9 @@ static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loop
                           bool atomic, const char* call) {
     running->call = call;
     check_noc(noc, call);
+    if (running->mc_linked[noc] && running->mc_rect[noc] != (a & ~((1ull << 36) - 1)))
+        fail(fmt("%s: the open linked chain on NoC %u goes to another rectangle; every packet of a linked "
+                 "transaction must go to the same destination (NoC §3.5); close the chain first", call, noc));
     stall(*running, running->mc_granted[noc], "semaphore multicast (command buffer busy)");
     sync_point();
     Risc& r = *running;

@@ -92,6 +92,15 @@ uint8_t check_noc(uint8_t noc, const char* call) {
     return noc;
 }
 
+// A linked multicast chain keeps its VCs reserved: until its last (unlinked) packet the NIU cannot
+// issue on any other VC, so on silicon the request never leaves (NoC §3.5)
+void check_chain(const Risc& r, uint8_t noc, const char* call) {
+    if (r.mc_linked[noc & 1])
+        fail(fmt("%s on NoC %u while a linked multicast chain is open on it: the NIU cannot issue on another VC "
+                 "until the chain's last packet, so on silicon this request would never leave; close the chain "
+                 "with an unlinked multicast (linked = false) to the same rectangle first", call, noc));
+}
+
 void check_align(uint32_t l1_off, const Target& t, bool read, const char* call) {
     uint32_t a = t.core >= 0 ? (read ? chip.p.read_align_l1 : chip.p.write_align_l1)
                              : (read ? chip.p.read_align_dram : chip.p.write_align_dram);
@@ -285,6 +294,7 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     const char* call = "noc_async_read";
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     Risc& me = *running;
     // software splits a long read into max-size packets, each a request of its own (NoC §6.3)
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
@@ -313,6 +323,7 @@ void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int
     const char* call = "noc_async_write";
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     Risc& me = *running;
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
         uint32_t n = std::min(size - done, chip.p.noc_max_packet);
@@ -345,6 +356,7 @@ void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) 
     const char* call = "noc_inline_dw_write";
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     sync_point();
     Target t = decode(dst, noc, 4, true, call);
     if (t.offset & 3) fail(fmt("%s: address %s is not 4-byte aligned", call, hex(t.offset)));
@@ -455,6 +467,7 @@ static Target sem_target(uint64_t a, uint8_t noc, const char* call) {
 static void begin_call(const char* call, uint8_t noc) {
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     sync_point();
 }
 static void end_call() {

@@ -303,6 +303,7 @@ int step(int v, int n, int noc);                       // next coordinate in the
 uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes);
 void stall(Risc& r, uint64_t until, const char* what);
 uint8_t check_noc(uint8_t noc, const char* call);
+void check_chain(const Risc& r, uint8_t noc, const char* call);
 void check_align(uint32_t l1_off, const Target& t, bool read, const char* call);
 Packet write_packet(const Target& t, uint32_t size, int noc);
 

@@ -48,6 +48,16 @@ def test_the_check_counts_what_the_links_carry(wh):
     assert all(flits <= c <= flits + 64 * 2 for c, _ in links.values() if c >= flits)
 
 
+def test_the_check_fires_when_a_resource_is_overbooked():
+    """The check's own test: with every booking counted twice, a saturated link is over its rate."""
+    with Device("n150", check=True) as d:
+        d._check_fault = True
+        with pytest.raises(Exception, match="conservation check"):
+            fidelity.l1_stream(d, [(0, 0)], (1, 0), 8, 8192)
+        d._check_fault = False
+        fidelity.l1_stream(d, [(0, 0)], (1, 0), 8, 8192)
+
+
 def test_long_streams_do_not_alias(wh):
     """Occupancy calendars used to alias after about a million cycles: a stream twice as long took
     less than twice the time. Now its rate is flat, at the link's rate at most."""

@@ -225,7 +225,8 @@ def _core_args(k: Kernel, cores: list[CoreCoord]) -> list[list]:
 
 def run_message(program: Program, device: "Device", built: Built, trace: bool = False,
                 timing_only: bool = False) -> Msg:
-    m = Msg().u(int(trace) | (int(timing_only) << 1) | (int(device.check) << 2)).extend(built.static)
+    m = Msg().u(int(trace) | (int(timing_only) << 1) | (int(device.check) << 2)
+                | (int(getattr(device, "_check_fault", False)) << 3)).extend(built.static)
     m.u(len(program.kernels))
     limit = device.arch.max_runtime_args
     m.rta_counts = {}                    # kernel index -> {(x, y): unique runtime args}: what dispatch writes

@@ -258,6 +258,7 @@ void run(Reader& m) {
     chip.trace = flags & 1;
     chip.timing_only = flags & 2;
     chip.check = Calendar::check_on = flags & 4;
+    Calendar::check_scale = flags & 8 ? 2 : 1;
     sched_reset();
     prints.clear();
     print_bytes = 0;

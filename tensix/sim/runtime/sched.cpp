@@ -18,6 +18,7 @@ Risc* running = nullptr;
 uint32_t run_epoch = 0;
 uint64_t sched_now = 0;
 bool Calendar::check_on = false;
+uint32_t Calendar::check_scale = 1;
 
 namespace {
 // buckets whose cache slot is held by another live bucket (see Calendar), per calendar
@@ -49,7 +50,7 @@ Calendar::Use& Calendar::use_slow(uint64_t b) {
 
 void Calendar::check_booking(const Calendar* c, uint64_t bucket, uint64_t n) {
     uint32_t& total = booked[BucketKey{c, bucket}];
-    total += uint32_t(n);
+    total += uint32_t(n) * check_scale;
     if (total > W)
         fail(fmt("conservation check (TENSIX_CHECK): %s is booked for %u cycles in the %llu-cycle window starting at "
                  "cycle %llu, more than its rate allows; this is a bug in tensix's timing model, please report it",

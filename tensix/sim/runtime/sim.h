@@ -135,6 +135,7 @@ struct Calendar {
         }
     }
     static bool check_on;                                           // TENSIX_CHECK / Device(check=True)
+    static uint32_t check_scale;   // 1; 2 counts every booking twice (the check's own test: it must fire)
     static void check_booking(const Calendar* c, uint64_t bucket, uint64_t n);   // sched.cpp
 };
 Calendar* new_calendars(size_t n);   // zeroed, lazily backed memory (sched.cpp)

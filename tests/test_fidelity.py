@@ -275,3 +275,15 @@ def test_functional_and_timing_only_give_the_same_cycles():
             res.append(d.queue.enqueue(Program(cores, ks, [CircularBuffer(0, "float16_b", 2048, 8)]), timing_only=timing_only).cycles)
         buf.free()
     assert res[0] == res[1]
+
+
+def test_a_core_stream_is_capped_by_its_outstanding_reads(wh):
+    """Small reads: one core keeps at most noc_max_outstanding in flight, so its stream is bound by
+    latency, not by the channel; a second core on the same channel doubles the rate."""
+    n, size = 400, 64
+    one = fidelity.dram_readers(wh, [((0, 0), 0)], n, size)
+    two = fidelity.dram_readers(wh, [((0, 0), 0), ((1, 0), 0)], n, size)
+    rate1, rate2 = n * size / one.cycles, 2 * n * size / two.cycles
+    cap = wh.arch.timing.noc_max_outstanding * size / wh.arch.timing.dram_latency_cycles
+    assert rate1 <= cap and rate1 < 0.5 * wh.arch.timing.dram_bytes_per_cycle
+    assert rate2 > 1.8 * rate1

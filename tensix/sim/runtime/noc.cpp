@@ -5,15 +5,18 @@
 // and barriers advance its clock to that cycle. Semaphore updates travel as events that land at
 // their arrival cycle, so a waiter wakes exactly when the update reaches its core.
 //
-// Timing (first-order; the calibrated model is tensix issue #4): a packetised transfer costs its
-// flits (bytes / link width + one header flit per packet) on the link, router hops along the real
-// unidirectional route of the chosen NoC, NIU latency at both ends, each core's NoC port is busy
-// while data streams through it, and DRAM adds its access latency plus per-controller bandwidth.
+// Timing (../shared/docs/noc-mechanics.md): software splits a transfer into max-size packets, each a
+// request of its own that waits for its command buffer (§6.2) and for the injection link's static VC
+// (§4.1). A packet books its flits on every link of its route (NoC0 +x then +y, NoC1 -y then -x, §2.2)
+// and on the NoC ports at both ends; responses and acks return by their own route (§2.3). Each DRAM
+// bank is reached at its own endpoint tile and has its own channel queue; a read waits for the writes
+// that reached the channel before it (§7.3). A slow sink back-pressures the writer (§4.3). Transaction
+// ids (16 per NIU) have their own barriers (§5). Multicast is in mcast.cpp.
 #include "sim.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace sim {

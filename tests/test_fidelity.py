@@ -287,3 +287,33 @@ def test_a_core_stream_is_capped_by_its_outstanding_reads(wh):
     cap = wh.arch.timing.noc_max_outstanding * size / wh.arch.timing.dram_latency_cycles
     assert rate1 <= cap and rate1 < 0.5 * wh.arch.timing.dram_bytes_per_cycle
     assert rate2 > 1.8 * rate1
+
+
+def test_writes_flushed_and_write_barrier_wait_for_different_things(wh):
+    """writes_flushed: every packet has started to leave; write_barrier: every packet is acked."""
+    src = r"""
+void kernel_main() {
+    uint32_t base = get_arg_val<uint32_t>(0), flush_only = get_arg_val<uint32_t>(1), l1 = get_write_ptr(0);
+    for (uint32_t i = 0; i < 16; i++) noc_async_write(l1, get_noc_addr_from_bank_id<true>(0, base + i * 2048), 2048);
+    if (flush_only) noc_async_writes_flushed(); else noc_async_write_barrier();
+}"""
+    buf = wh.dram_buffer(16 * 2048 * 12, 2048)
+    end = {}
+    for flush in (0, 1):
+        k = Kernel(src, on="riscv_0", runtime_args=[buf.address, flush])
+        end[flush] = wh.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]), timing_only=True).profile.riscs[0].end_cycle
+    buf.free()
+    assert end[1] < end[0]
+
+
+def test_a_sender_inside_the_rectangle_wraps_its_branches(wh):
+    """X-major tree (NoC §3.2): from the rectangle's first column each row branch crosses width - 1
+    links; from a column inside it the branches go round the torus (W - 1 links per row)."""
+    rect = ((0, 0), (3, 3))
+    corner = fidelity.multicast(wh, (0, 0), rect, 1, 2048)
+    inside = fidelity.multicast(wh, (2, 0), rect, 1, 2048)
+    X = wh.arch.noc_grid[0]
+    links = lambda t, d: sum(1 for (noc, dim, _), b in t.profile.link_bytes.items() if dim == d and b)
+    assert links(corner, "x") == 4 * (wh.arch.noc0_xy(3, 0)[0] - wh.arch.noc0_xy(0, 0)[0])
+    assert links(inside, "x") == 4 * (X - 1)
+    assert inside.cycles > corner.cycles

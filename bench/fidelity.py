@@ -164,7 +164,10 @@ def scenarios(dev: Device, quick: bool):
     pkt = a.noc_max_packet
     long_n = 4000 if quick else (40000 if pkt == 8192 else 80000)       # 8 KB packets at 32 B/cycle: ~10.5 M cycles
     yield "long stream core -> core (L1)", lambda: l1_stream(dev, [(0, 0)], (gx - 1, gy - 1), long_n, 8192)
-    yield "long stream core -> DRAM", lambda: dram_stream(dev, [(0, 0)], 0, long_n // 2 if quick else 120000, 2048)
+    dram_n = 120000 if a.family != "blackhole" else 250000                # 2 KB at the channel rate: > 10 M cycles
+    yield "long stream core -> DRAM", lambda: dram_stream(dev, [(0, 0)], 0, long_n // 2 if quick else dram_n, 2048)
+    for n in ((20, 200) if quick else (100, 1000, 10000)):    # the aggregate rate does not grow with the length
+        yield f"16 cores -> one DRAM channel, {n} x 2 KB each", lambda n=n: dram_stream(dev, grid[1:17], 1, n, 2048)
     many = grid[1:] if a.family != "blackhole" else grid[1:65]
     yield f"{len(many)} cores -> one core (L1)", lambda: l1_stream(dev, many, (0, 0), 200 if quick else 2000, 8192)
     yield f"{len(many)} cores -> one DRAM channel", lambda: dram_stream(dev, many, 0, 100 if quick else 1000, 2048)

@@ -81,7 +81,7 @@ def every_resource(dev: Device, t) -> list[tuple[str, float, float]]:
 
 
 def run(dev: Device, program: Program):
-    assert dev.check, "the fidelity runs need the conservation check (Device(check=True))"
+    assert dev.backend.check, "the fidelity runs need the conservation check (Device(check=True))"
     return dev.queue.enqueue(program, timing_only=True)
 
 

@@ -51,10 +51,10 @@ def test_the_check_counts_what_the_links_carry(wh):
 def test_the_check_fires_when_a_resource_is_overbooked():
     """The check's own test: with every booking counted twice, a saturated link is over its rate."""
     with Device("n150", check=True) as d:
-        d._check_fault = True
+        d.backend.check_fault = True
         with pytest.raises(Exception, match="conservation check"):
             fidelity.l1_stream(d, [(0, 0)], (1, 0), 8, 8192)
-        d._check_fault = False
+        d.backend.check_fault = False
         fidelity.l1_stream(d, [(0, 0)], (1, 0), 8, 8192)
 
 

@@ -23,7 +23,7 @@ from ..arch import Arch
 from ..errors import TensixError
 
 if TYPE_CHECKING:
-    from ..program import Program
+    from ..plan import ProgramPlan
 
 
 
@@ -146,34 +146,35 @@ def _rectangles(cells: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def describe(program: "Program", arch: Arch, rta_counts: dict, traced: bool = False) -> Dispatch:
-    """What `program` dispatches on `arch`. rta_counts: kernel index -> {(x, y): unique runtime-arg count}."""
-    grid, binary = arch.compute_grid, arch.timing.dispatch_binary_bytes
-    per_core: dict[tuple[int, int], tuple] = {}
-    for i, k in enumerate(program.kernels):
-        for c in program.kernel_cores(k).cores():
+def describe(plan: "ProgramPlan", arch: Arch, traced: bool = False) -> Dispatch:
+    """What a program (its backend-neutral plan, tensix/plan.py) dispatches on `arch`."""
+    binary = arch.timing.dispatch_binary_bytes
+    per_core: dict = {}
+    for i, k in enumerate(plan.kernels):
+        for c in k.cores:
             per_core.setdefault((c.x, c.y), [None, None, None])[k.processor] = i
     groups: dict[tuple, set] = {}
     for xy, ks in per_core.items():
         groups.setdefault(tuple(ks), set()).add(xy)
     cb_top: dict[tuple[int, int], int] = {}
-    for cb in program.cbs:
-        for c in program.cb_cores(cb).cores():
+    for cb in plan.cbs:
+        for c in cb.cores:
             cb_top[(c.x, c.y)] = max(cb_top.get((c.x, c.y), 0), max(cb.indices) + 1)
     sem_top: dict[tuple[int, int], int] = {}
-    for i, s in enumerate(program.semaphores):
-        for c in program.sem_cores(s).cores():
-            sem_top[(c.x, c.y)] = i + 1
+    for s in plan.semaphores:
+        for c in s.cores:
+            sem_top[(c.x, c.y)] = max(sem_top.get((c.x, c.y), 0), s.id + 1)
+    rta = [{(a.core.x, a.core.y): len(a.words) for a in k.runtime_args} for k in plan.kernels]
     out = []
     for ks, cells in groups.items():
-        kernels = [program.kernels[i] for i in ks if i is not None]
-        rta = sum(max((rta_counts.get(i, {}).get(xy, 0) for xy in cells), default=0) for i in ks if i is not None)
-        crta = sum(len(k.common_runtime_args) for k in kernels)
-        binaries = sum(binary * (3 if k.processor == 2 else 1) for k in kernels)
-        ncrisc = binary * sum(1 for k in kernels if k.processor == 1)
-        out.append(KernelGroup(len(cells), _rectangles(cells), rta, crta, max(cb_top.get(xy, 0) for xy in cells),
+        kernels = [i for i in ks if i is not None]
+        words = sum(max((rta[i].get(xy, 0) for xy in cells), default=0) for i in kernels)
+        crta = sum(len(plan.kernels[i].common_args) for i in kernels)
+        binaries = sum(binary * (3 if plan.kernels[i].processor == 2 else 1) for i in kernels)
+        ncrisc = binary * sum(1 for i in kernels if plan.kernels[i].processor == 1)
+        out.append(KernelGroup(len(cells), _rectangles(cells), words, crta, max(cb_top.get(xy, 0) for xy in cells),
                                max(sem_top.get(xy, 0) for xy in cells), binaries, ncrisc))
-    return Dispatch(tuple(out), grid, traced)
+    return Dispatch(tuple(out), arch.compute_grid, traced)
 
 
 # ---- PCIe -------------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """The cost of getting a program onto the chip and data over PCIe: pure functions of the arch, of what a
 program dispatches and of the transfer size (no simulator involved).
 
-Program dispatch (NoC mechanics §9): the dispatcher writes each core's unique runtime args with one
-unicast per core, then per kernel-group rectangle one multicast each for the config block (common
-runtime args, semaphores, CB configs), the binaries (linked chunks) and the launch message, each
-unlinked multicast behind a full write barrier (§9.4), then one go-signal multicast to the whole grid;
-every worker copies NCRISC's binary into IRAM (WH only) and sets up its CBs, and reports completion
-with one 4-byte write (§8.2). Without a trace the host also builds the command stream and the
-prefetcher pulls it over PCIe. The constants the docs do not give are fitted to HW §11d
-(`Timing.dispatch_*`); everything else is the NoC arithmetic of HW §9.
+Program dispatch (NoC mechanics §9) runs on two paths. The config path (dispatch_d) writes each core's
+unique runtime args with one unicast per core, then per kernel-group rectangle one linked multicast
+chain with the config block (common runtime args, semaphores, CB configs), the binaries and the launch
+message, behind a full write barrier (§9.4); it overlaps the previous program's kernels. The gap path
+(dispatch_s) runs from the previous program's completion (one 4-byte write per core, §8.2) through the
+go-signal multicast to the workers' start (NCRISC's IRAM copy on WH, CB setup, §9.5). A program adds
+max(gap, config path - its kernels' time) to the queue. Without a trace the host also builds the
+commands and the prefetcher pulls them over PCIe (on the config path). The constants the docs do not
+give are in arch.Timing (`dispatch_*`), fitted to HW §11d or marked tensix choice.
 
 PCIe (HW §11f): a transfer is a sequence of pages; each page costs max(floor, fixed + bytes / rate),
 so small pages are bound by a per-transaction time and large ones by the link's streaming rate.
@@ -24,7 +25,6 @@ from ..errors import TensixError
 
 if TYPE_CHECKING:
     from ..plan import ProgramPlan
-
 
 
 @dataclass(frozen=True)

@@ -317,3 +317,18 @@ def test_a_sender_inside_the_rectangle_wraps_its_branches(wh):
     assert links(corner, "x") == 4 * (wh.arch.noc0_xy(3, 0)[0] - wh.arch.noc0_xy(0, 0)[0])
     assert links(inside, "x") == 4 * (X - 1)
     assert inside.cycles > corner.cycles
+
+
+@pytest.mark.parametrize("noc", [0, 1])
+def test_each_dram_bank_is_reached_at_its_own_endpoint_per_noc(bh, noc):
+    """BH (HW §15(c), NoC §7.2): bank 0 answers NoC0 requests from (0,11) and NoC1 requests from (0,1)."""
+    k = Kernel(fidelity.READ_STREAM, on="riscv_0" if noc == 0 else "riscv_1", cores=(5, 5), noc=noc)
+    buf = bh.dram_buffer(64 * 2048 * 8, 2048)
+    k.runtime_args = [4, 2048, 0, buf.address, 64]
+    t = bh.queue.enqueue(Program((5, 5), [k], [CircularBuffer(0, "float16_b", 2048, 4)]), timing_only=True)
+    buf.free()
+    ep = bh.arch.dram_banks[0]
+    src = ep.noc0_xy if noc == 0 else bh.arch.dram_tile_noc0(ep.kernel_xy[1], 1)
+    assert src == ((0, 11) if noc == 0 else (0, 1))
+    first = (noc, "x", src) if noc == 0 else (noc, "y", src)     # NoC0 leaves along +x, NoC1 along -y
+    assert first in t.profile.link_bytes

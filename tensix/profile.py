@@ -256,7 +256,7 @@ class DeviceTime:
     """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
     profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
     `profiles` every program's (finish() keeps the last 64)."""
-    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
+    cycles: int                          # kernel cycles: first RISC-V start to the last RISC-V end or the last byte still in flight
     aiclk_hz: float
     programs: int = 1
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)

@@ -5,8 +5,8 @@ achieved rate over the whole run and in its busiest 256-cycle window, as a fract
 rate (link and port: one flit per cycle, HW §9; DRAM: 24 GB/s per WH channel, 64 GB/s per BH bank,
 HW §7; PCIe: the x16 link). No entry may exceed 1.00; the check would have failed the run first.
 
-Run: python bench/fidelity.py [--quick] [--json]      (exits 1 if any fraction exceeds 1.00)
---json lists every resource of every run (each link, core port and DRAM channel) as well.
+Run: python bench/fidelity.py [--quick] [--all] [--json]      (exits 1 if any fraction exceeds 1.00)
+--all also prints every resource of every run (each link, core port and DRAM channel); --json has them too.
 """
 from __future__ import annotations
 
@@ -180,7 +180,7 @@ def scenarios(dev: Device, quick: bool):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    quick, as_json = "--quick" in argv, "--json" in argv
+    quick, as_json, every = "--quick" in argv, "--json" in argv, "--all" in argv
     report = []
     worst = 0.0
     for board in ("n150", "p150a"):
@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
                 u = r["use"].get(k)
                 cells.append(f"{u['run']:6.2f} | {u['window']:5.2f}" if u else f"{'-':>15}")
             print(f"{r['board']:6} {r['scenario']:48} {r['cycles']:>10}  " + "  ".join(f"{c:>15}" for c in cells))
+            if every:
+                for u in sorted(r.get("resources", []), key=lambda u: -u["run"]):
+                    print(f"{'':8}{u['name']:46} {u['run']:6.3f} | {u['window']:5.3f}")
     for r in report:
         for u in [*r["use"].values(), *r.get("resources", [])]:
             worst = max(worst, u["run"], u["window"])

@@ -2,8 +2,9 @@
 multicast, with and without barriers, on n150 and p150a, run with the conservation check on. For every
 kind of resource (NoC links, core NoC ports, DRAM channels, PCIe) the table shows the busiest one's
 achieved rate over the whole run and in its busiest 256-cycle window, as a fraction of the physical
-rate (link and port: one flit per cycle, HW §9; DRAM: 24 GB/s per WH channel, 64 GB/s per BH bank,
-HW §7; PCIe: the x16 link). No entry may exceed 1.00; the check would have failed the run first.
+rate (link and port: flits carried, payload and header flits and packet gaps, per cycle, of one flit
+per cycle, HW §9; DRAM: bytes moved of 24 GB/s per WH channel, 64 GB/s per BH bank, HW §7; PCIe: of
+the x16 link). No entry may exceed 1.00; the check would have failed the run first.
 
 Run: python bench/fidelity.py [--quick] [--all] [--json]      (exits 1 if any fraction exceeds 1.00)
 --all also prints every resource of every run (each link, core port and DRAM channel); --json has them too.

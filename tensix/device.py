@@ -30,12 +30,16 @@ class Device:
     kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
     `max_cycles` stops a run that passes that many simulated cycles (a kernel calling the API forever
     makes progress, so only this limit stops it); None for no limit.
+    `check` turns on the simulated clock's conservation check: every run verifies that no NoC link, core
+    NoC port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
+    violation fails the run, and profiles list each resource's use.
 
     A Device may be shared by threads: every call into the backend holds the device's lock, so calls
     from several threads run one after another."""
 
     def __init__(self, arch: str | Arch | None = None, backend: str | None = None, *, timeout: float = 10.0,
-                 print_kernel_output: bool | None = None, max_cycles: int | None = DEFAULT_MAX_CYCLES) -> None:
+                 print_kernel_output: bool | None = None, max_cycles: int | None = DEFAULT_MAX_CYCLES,
+                 check: bool | None = None) -> None:
         self.closed = True
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
                 or timeout <= 0:
@@ -57,6 +61,8 @@ class Device:
         self.backend_name = DEFAULTS["backend"] if backend is None else backend
         self.backend: Backend = open_backend(self.backend_name, self.arch, timeout=self.timeout,
                                              max_cycles=max_cycles)
+        if check is not None and hasattr(self.backend, "check"):
+            self.backend.check = bool(check)
         self.closed = False
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))

@@ -2,6 +2,7 @@
 device still runs a correct program."""
 import math
 import os
+import platform
 import subprocess
 import sys
 import threading
@@ -300,6 +301,18 @@ def test_closed_fds_name_the_kernel(dev):
     with pytest.raises(DeviceError, match=r"lost its (reply|command) pipe.*closefds\.cpp.*file descriptors it does not own"):
         dev.queue.enqueue(one(src, name="closefds.cpp"))
     assert copy_works(dev)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the seccomp filter covers x86_64 and aarch64")
+def test_kernel_cannot_signal_other_processes(dev):
+    """kill(getppid()) or kill(-1) from a kernel would kill the user's Python: it is refused and reported."""
+    # harmless signals (SIGCONT, and 0 which sends nothing), so a broken filter fails this test, not the session
+    for target, sig in (("getppid()", "SIGCONT"), ("-1", "0")):
+        src = "#include <csignal>\n#include <unistd.h>\nvoid kernel_main() { kill(%s, %s); }\n" % (target, sig)
+        with pytest.raises(DeviceError, match=r"core \(0, 0\) BRISC \(RISCV_0\), kernel killer_\w+\.cpp: refused system "
+                                              r"call: a kernel may not signal or trace other processes"):
+            dev.queue.enqueue(one(src, name=f"killer_{'parent' if 'pp' in target else 'all'}.cpp"))
+        assert copy_works(dev)             # and this process is still here to check
 
 
 def test_sigstopped_device_is_not_called_spinning():

@@ -14,7 +14,12 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <link.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdexcept>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -405,7 +410,8 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
 #endif
     char msg[1024];
     Risc* r = running;
-    const char* what = sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error" : sig == SIGFPE ? "arithmetic exception"
+    const char* what = sig == SIGSYS ? "refused system call: a kernel may not signal or trace other processes"
+                     : sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error" : sig == SIGFPE ? "arithmetic exception"
                      : sig == SIGILL ? "illegal instruction" : sig == SIGABRT ? "abort" : "stopped: no progress";
     int n;
     if (r)
@@ -485,6 +491,43 @@ void forked_child() {
     if (running) _exit(0);
 }
 
+// Kernels run as the user, in this process: without a filter one could kill(-1, ...) or kill the host's
+// Python. A seccomp filter lets kill/tkill/tgkill reach only this process (and its own group, which
+// start_new_session makes private) and refuses ptrace and process_vm_writev; a refused call raises SIGSYS,
+// reported like a crash with the kernel's line. Skipped where seccomp is unavailable.
+void guard_other_processes() {
+#if defined(__x86_64__)
+    constexpr uint32_t arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    constexpr uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+    return;
+#endif
+#if defined(__x86_64__) || defined(__aarch64__)
+    uint32_t me = uint32_t(getpid());
+    sock_filter prog[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),                  // 0
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),                                   // 1
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                       // 2
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),                     // 3
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 4, 0),                               // 4 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tkill, 3, 0),                              // 5 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 2, 0),                             // 6 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 5, 0),                             // 7 -> 13
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 4, 5),                  // 8 -> 13 / 14
+        // kill / tkill / tgkill: the first argument must be this process (or 0: its own group)
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),               // 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, me, 3, 0),                                     // 10 -> 14
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),                                      // 11 -> 14
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),                                        // 12
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),                                        // 13
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                       // 14
+    };
+    sock_fprog fp{uint16_t(sizeof prog / sizeof prog[0]), prog};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp);
+#endif
+}
+
 void install_handlers() {
     on_exit(report_exit, nullptr);
     pthread_atfork(nullptr, nullptr, forked_child);
@@ -497,7 +540,8 @@ void install_handlers() {
     struct sigaction sa{};
     sa.sa_sigaction = report_signal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGUSR1}) sigaction(s, &sa, nullptr);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGUSR1, SIGSYS}) sigaction(s, &sa, nullptr);
+    guard_other_processes();
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ print(compiler.build_kernel(src.name, src, wrapper, compiler.kernel_flags([], tm
 def test_processes_build_one_new_kernel_into_one_cache(tmp_path):
     tag = uuid.uuid4().hex[:12]
     _build_args(tmp_path, tag)
-    env = dict(os.environ, PYTHONPATH=os.environ.get("TX_TEST_ROOT", str(ROOT)))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     procs = [subprocess.Popen([sys.executable, "-c", PROC_SCRIPT, str(tmp_path), tag], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(8)]
     outs = [p.communicate(timeout=300)[0] for p in procs]

@@ -418,6 +418,10 @@ void tx_transpose_wh(uint32_t cb, uint32_t t, uint32_t idst) {
 void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_t ts, uint32_t idst, uint32_t) {
     const char* call = "reduce_tile";
     me().call = call;
+    // A DST tile not written since its release holds "undefined" rows (ZEROACC): the max pool
+    // (GMPOOL) reads them as -inf, every other op as 0 (API-current §7). MIN runs as -max(-x), so
+    // its accumulator starts at +inf. A tile the kernel wrote (a copy_tile reload) takes part as is.
+    bool fresh = idst < 32 && !(comp().dirty & (1u << idst));
     uint32_t* d = dst_tile(idst, call);
     uint32_t a[TILE], s[TILE];
     read_tile(TX_UNPACK_A, cb, t, a, true, call);
@@ -427,7 +431,7 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_
     auto at = [&](int r, int c) { return as_float(a[face_index[r][c]]); };
     auto combine = [&](int r, int c, float v) {       // accumulate into DST (API §4.6)
         uint32_t& w = d[face_index[r][c]];
-        float old = as_float(w);
+        float old = fresh && mx ? -INFINITY : fresh && mn ? INFINITY : as_float(w);
         w = as_bits(mx ? std::max(old, v) : mn ? std::min(old, v) : old + v);
     };
     auto reduce = [&](int r0, int r1, int c0, int c1) {

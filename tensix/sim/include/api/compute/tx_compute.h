@@ -354,5 +354,7 @@ ALWI std::uint32_t read_tile_value(std::uint32_t cb, std::uint32_t tile, std::ui
 
 }  // namespace ckernel
 
+#include "api/compute/tx_compute_current.h"
+
 using namespace ckernel;
 #include "tx_sfpi.h"

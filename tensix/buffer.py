@@ -303,8 +303,12 @@ class Buffer:
 
     def kernel_address(self, core: CoreCoord) -> int:
         """The address a kernel on `core` uses for this buffer (a runtime arg holding this Buffer)."""
-        if self.is_dram or self.interleaved or self.sharded:
+        if self.is_dram:
             return self.address
+        # an L1 buffer (per-core, interleaved or sharded) sits at one offset in every core's L1, so its
+        # address is a valid local pointer on every worker core (API-current §9); in the simulator that
+        # pointer is the core's own L1 view. NoC addresses built from it reach the same offset on the
+        # target core (the NoC decodes any core's view to the offset).
         return self.device._l1_kernel_base(core) + self.address
 
 

@@ -15,7 +15,7 @@ from .errors import AllocationError
 from .formats import DataFormat, tile_size
 from .program import Kernel, Program
 from .sim import compiler
-from .sim.chip import SEM_OFFSET, Msg
+from .sim.chip import SEM_OFFSET, ZEROS_OFFSET, ZEROS_SIZE, Msg
 
 if TYPE_CHECKING:
     from .device import Device
@@ -154,7 +154,9 @@ def _flags(k: Kernel, device: "Device", src: Path) -> list[str]:
          "DEBUG_PRINT_ENABLED", f"TX_NUM_DRAM_BANKS={a.num_dram_banks}",
          f"TX_NUM_L1_BANKS={a.compute_grid[0] * a.compute_grid[1]}", f"TX_DRAM_ALIGNMENT={a.dram_alignment}",
          f"TX_L1_ALIGNMENT={a.l1_alignment}", f"TX_NOC_MAX_BURST_SIZE={a.noc_max_packet}", f"TX_L1_SIZE={a.l1_size}",
-         f"TX_NUM_SEMAPHORES={a.num_semaphores}",
+         f"TX_NUM_SEMAPHORES={a.num_semaphores}", f"TX_L1_UNRESERVED_BASE={a.l1_unreserved_base}",
+         f"TX_MEM_ZEROS_BASE={ZEROS_OFFSET}", f"TX_MEM_ZEROS_SIZE={ZEROS_SIZE}", f"TX_NOC_SIZE_X={a.noc_grid[0]}",
+         f"TX_NOC_SIZE_Y={a.noc_grid[1]}",
          f"KERNEL_COMPILE_TIME_ARGS={','.join(str(int(v) & 0xFFFFFFFF) for v in k.compile_args)}"]
     if k.named_compile_args:
         d.append("KERNEL_COMPILE_TIME_ARG_MAP=" + ",".join(f'{{"{n}",{int(v)}}}' for n, v in k.named_compile_args.items()))

@@ -28,6 +28,7 @@ SLOT = 2 << 20                 # bytes between two cores' L1 in the device proce
 RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
 CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
 SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
+ZEROS_OFFSET, ZEROS_SIZE = 0x8000, 512      # MEM_ZEROS_BASE: never written, a NoC source of zeros (tensix choice)
 
 CONFIG, LOAD, RUN, QUIT = 1, 2, 3, 4
 OK, ERROR, HANG, CRASH = 0, 1, 2, 3

@@ -144,6 +144,12 @@ uint32_t tx_cb_read_ptr(int32_t id) { return running->core->l1_kaddr + cb_of(id,
 uint32_t tx_cb_page_size(int32_t id) { return cb_of(id, "get_page_size").page_size; }
 uint32_t tx_cb_tile_size(int32_t id) { return cb_of(id, "get_tile_size").tile_size; }
 uint32_t tx_cb_data_format(int32_t id) { return cb_of(id, "get_dataformat").format; }
+void tx_cb_state(int32_t id, uint32_t* out) {
+    const CB& cb = cb_of(id, "get_local_cb_interface");
+    uint32_t k = running->core->l1_kaddr;
+    out[0] = k + cb.base; out[1] = cb.size; out[2] = cb.page_size; out[3] = cb.num_pages;
+    out[4] = k + cb.rd; out[5] = k + cb.wr; out[6] = (cb.acked & 0xFFFF) | (cb.received << 16); out[7] = cb.wr_tile_ptr;
+}
 
 void tx_delay(uint32_t cycles) {
     running->clock += cycles;

@@ -86,7 +86,7 @@ struct TxShardedBase {
         std::uint32_t xy = bank % 2 ? word >> 16 : word & 0xffff;
         std::uint32_t x = (xy >> 8) & 0xff, y = xy & 0xff;
         if constexpr (is_dram) return get_noc_addr_helper(dram_bank_to_noc_xy[noc][x], local + bank_to_dram_offset[x]);
-        else return NOC_XY_ADDR(x, y, local);
+        else return ::get_noc_addr(x, y, local, noc);   // NoC0 coordinates from the host, per NoC on GS
     }
     std::uint64_t get_noc_addr(std::uint32_t page_id, std::uint32_t offset = 0, std::uint8_t noc = noc_index) const {
         BankAndOffset b = get_bank_and_offset(page_id);

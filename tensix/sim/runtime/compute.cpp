@@ -211,6 +211,7 @@ void compute_reset(Core& c) {
     Compute& k = c.compute;
     k.dst.assign(16 * TILE, 0);
     k.dirty = 0;
+    k.l1_acc = 0;
     k.acquired = k.math_held = k.committed = k.pack_held = false;
     k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
     k.unpacked = k.math = k.pack = k.commit_at = 0;
@@ -233,6 +234,7 @@ void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uin
 }
 
 uint32_t tx_fp32_dest_acc_en(void) { return comp().fp32; }
+void tx_pack_l1_acc(uint32_t enable) { comp().l1_acc = enable != 0; }
 uint32_t tx_dst_capacity(void) { const Compute& c = comp(); return (c.full_sync ? 16u : 8u) / (c.fp32 ? 2u : 1u); }
 
 void tx_configure(int unit, uint32_t id, const char* call) {
@@ -434,14 +436,23 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_
         float old = fresh && mx ? -INFINITY : fresh && mn ? INFINITY : as_float(w);
         w = as_bits(mx ? std::max(old, v) : mn ? std::min(old, v) : old + v);
     };
+    // The scaler sits in row 0 of each face: position p scales input column p (ROW, SCALAR) or row p
+    // (COL) of that face. A partial scaler (zeros past the valid positions) masks those inputs; a zero
+    // scaler makes a MAX candidate -inf (GMPOOL uses the scaler's exponent). (inferred model)
+    bool uniform = true;
+    for (int f = 0; f < 4 && uniform; f++)
+        for (int p = 0; p < 16; p++) uniform = uniform && s[f * 256 + p] == s[0];
+    auto sc = [&](int r, int c) { return as_float(s[((r >= 16) * 2 + (c >= 16)) * 256 + (dim == TX_REDUCE_COL ? r % 16 : c % 16)]); };
     auto reduce = [&](int r0, int r1, int c0, int c1) {
         float acc = mx ? -INFINITY : mn ? INFINITY : 0.f;
         for (int r = r0; r < r1; r++)
             for (int c = c0; c < c1; c++) {
-                float v = at(r, c) * (mx || mn ? scale : 1.f);
+                float k = uniform ? scale : sc(r, c);
+                if ((mx || mn) && !uniform && k == 0.f) continue;
+                float v = at(r, c) * (mx || mn || !uniform ? k : 1.f);
                 acc = mx ? std::max(acc, v) : mn ? std::min(acc, v) : acc + v;
             }
-        return mx || mn ? acc : acc * scale;
+        return mx || mn || !uniform ? acc : acc * scale;
     };
     if (dim == TX_REDUCE_ROW) for (int r = 0; r < 32; r++) combine(r, 0, reduce(r, r + 1, 0, 32));
     else if (dim == TX_REDUCE_COL) for (int c = 0; c < 32; c++) combine(0, c, reduce(0, 32, c, c + 1));
@@ -489,7 +500,16 @@ void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
     uint32_t cap = tx_dst_capacity();
     if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
     uint8_t* slot = pack_slot(cb, index, call);
-    if (!chip.timing_only) pack(core().cb[cb].format, c.dst.data() + size_t(idst) * TILE, slot, call);
+    uint32_t fmt_ = core().cb[cb].format;
+    if (!chip.timing_only && c.l1_acc) {
+        // packer L1 accumulation (API-current §12.7): the L1 tile += the DST tile, in the CB's format
+        if (is_int(fmt_)) fail(fmt("%s: packer L1 accumulation into CB %u needs a float format, not %s", call, cb, fmt_name(fmt_)));
+        uint32_t old[TILE], sum[TILE];
+        unpack(fmt_, slot, old, false, true, call);
+        const uint32_t* d = c.dst.data() + size_t(idst) * TILE;
+        for (int i = 0; i < TILE; i++) sum[i] = as_bits(as_float(old[i]) + as_float(d[i]));
+        pack(fmt_, sum, slot, call);
+    } else if (!chip.timing_only) pack(fmt_, c.dst.data() + size_t(idst) * TILE, slot, call);
     pack_stage(tile_bytes(cb));
     progress();
 }

@@ -59,6 +59,7 @@ struct Compute {
     uint64_t half_free[2]{};             // DST halves: free once the packer released them
     uint32_t src_bank = 0, half = 0;
     uint32_t dirty = 0;                  // DST tiles written since the last release
+    uint32_t l1_acc = 0;                 // packer L1 accumulation (pack_reconfig_l1_acc)
 };
 
 struct Risc;

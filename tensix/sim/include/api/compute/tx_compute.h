@@ -8,6 +8,7 @@
 #include "api/dataflow/dataflow_api.h"   // args, CB calls, prints, DataFormat (shared with DM kernels)
 #include "tensix_compute_abi.h"
 #include "tt-metalium/constants.hpp"
+#include "internal/tx_llk_enums.h"
 
 #define ALWI inline __attribute__((always_inline))
 #ifndef TRISC_MATH
@@ -28,8 +29,6 @@ namespace ckernel {
 enum class MathFidelity : std::uint8_t { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4, Invalid = 0xff };
 enum EltwiseBinaryType { ELWMUL, ELWDIV, ELWADD, ELWSUB, ELWLESS };
 enum BroadcastType { NONE = 0, COL = 1, ROW = 2, SCALAR = 3 };
-enum ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
-enum PoolType { SUM, AVG, MAX, MIN };
 enum class EltwiseBinaryReuseDestType { NONE = 0, DEST_TO_SRCA = 1, DEST_TO_SRCB = 2 };
 enum class VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, INVALID = 0xff };
 enum DstSync { SyncHalf = 0, SyncFull = 1 };
@@ -83,9 +82,8 @@ template <bool is_tile_dim_reconfig_en = false>
 ALWI void pack_reconfig_data_format(const std::uint32_t new_cb) { tx_configure(TX_PACK, new_cb, "pack_reconfig_data_format"); }
 template <bool is_tile_dim_reconfig_en = false>
 ALWI void pack_reconfig_data_format(const std::uint32_t, const std::uint32_t new_cb) { pack_reconfig_data_format(new_cb); }
-ALWI void pack_reconfig_l1_acc(std::uint32_t l1_acc_en) {
-    if (l1_acc_en) tx_fail("pack_reconfig_l1_acc(1): packer L1 accumulation is not simulated yet");
-}
+// 1: each later pack adds the DST tile to the tile already in L1; 0: packs overwrite (the default)
+ALWI void pack_reconfig_l1_acc(std::uint32_t l1_acc_en) { tx_pack_l1_acc(l1_acc_en); }
 ALWI void enable_fp32_dest_acc() {}
 ALWI void disable_fp32_dest_acc() {}
 

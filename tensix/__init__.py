@@ -6,7 +6,7 @@ from .core import (CoreCoord, CoreRange, CoreRangeSet, corerange_to_cores, grid_
                    split_work_to_cores)
 from .device import Device
 from .queue import DeviceTime, Queue
-from .errors import AllocationError, CompileError, DeviceError, DeviceHang, TensixError
+from .errors import AllocationError, CompileError, DeviceError, DeviceHang, RaceWarning, TensixError
 from .formats import DataFormat, tile_size
 from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
 from .sim import compiler as cache
@@ -14,6 +14,6 @@ from .sim import compiler as cache
 __version__ = "0.1.0"
 __all__ = ["ARCHS", "Arch", "get_arch", "Buffer", "ShardSpec", "CoreCoord", "CoreRange", "CoreRangeSet",
            "corerange_to_cores", "grid_to_cores", "num_cores_to_corerangeset", "split_work_to_cores", "Device",
-           "DeviceTime", "Queue", "AllocationError", "CompileError", "DeviceError", "DeviceHang", "TensixError",
+           "DeviceTime", "Queue", "AllocationError", "CompileError", "DeviceError", "DeviceHang", "RaceWarning", "TensixError",
            "DataFormat", "tile_size", "CircularBuffer", "Kernel", "Program", "Semaphore", "TensorAccessorArgs",
            "cache"]

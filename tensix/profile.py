@@ -44,6 +44,7 @@ class Profile:
     prints: list = field(default_factory=list)
     traced: bool = False
     link_bytes: dict = field(default_factory=dict)   # (noc, "x"|"y", (x, y) NoC0 router) -> bytes
+    warnings: list = field(default_factory=list)     # race warnings of the run (RaceWarning texts)
 
     @classmethod
     def from_raw(cls, arch: Arch, cores: list[tuple[int, int]], cycles: int, raw: dict, prints, traced: bool) -> "Profile":
@@ -56,7 +57,7 @@ class Profile:
             y, rest = rest % Y, rest // Y
             links[(rest // 2, "xy"[rest % 2], (x, y))] = nbytes
         return cls(arch, cycles, riscs, [r for r, _ in raw["dram"]], [w for _, w in raw["dram"]], raw["noc"],
-                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links)
+                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links, raw.get("warnings", []))
 
     # ---- derived numbers ------------------------------------------------------------------------
     @property

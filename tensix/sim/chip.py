@@ -13,6 +13,7 @@ import select
 import signal
 import struct
 import subprocess
+import warnings
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +22,14 @@ from typing import Callable
 import numpy as np
 
 from ..arch import Arch
-from ..errors import DeviceError, DeviceHang
+from ..errors import DeviceError, DeviceHang, RaceWarning
 from . import compiler
 
 SLOT = 2 << 20                 # bytes between two cores' L1 in the device process (runtime/sim.h)
 RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
 CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
 SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
+WARNING_MARK = "\x1etensix race warning\x1f"   # runtime/compute.cpp race_warning
 ZEROS_OFFSET, ZEROS_SIZE = 0x8000, 512      # MEM_ZEROS_BASE: never written, a NoC source of zeros (tensix choice)
 
 CONFIG, LOAD, RUN, QUIT = 1, 2, 3, 4
@@ -305,8 +307,13 @@ class SimChip:
         rep = self._request(RUN, msg)
         if rep.kind == OK:
             cycles = rep.u64()
-            prints = self._prints(rep)
-            return cycles, prints, lambda: self._profile(rep)
+            prints, found = self._split_warnings(self._prints(rep))
+
+            def profile() -> dict:
+                raw = self._profile(rep)
+                raw["warnings"] = found
+                return raw
+            return cycles, prints, profile
         text, so, off = rep.s(), rep.s(), rep.u64()
         prints = self._prints(rep) if rep.kind != CRASH else []
         tail = ""
@@ -322,7 +329,12 @@ class SimChip:
             raise DeviceError(f"{text}{source_line(so, off)}{hint}\nThe device was reset.{tail}")
         where = source_line(so, off)
         if rep.kind == HANG:
-            raise DeviceHang(text + where + tail)
+            hint = ""
+            if "semaphore" in text:
+                hint = ("\nA semaphore no one updates is often a NoC-coordinate mix-up: pass the other core's "
+                        "dev.worker_core(core) (NoC0 coordinates, as tt-metal hosts do; the kernel API translates them "
+                        "for NoC 1) and build its address with get_noc_addr(x, y, addr).")
+            raise DeviceHang(text + where + hint + tail)
         raise DeviceError(text + where + tail)
 
     def _profile(self, rep: Reply) -> dict:
@@ -344,6 +356,20 @@ class SimChip:
         ev = rep.w[rep.i:rep.i + 7 * n].reshape(n, 7)
         rep.i += 7 * n
         return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
+
+    def _split_warnings(self, prints: list[PrintLine]) -> tuple[list[PrintLine], list[str]]:
+        """Race warnings come from the runtime as marked print lines: take them out, add the kernel
+        line, show each once (Python's warning filter) and return them for the profile."""
+        out, found = [], []
+        for p in prints:
+            if not p.text.startswith(WARNING_MARK):
+                out.append(p)
+                continue
+            _, text, so, off = p.text.split("\x1f")
+            text = f"{text}{source_line(so, int(off))}"
+            found.append(text)
+            warnings.warn(text, RaceWarning, stacklevel=4)
+        return out, found
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

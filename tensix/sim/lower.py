@@ -42,9 +42,13 @@ def _cb_layout(program: Program, device: "Device") -> tuple[list[int], dict[tupl
     regions = []
     for cb in program.cbs:
         cores = program.cb_cores(cb)
-        if cb.page_size <= 0 or cb.num_pages <= 0:
+        if cb.total_size <= 0 or any(cb.page_size_of(i) <= 0 for i in cb.indices) or cb.num_pages <= 0:
             raise ValueError(f"CircularBuffer {cb.indices}: page_size ({cb.page_size}) and num_pages "
                              f"({cb.num_pages}) must be positive")
+        for i in cb.indices:
+            if cb.total_size % cb.page_size_of(i):
+                raise ValueError(f"CircularBuffer {cb.indices}: index {i}'s page size {cb.page_size_of(i)} B does not "
+                                 f"divide the region's {cb.total_size} B (tt-metal's rule: total_size % page_size == 0)")
         for i in cb.indices:
             if not 0 <= i < arch.num_circular_buffers:
                 raise ValueError(f"CB index {i} is out of range: {arch.board} has {arch.num_circular_buffers} "
@@ -71,7 +75,7 @@ def _cb_layout(program: Program, device: "Device") -> tuple[list[int], dict[tupl
                 formats[(c.x, c.y)][i] = cb.format_of(i)
         for i in cb.indices:
             fmt = cb.format_of(i)
-            words += [i, base, cb.total_size, cb.page_size, int(fmt), tile_size(fmt), int(cb.buffer is not None), len(cores)]
+            words += [i, base, cb.total_size, cb.page_size_of(i), int(fmt), tile_size(fmt), int(cb.buffer is not None), len(cores)]
             words += [device._core_index(c) for c in cores]
             words[0] += 1
     limit = min(device._l1.lowest(), arch.l1_size)
@@ -106,6 +110,8 @@ def _wrapper(k: Kernel, src: Path, formats: dict[int, DataFormat]) -> str:
     head = (f"// tensix build wrapper for kernel {k.name}\n#include <cstdint>\n"
             f"constexpr std::uint8_t tx_cb_formats[64] = {{{', '.join(map(str, fmts))}}};\n"
             f"constexpr std::int32_t tx_cb_tile_sizes[64] = {{{', '.join(map(str, sizes))}}};\n")
+    # generated headers the kernel expects before its source (Metal 2.0 bindings: tensix.metal2)
+    head += "".join(f"#include \"{h}\"\n" for h in k.preincludes)
     if k.processor != 2:
         # data-movement kernels get the API pre-included, as tt-metal's firmware wrappers do
         return (head + f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
@@ -139,7 +145,7 @@ def _source_file(k: Kernel) -> Path:
     return p
 
 
-def _flags(k: Kernel, device: "Device", src: Path) -> list[str]:
+def _flags(k: Kernel, device: "Device", src: Path, program_dirs=()) -> list[str]:
     a = device.arch
     if k.processor == 2:
         role = ["COMPILE_FOR_TRISC=1", "TRISC_MATH=1", "TRISC_PACK=1", "TRISC_UNPACK=1", "UCK_CHLKC_MATH",
@@ -162,7 +168,12 @@ def _flags(k: Kernel, device: "Device", src: Path) -> list[str]:
         d.append("KERNEL_COMPILE_TIME_ARG_MAP=" + ",".join(f'{{"{n}",{int(v)}}}' for n, v in k.named_compile_args.items()))
     for name, val in k.defines.items():
         d.append(f"{name}={val}")
-    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent)
+    inc = []
+    for root in [*k.include_dirs, *program_dirs]:
+        # tt-metal's JIT puts <root>, <root>/ttnn and <root>/ttnn/cpp on the path (API §2.5 "Include
+        # directories"); tensix's own headers come first, so a checkout's device headers never shadow them
+        inc += [f"-I{root}"] + [f"-I{root / sub}" for sub in ("ttnn", "ttnn/cpp") if (root / sub).is_dir()]
+    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent) + inc
 
 
 def build(program: Program, device: "Device") -> Built:
@@ -185,7 +196,7 @@ def build(program: Program, device: "Device") -> Built:
         src = _source_file(k)
         jobs.append((k, src, _wrapper(k, src, formats.get((first.x, first.y), {}))))
     with ThreadPoolExecutor(max_workers=4) as ex:
-        futures = [ex.submit(compiler.build_kernel, k.name, src, w, _flags(k, device, src)) for k, src, w in jobs]
+        futures = [ex.submit(compiler.build_kernel, k.name, src, w, _flags(k, device, src, program.include_dirs)) for k, src, w in jobs]
         libs = [f.result() for f in futures]
     ids = [chip.load(so, k.processor, k.noc, k.name) for (k, _, _), so in zip(jobs, libs)]
     built = Built(chip.generation, ids, cb_words + sem_words)

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <set>
 
 #include "../include/tensix_compute_abi.h"
 #include "tile.h"
@@ -52,6 +53,9 @@ const uint8_t* front_tile(int unit, uint32_t id, uint32_t t, const char* call) {
     if (!cb.global && t >= avail)
         fail(fmt("%s: tile %u of CB %u is not at the front of the CB (%u page(s) waited for); "
                  "cb_wait_front for it first", call, t, id, avail));
+    if (cb.global && t >= avail)    // legal on silicon: the data of a CB on an L1 buffer is already there
+        race_warning(fmt("%s reads tile %u of CB %u without cb_wait_front for it (%u page(s) waited for); the CB sits "
+                         "on an L1 buffer, so silicon reads what is there (a race if anything writes it)", call, t, id, avail));
     if (chip.timing_only) return nullptr;
     uint32_t off = cb.rd + t * cb.page_size;
     if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
@@ -207,8 +211,25 @@ void compute_finish(Risc& r) {
     r.clock = std::max({r.clock, c.math, c.pack});
 }
 
+void kernel_frame();                     // sched.cpp
+void print_line(Risc& r, const std::string& text);   // main.cpp
+std::set<std::pair<int, uint64_t>> warned;   // (core, kernel code offset) warned about in this run
+
+void race_warning(const std::string& msg) {
+    Risc& r = *running;
+    std::string so = error_so;
+    uint64_t off = error_offset;
+    kernel_frame();                      // the kernel line that made the call
+    if (warned.insert({r.core->index, error_offset}).second)
+        print_line(r, "\x1etensix race warning\x1f" + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
+                          std::to_string(error_offset));
+    error_so = so;
+    error_offset = off;
+}
+
 void compute_reset(Core& c) {
     Compute& k = c.compute;
+    for (auto it = warned.begin(); it != warned.end();) it = it->first == c.index ? warned.erase(it) : std::next(it);
     k.dst.assign(16 * TILE, 0);
     k.dirty = 0;
     k.l1_acc = 0;

@@ -238,6 +238,9 @@ std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
+// a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per
+// kernel line and run, with that line (compute.cpp)
+void race_warning(const std::string& msg);
 
 // NoC and memory (noc.cpp)
 struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr = nullptr; };

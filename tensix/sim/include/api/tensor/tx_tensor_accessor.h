@@ -113,6 +113,11 @@ struct TensorAccessor : tx_accessor_base<DSpec> {
     TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t bank_base_address,
                    std::uint32_t page_size = TensorAccessorArgs<C, R>::AlignedPageSize)
         : Base(make(std::uint32_t(bank_base_address), page_size)) {}
+    // a Metal 2.0 tensor binding token (api/tensor/tensor_binding_token.h): its CTA args and its
+    // address from common runtime arg word ADDR_CRTA_OFFSET / 4
+    template <class Tok, class = typename Tok::args_t>
+    explicit TensorAccessor(const Tok&)
+        : Base(make(get_common_arg_val<std::uint32_t>(int(Tok::addr_crta_offset / 4)), Tok::args_t::AlignedPageSize)) {}
     static Base make(std::uint32_t addr, std::uint32_t page) {
         if constexpr (DSpec::is_sharded) return Base{addr, page};
         else return Base{.bank_base_address = addr, .page_size = page, .aligned_page_size = page};
@@ -151,6 +156,8 @@ TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t, std::uint32_t)
 template <std::size_t C, std::size_t R>
 TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t)
     -> TensorAccessor<tensor_accessor::spec_of<TensorAccessorArgs<C, R>>>;
+template <class Tok, class = typename Tok::args_t>
+TensorAccessor(const Tok&) -> TensorAccessor<tensor_accessor::spec_of<typename Tok::args_t>>;
 
 // whole shards (API §3.6): the aligned page size times the shard volume
 template <typename DSpec>

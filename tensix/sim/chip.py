@@ -366,7 +366,8 @@ class SimChip:
                 out.append(p)
                 continue
             _, text, so, off = p.text.split("\x1f")
-            text = f"{text}{source_line(so, int(off))}"
+            loc = source_line(so, int(off)).strip()
+            text = f"{text} ({loc})" if loc else text
             found.append(text)
             warnings.warn(text, RaceWarning, stacklevel=4)
         return out, found

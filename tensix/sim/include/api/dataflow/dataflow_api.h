@@ -96,7 +96,8 @@ inline void riscv_wait(std::uint32_t cycles) { tx_delay(cycles); }
 FORCE_INLINE void cb_reserve_back(std::int32_t cb, std::int32_t n) { tx_cb_reserve_back(cb, n); }
 FORCE_INLINE void cb_push_back(const std::int32_t cb, const std::int32_t n) { tx_cb_push_back(cb, n); }
 FORCE_INLINE void cb_wait_front(std::int32_t cb, std::int32_t n) { tx_cb_wait_front(cb, n); }
-FORCE_INLINE void cb_pop_front(std::int32_t cb, std::int32_t n) { tx_cb_pop_front(cb, n); }
+// the empty asm keeps the call out of tail position, so a race warning can name the kernel line
+FORCE_INLINE void cb_pop_front(std::int32_t cb, std::int32_t n) { tx_cb_pop_front(cb, n); asm volatile(""); }
 FORCE_INLINE bool cb_pages_reservable_at_back(std::int32_t cb, std::int32_t n) { return tx_cb_pages_reservable_at_back(cb, n); }
 FORCE_INLINE bool cb_pages_available_at_front(std::int32_t cb, std::int32_t n) { return tx_cb_pages_available_at_front(cb, n); }
 FORCE_INLINE std::uint32_t get_write_ptr(std::uint32_t cb) { return tx_cb_write_ptr(std::int32_t(cb)); }

@@ -25,12 +25,13 @@ auto make_tensor_accessor_from_args(const ArgsT& args, std::size_t bank_base_add
 }
 
 // ---- tuple forms (api/tensor/tensor_accessor_args.h, tensor_accessor.h) -----------------------------
-template <std::uint32_t N, std::uint32_t OFFSET>
+template <std::uint32_t NUM_TENSORS, std::uint32_t CTA_OFFSET>
 constexpr auto make_tensor_accessor_args_tuple() {
-    if constexpr (N == 0) return std::tuple<>();
+    if constexpr (NUM_TENSORS == 0) return std::tuple<>();
     else {
-        using First = TensorAccessorArgs<OFFSET>;
-        return std::tuple_cat(std::tuple<First>(First()), make_tensor_accessor_args_tuple<N - 1, First::next_compile_time_args_offset()>());
+        using tx_first = TensorAccessorArgs<CTA_OFFSET>;
+        return std::tuple_cat(std::tuple<tx_first>(tx_first()),
+                              make_tensor_accessor_args_tuple<NUM_TENSORS - 1, tx_first::next_compile_time_args_offset()>());
     }
 }
 // N accessors whose base addresses are N consecutive per-core runtime args from `address_rt_arg_index_start`

@@ -119,6 +119,8 @@ void kernel_main() {
 
 @pytest.mark.parametrize("l1_acc, layout", [(False, "SubblockMajor"), (True, "TileRowMajor")])
 def test_kernel_lib_matmul_block(dev, l1_acc, layout):
+    if dev.arch.board != "n150" and l1_acc:
+        pytest.skip("arch-independent helper code: covered on n150")
     rng = np.random.default_rng(1)
     A, B = _bf16(rng.uniform(-1, 1, (64, 64))), _bf16(rng.uniform(-1, 1, (64, 64)))
     # per K-block b: in0 = A[:, b] (2 tiles, rows), in1 = B[b, :] (2 tiles, columns)
@@ -183,7 +185,10 @@ void kernel_main() {
 @pytest.mark.parametrize("pool, dim, partial", [("MAX", "REDUCE_ROW", False), ("SUM", "REDUCE_ROW", False),
                                                 ("AVG", "REDUCE_COL", False), ("MAX", "REDUCE_COL", True)])
 def test_kernel_lib_reduce(dev, pool, dim, partial):
-    # one row of two tiles; all negative, so a MAX that started from a zeroed DST would return 0
+    # one row of two tiles; all negative, so a MAX that started from a zeroed DST would return 0.
+    # The helpers have no arch-specific code: every case on n150, the first on the other archs.
+    if dev.arch.board != "n150" and (pool, dim) != ("MAX", "REDUCE_ROW"):
+        pytest.skip("arch-independent helper code: covered on n150")
     rng = np.random.default_rng(3)
     X = _bf16(-rng.uniform(1, 9, (32, 64)))
     defines = {"POOL": pool, "DIM": dim, "PARTIAL": str(int(partial))}
@@ -231,6 +236,52 @@ def test_kernel_lib_tilize_untilize(dev):
            CircularBuffer(24, BF16, TILE, 2)]
     out, _ = _run(dev, Kernel(TILIZE, on="compute"), rows, [0, 1], n_out=2, cbs=cbs)
     np.testing.assert_array_equal(bf16_bits_to_float(out).reshape(32, 64), X)
+
+
+# ---- the eltwise chain (newest form) and the convenience wrappers ------------------------------------
+CHAIN = r"""
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "ttnn/cpp/ttnn/kernel_lib/eltwise_chain.hpp"
+#include "ttnn/cpp/ttnn/kernel_lib/eltwise_convenience.hpp"
+namespace ckl = compute_kernel_lib;
+using namespace ckl;
+void kernel_main() {
+#if CASE == 0      // exp(a) streamed, exact
+    compute_kernel_hw_startup(0, 16);
+    eltwise_chain(EltwiseShape::tiles(2), CopyTile<0, Dst::D0, input(InputLifecycle::Streaming)>{},
+                  Exp<Approx::Exact, Approx::Exact>{}, PackTile<16, output(OutputLifecycle::Streaming)>{});
+#elif CASE == 1    // a (2 x 1 tiles, streamed) + b broadcast along rows: b is one [1, Wt] row, held for the whole loop
+    compute_kernel_hw_startup(0, 1, 16);
+    eltwise_chain(EltwiseShape::grid(2, 1),
+                  BinaryFpu<0, 1, BinaryFpuOp::Add, BroadcastDim::Row, input(InputLifecycle::Streaming),
+                            input(InputLifecycle::Bulk, OperandKind::Row)>{},
+                  Negative<>{}, PackTile<16, output(OutputLifecycle::Bulk)>{});
+#else              // the convenience wrappers: a * b, then -(a * b) through unary_op
+    ckl::binary_mul<0, 1, 24>(2);
+    ckl::unary_op<Negative<>, 24, 16>(2);
+#endif
+}
+"""
+
+
+@pytest.mark.parametrize("case", [0, 1, 2])
+def test_kernel_lib_eltwise_chain(dev, case):
+    if dev.arch.board != "n150" and case:
+        pytest.skip("arch-independent helper code: covered on n150")
+    rng = np.random.default_rng(8)
+    A, B = _bf16(rng.uniform(-2, 2, (64, 32))), _bf16(rng.uniform(-2, 2, (64, 32)))
+    cbs = [CircularBuffer(0, BF16, TILE, 4), CircularBuffer(1, BF16, TILE, 4), CircularBuffer(16, BF16, TILE, 4),
+           CircularBuffer(24, BF16, TILE, 2)]
+    b_order = {0: [], 1: [0], 2: [0, 1]}[case]
+    out, _ = _run(dev, Kernel(CHAIN, on="compute", defines={"CASE": str(case)}), _tiles(A), [0, 1], _tiles(B), b_order,
+                  n_out=2, cbs=cbs)
+    got = _untiles(out, 2, 1)
+    if case == 0:
+        np.testing.assert_allclose(got, np.exp(A), rtol=0.01)
+    elif case == 1:
+        np.testing.assert_array_equal(got, -_bf16(A + B[0:1, :]))    # row 0 of b's tile, added to every row
+    else:
+        np.testing.assert_array_equal(got, -_bf16(A * B))
 
 
 # ---- a Metal 2.0 kernel: binding tokens and get_arg(args::x), launched from Python ---------------------
@@ -364,11 +415,11 @@ def test_sfpu_macros_and_llk_sfpu_headers(dev):
 
 
 def test_not_provided_helper_names_itself():
-    k = Kernel('#include "ttnn/cpp/ttnn/kernel_lib/eltwise_chain.hpp"\n#include "no/such/header.h"\n'
+    k = Kernel('#include "ttnn/cpp/ttnn/kernel_lib/bias_add_helpers.hpp"\n#include "no/such/header.h"\n'
                "void kernel_main() { not_a_tensix_function(1); }", on="compute")
     with Device("n150") as d:
         with pytest.raises(CompileError) as e:
             d.queue.enqueue(Program((0, 0), [k]))
     summary = str(e.value).splitlines()[0]
-    assert "eltwise_chain.hpp is not provided by tensix yet" in summary
+    assert "bias_add_helpers.hpp is not provided by tensix yet" in summary
     assert "header no/such/header.h is not provided by tensix yet" in summary

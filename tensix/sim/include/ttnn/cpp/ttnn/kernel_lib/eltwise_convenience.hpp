@@ -1,4 +1,31 @@
-// tensix: ttnn/cpp/ttnn/kernel_lib/eltwise_convenience.hpp is named by API-current §4.5/§11, but its exact signatures and
-// semantics are not in tensix's reference yet, so tensix does not guess them.
+// tensix: ttnn/cpp/ttnn/kernel_lib/eltwise_convenience.hpp (API-current §12.5, the older surface read at
+// 0888981c22): binary_op / binary_add / binary_sub / binary_mul, unary_op<SfpuOp> and copy. Each calls
+// compute_kernel_hw_startup itself ((CbA, CbB, CbOut) or (CbIn, CbIn, CbOut)), then streams one tile at
+// a time: wait/pop each input, copy to D0 or run the FPU op into D0, apply the SFPU op, then
+// reserve/pack/push one output tile.
 #pragma once
-#error "ttnn/cpp/ttnn/kernel_lib/eltwise_convenience.hpp is not provided by tensix yet (provided: matmul_block_helpers, matmul_tile_helpers, reduce_helpers_compute, reduce_helpers_dataflow, tilize_helpers, untilize_helpers, dest_helpers)"
+#include "ttnn/cpp/ttnn/kernel_lib/eltwise_chain.hpp"
+
+namespace compute_kernel_lib {
+template <BinaryFpuOp Op, std::uint32_t CbA, std::uint32_t CbB, std::uint32_t CbOut>
+void binary_op(std::uint32_t n) {
+    compute_kernel_hw_startup(CbA, CbB, CbOut);
+    eltwise_chain(EltwiseShape::tiles(n), BinaryFpu<CbA, CbB, Op>{}, PackTile<CbOut>{});
+}
+template <std::uint32_t CbA, std::uint32_t CbB, std::uint32_t CbOut>
+void binary_add(std::uint32_t n) { binary_op<BinaryFpuOp::Add, CbA, CbB, CbOut>(n); }
+template <std::uint32_t CbA, std::uint32_t CbB, std::uint32_t CbOut>
+void binary_sub(std::uint32_t n) { binary_op<BinaryFpuOp::Sub, CbA, CbB, CbOut>(n); }
+template <std::uint32_t CbA, std::uint32_t CbB, std::uint32_t CbOut>
+void binary_mul(std::uint32_t n) { binary_op<BinaryFpuOp::Mul, CbA, CbB, CbOut>(n); }
+template <class SfpuOp, std::uint32_t CbIn, std::uint32_t CbOut>
+void unary_op(std::uint32_t n) {
+    compute_kernel_hw_startup(CbIn, CbIn, CbOut);
+    eltwise_chain(EltwiseShape::tiles(n), CopyTile<CbIn>{}, SfpuOp{}, PackTile<CbOut>{});
+}
+template <std::uint32_t CbIn, std::uint32_t CbOut>
+void copy(std::uint32_t n) {
+    compute_kernel_hw_startup(CbIn, CbIn, CbOut);
+    eltwise_chain(EltwiseShape::tiles(n), CopyTile<CbIn>{}, PackTile<CbOut>{});
+}
+}  // namespace compute_kernel_lib

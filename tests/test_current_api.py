@@ -243,3 +243,87 @@ def test_dprint_format_checked_at_compile_time(fmt, why):
     with Device("n150") as d:
         with pytest.raises(CompileError, match=why):
             d.queue.enqueue(Program((0, 0), [Kernel("void kernel_main() { DPRINT(%s); }" % fmt, on="riscv_0")]))
+
+
+# ---- more current names: packer ReLU, TRISC mailboxes, templated inits, typed arrays, strided pages,
+# ---- type-erased accessors as Noc endpoints, MEM_ZEROS_BASE as a NoC source of zeros ---------------
+MORE_COMPUTE = r"""
+#include "api/compute/eltwise_unary/eltwise_unary.h"
+#include "api/compute/bcast.h"
+void kernel_main() {
+    init_sfpu<DST_ACCUM_MODE>(0, 16);                  // the templated deprecated init
+    copy_init(0);
+    cb_wait_front(0, 1);
+    uint32_t addr = 0;
+    UNPACK((addr = get_tile_address(0, 0)));
+    UNPACK((mailbox_write(ckernel::ThreadId::MathThreadId, addr), mailbox_write(ckernel::ThreadId::PackThreadId, addr)));
+    uint32_t m = 0, p = 0;
+    MATH((m = mailbox_read(ckernel::ThreadId::UnpackThreadId)));
+    PACK((p = mailbox_read(ckernel::ThreadId::UnpackThreadId)));
+    if (m != addr || p != addr) DPRINT("mailbox {} {} {}\n", addr, m, p);
+    tile_regs_acquire();
+    copy_tile(0, 0, 0);
+    add_bcast_scalar_init(0, 0);
+    add_tiles_bcast<BroadcastType::SCALAR, false>(0, 0, 0, 0, 1);   // a + a[0][0]
+    tile_regs_commit(); tile_regs_wait();
+    cb_reserve_back(16, 2);
+    PACK((llk_pack_relu_config(ReluConfig::zero())));
+    pack_tile(0, 16);                                   // max(0, a)
+    PACK((llk_pack_relu_config(ReluType::NO_RELU)));
+    pack_tile(1, 16);
+    cb_push_back(16, 2);
+    tile_regs_release();
+}
+"""
+MORE_DM = r"""
+#include "api/dataflow/noc.h"
+#include "api/dataflow/circular_buffer.h"
+#include "api/tensor/tensor_accessor.h"
+void kernel_main() {
+    constexpr auto args = make_tensor_accessor_args_tuple<2, 0>();
+    auto acc = make_tensor_accessor_tuple(args, 0);
+    auto wrappers = make_abstract_tensor_accessor_wrappers(acc);
+    Noc noc;
+    CircularBuffer c0(0);
+    c0.reserve_back(1);
+    // fill the page with junk, then zero it from MEM_ZEROS_BASE over the NoC, 512 B at a time
+    volatile uint32_t* w = (volatile uint32_t*)c0.get_write_ptr();
+    for (uint32_t i = 0; i < 512; i++) w[i] = 0xdeadbeef;
+    for (uint32_t o = 0; o < 2048; o += MEM_ZEROS_SIZE) noc_async_read(get_noc_addr(MEM_ZEROS_BASE), c0.get_write_ptr() + o, MEM_ZEROS_SIZE);
+    noc_async_read_barrier();
+    uint32_t nonzero = 0;
+    for (uint32_t i = 0; i < 512; i++) nonzero += w[i] != 0;
+    uint32_t n = 0;
+    for (auto page : std::get<0>(acc).strided_pages(2)) { (void)page; n++; }
+    uint32_t words[3] = {7, 8, 9};
+    DPRINT("zeros {} pages {} {}\n", nonzero, n, dp_typed_array_t<3>(8, words));
+    // copy page 1 of tensor 0 to page 0 of tensor 1 through the type-erased wrappers
+    noc.async_read(wrappers[0], c0, 2048, {.page_id = 1}, {});
+    noc.async_read_barrier();
+    noc.async_write(c0, wrappers[1], 2048, {}, {.page_id = 0});
+    noc.async_write_barrier();
+}
+"""
+
+
+def test_more_current_names(dev):
+    rng = np.random.default_rng(9)
+    a = _bf16(rng.uniform(-1, 1, (32, 32)))
+    src, out = dev.l1_buffer(TILE, TILE, cores=[(0, 0)]), dev.l1_buffer(2 * TILE, TILE, cores=[(0, 0)])
+    src.write(float_to_bf16_bits(tilize(a)))
+    feed = Kernel("void kernel_main() { cb_reserve_back(0, 1); cb_push_back(0, 1); }", on="reader")
+    cbs = [CircularBuffer(0, DataFormat.Float16_b, TILE, 1, buffer=src), CircularBuffer(16, DataFormat.Float16_b, TILE, 2, buffer=out)]
+    dev.queue.enqueue(Program((0, 0), [feed, Kernel(MORE_COMPUTE, on="compute")], cbs))
+    assert not dev.queue.prints
+    got = [untilize(t, (32, 32)) for t in bf16_bits_to_float(out.read(np.uint16)).reshape(2, 1024)]
+    np.testing.assert_array_equal(got[0], np.maximum(a, 0))
+    np.testing.assert_array_equal(got[1], _bf16(a + a[0, 0]))
+    t0, t1 = dev.dram_buffer(2 * TILE, TILE), dev.dram_buffer(TILE, TILE)
+    pages = np.arange(2 * 1024, dtype=np.uint16)
+    t0.write(pages)
+    k = Kernel(MORE_DM, on="riscv_0", compile_args=[TensorAccessorArgs(t0), TensorAccessorArgs(t1)], runtime_args=[t0, t1])
+    dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, DataFormat.Float16_b, TILE, 1)]))
+    assert [p.text for p in dev.queue.prints] == ["zeros 0 pages 2 [7, 8, 9]"]
+    assert (t1.read(np.uint16) == pages[1024:]).all()
+    for b in (src, out, t0, t1):
+        b.free()

@@ -3,6 +3,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <set>
 
 using namespace sim;
 
@@ -48,6 +49,25 @@ void advance(uint32_t& ptr, const CB& cb, int32_t n) {
 namespace sim {
 
 void print_line(Risc& r, const std::string& text);   // main.cpp
+
+void kernel_frame();                     // sched.cpp
+std::set<std::pair<int, uint64_t>> warned;   // (core, kernel code offset) warned about in this run
+
+void race_warning(const std::string& msg) {
+    Risc& r = *running;
+    std::string so = error_so;
+    uint64_t off = error_offset;
+    kernel_frame();                      // the kernel line that made the call
+    if (warned.insert({r.core->index, error_offset}).second)
+        print_line(r, "\x1etensix race warning\x1f" + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
+                          std::to_string(error_offset));
+    error_so = so;
+    error_offset = off;
+}
+
+void race_warnings_reset(int core) {
+    for (auto it = warned.begin(); it != warned.end();) it = it->first == core ? warned.erase(it) : std::next(it);
+}
 
 }  // namespace sim
 

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <set>
 
 #include "../include/tensix_compute_abi.h"
 #include "tile.h"
@@ -211,28 +210,12 @@ void compute_finish(Risc& r) {
     r.clock = std::max({r.clock, c.math, c.pack});
 }
 
-void kernel_frame();                     // sched.cpp
-void print_line(Risc& r, const std::string& text);   // main.cpp
-std::set<std::pair<int, uint64_t>> warned;   // (core, kernel code offset) warned about in this run
-
-void race_warning(const std::string& msg) {
-    Risc& r = *running;
-    std::string so = error_so;
-    uint64_t off = error_offset;
-    kernel_frame();                      // the kernel line that made the call
-    if (warned.insert({r.core->index, error_offset}).second)
-        print_line(r, "\x1etensix race warning\x1f" + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
-                          std::to_string(error_offset));
-    error_so = so;
-    error_offset = off;
-}
-
 void compute_reset(Core& c) {
     Compute& k = c.compute;
-    for (auto it = warned.begin(); it != warned.end();) it = it->first == c.index ? warned.erase(it) : std::next(it);
+    race_warnings_reset(c.index);
     k.dst.assign(16 * TILE, 0);
     k.dirty = 0;
-    k.l1_acc = 0;
+    k.l1_acc = k.relu = 0;
     k.acquired = k.math_held = k.committed = k.pack_held = false;
     k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
     k.unpacked = k.math = k.pack = k.commit_at = 0;
@@ -256,6 +239,12 @@ void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uin
 
 uint32_t tx_fp32_dest_acc_en(void) { return comp().fp32; }
 void tx_pack_l1_acc(uint32_t enable) { comp().l1_acc = enable != 0; }
+void tx_pack_relu(uint32_t mode, uint32_t threshold) {
+    if (mode > 1)
+        fail(fmt("llk_pack_relu_config: the packer's threshold ReLU modes (mode %u, threshold 0x%x) are not provided by tensix "
+                 "yet (their semantics are not documented); ZERO_RELU and NO_RELU are", mode, threshold));
+    comp().relu = mode;
+}
 uint32_t tx_dst_capacity(void) { const Compute& c = comp(); return (c.full_sync ? 16u : 8u) / (c.fp32 ? 2u : 1u); }
 
 void tx_configure(int unit, uint32_t id, const char* call) {
@@ -522,15 +511,20 @@ void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
     if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
     uint8_t* slot = pack_slot(cb, index, call);
     uint32_t fmt_ = core().cb[cb].format;
+    uint32_t relu_tile[TILE];
+    const uint32_t* src = c.dst.data() + size_t(idst) * TILE;
+    if (c.relu && !chip.timing_only && !is_int(fmt_)) {    // ZERO_RELU: the packer writes max(0, x)
+        for (int i = 0; i < TILE; i++) relu_tile[i] = (src[i] >> 31) ? 0u : src[i];
+        src = relu_tile;
+    }
     if (!chip.timing_only && c.l1_acc) {
         // packer L1 accumulation (API-current §12.7): the L1 tile += the DST tile, in the CB's format
         if (is_int(fmt_)) fail(fmt("%s: packer L1 accumulation into CB %u needs a float format, not %s", call, cb, fmt_name(fmt_)));
         uint32_t old[TILE], sum[TILE];
         unpack(fmt_, slot, old, false, true, call);
-        const uint32_t* d = c.dst.data() + size_t(idst) * TILE;
-        for (int i = 0; i < TILE; i++) sum[i] = as_bits(as_float(old[i]) + as_float(d[i]));
+        for (int i = 0; i < TILE; i++) sum[i] = as_bits(as_float(old[i]) + as_float(src[i]));
         pack(fmt_, sum, slot, call);
-    } else if (!chip.timing_only) pack(fmt_, c.dst.data() + size_t(idst) * TILE, slot, call);
+    } else if (!chip.timing_only) pack(fmt_, src, slot, call);
     pack_stage(tile_bytes(cb));
     progress();
 }

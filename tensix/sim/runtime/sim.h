@@ -60,6 +60,7 @@ struct Compute {
     uint32_t src_bank = 0, half = 0;
     uint32_t dirty = 0;                  // DST tiles written since the last release
     uint32_t l1_acc = 0;                 // packer L1 accumulation (pack_reconfig_l1_acc)
+    uint32_t relu = 0;                   // packer ReLU mode (llk_pack_relu_config)
 };
 
 struct Risc;
@@ -239,8 +240,9 @@ void progress();
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
 // a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per
-// kernel line and run, with that line (compute.cpp)
-void race_warning(const std::string& msg);
+// kernel line and run, with that line
+void race_warning(const std::string& msg);   // cb.cpp
+void race_warnings_reset(int core);          // at a run's start on that core
 
 // NoC and memory (noc.cpp)
 struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr = nullptr; };

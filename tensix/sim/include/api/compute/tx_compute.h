@@ -55,10 +55,13 @@ ALWI void binary_op_init_common(std::uint32_t icb0, std::uint32_t icb1, std::uin
     (void)call_line;
     compute_kernel_hw_startup(icb0, icb1, ocb);
 }
+// (one stored version makes these templates on the DST mode: an explicit template argument is accepted)
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void unary_op_init_common(std::uint32_t icb, std::uint32_t ocb = 16, std::uint32_t call_line = __builtin_LINE()) {
     (void)call_line;
     compute_kernel_hw_startup(icb, icb, ocb);
 }
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void init_sfpu(std::uint32_t icb, std::uint32_t ocb = 16, std::uint32_t call_line = __builtin_LINE()) { unary_op_init_common(icb, ocb, call_line); }
 
 template <bool to_from_int8 = false, bool is_tile_dim_reconfig_en = false>
@@ -170,11 +173,11 @@ ALWI void any_tiles_bcast(std::uint32_t icb0, std::uint32_t icb1, std::uint32_t 
                           std::uint32_t bcast_row_idx = 0) {
     tx_binary(tx_op(op), int(dim), icb0, icb1, itile0, itile1, idst, 0, bcast_row_idx, "any_tiles_bcast");
 }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void add_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWADD, dim>(a, b, ta, tb, d, row); }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void sub_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWSUB, dim>(a, b, ta, tb, d, row); }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void mul_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWMUL, dim>(a, b, ta, tb, d, row); }
 #define TX_BCAST_FN(name, op, dim)                                                                                   \
     ALWI void name(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { \
@@ -296,9 +299,7 @@ ALWI void pack_tile(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t ou
 ALWI void pack_tile_block(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t ntiles) {
     for (std::uint32_t i = 0; i < ntiles; i++) tx_pack_tile(ifrom_dst + i, icb, -1, "pack_tile_block");
 }
-ALWI void pack_relu_config(std::uint32_t config) {
-    if (config) tx_fail("pack_relu_config: packer ReLU is not simulated yet");
-}
+ALWI void pack_relu_config(std::uint32_t config) { tx_pack_relu(config & 3, (config >> 16) & 0xFFFF); }
 
 // ---- tilize / untilize ----------------------------------------------------------------------------
 ALWI void tilize_init(std::uint32_t icb, std::uint32_t block, std::uint32_t ocb, std::uint32_t call_line = __builtin_LINE()) {

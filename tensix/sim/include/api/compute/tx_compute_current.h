@@ -197,13 +197,34 @@ private:
     constexpr ReluConfig(std::uint32_t m, std::uint32_t t) : mode_(m), threshold_(t) {}
     std::uint32_t mode_, threshold_;
 };
-ALWI void llk_pack_relu_config(ReluConfig c) {
-    if (c.get_mode() != 0)
-        tx_fail("llk_pack_relu_config: packer ReLU (mode %u) is not provided by tensix yet; apply relu_tile on DST before packing",
-                c.get_mode());
-}
+// packer state, persisting until changed: ZERO_RELU packs max(0, x); the threshold modes' semantics are
+// not documented, so they fail (runtime/compute.cpp)
+ALWI void llk_pack_relu_config(ReluConfig c) { tx_pack_relu(c.get_mode(), c.get_threshold()); }
 ALWI void llk_pack_relu_config(ReluType t) { llk_pack_relu_config(ReluConfig::from_packed(std::uint32_t(t))); }
 ALWI void llk_pack_reconfig_l1_acc(std::uint32_t enable) { pack_reconfig_l1_acc(enable); }
+
+// ---- mailboxes between the TRISCs (§12.7) -----------------------------------------------------------
+// The three TRISCs run as one thread here, in program order, so a value UNPACK posts is there when MATH
+// and PACK read it: one FIFO per sending thread (the standard use posts to MATH and to PACK, and each
+// reads once). A post from BRISC has no documented DM-side call, so reading one fails.
+enum class ThreadId : std::uint32_t { UnpackThreadId = 0, MathThreadId = 1, PackThreadId = 2, BriscThreadId = 3 };
+struct tx_mailbox_fifo { std::uint32_t v[16]; std::uint32_t head, tail; };
+inline tx_mailbox_fifo tx_mailboxes[4];
+ALWI void mailbox_write(ThreadId dst, std::uint32_t value) {
+    (void)dst;
+    // which thread posts is not visible in a one-thread build: MATH() / PACK() / UNPACK() all run; posts
+    // are in UNPACK code by the standard use
+    tx_mailbox_fifo& f = tx_mailboxes[0];
+    if (f.tail - f.head >= 16) tx_fail("mailbox_write: 16 values posted and not read");
+    f.v[f.tail++ % 16] = value;
+}
+ALWI std::uint32_t mailbox_read(ThreadId src) {
+    if (src == ThreadId::BriscThreadId)
+        tx_fail("mailbox_read(BriscThreadId): a data-movement RISC-V posting to the TRISCs is not provided by tensix yet");
+    tx_mailbox_fifo& f = tx_mailboxes[0];
+    if (f.head == f.tail) tx_fail("mailbox_read: nothing was posted (the simulator runs UNPACK, MATH and PACK code in program order)");
+    return f.v[f.head++ % 16];
+}
 
 // ---- sentinel / sanitizer hooks the current API headers pull in (no-ops here) --------------------------
 #define LLK_SAN_FUNCTION()

@@ -14,6 +14,14 @@ struct bf16_t { std::uint16_t bits; constexpr bf16_t(std::uint16_t b = 0) : bits
 struct bf8_t { std::uint8_t bits; constexpr bf8_t(std::uint8_t b = 0) : bits(b) {} };
 struct bf4_t { std::uint8_t bits; constexpr bf4_t(std::uint8_t b = 0) : bits(b) {} };
 #define CTSTR(s) (s)
+// an array of 32-bit words printed as [a, b, ...]; `type` is the DataFormat of the words (0 = Float32,
+// 8 = Int32, else unsigned)
+template <int len>
+struct dp_typed_array_t {
+    std::uint32_t type;
+    const std::uint32_t* data;
+    constexpr dp_typed_array_t(std::uint32_t t, const volatile std::uint32_t* p) : type(t), data(const_cast<const std::uint32_t*>(p)) {}
+};
 
 namespace tx_dp {
 // spec ::= [[fill]align][sign]["#"]["0"][width]["." precision]["L"][type] (fmt semantics, API-current §2.2)
@@ -78,6 +86,20 @@ inline const char* parse_spec(const char* f, Spec& sp) {
 }
 
 template <typename T>
+void one(const Spec& sp, const void* p);
+template <int len>
+void tx_array(const Spec& sp, const dp_typed_array_t<len>& a) {
+    out("[", 1);
+    for (int i = 0; i < len; i++) {
+        if (i) out(", ", 2);
+        std::uint32_t w = a.data[i];
+        if (a.type == 0) { float f; std::memcpy(&f, &w, 4); floating(sp, f); }
+        else if (a.type == 8) { std::int32_t x = std::int32_t(w); if (x < 0) integer(sp, 0ull - (unsigned long long)(long long)x, true); else integer(sp, w, false); }
+        else integer(sp, w, false);
+    }
+    out("]", 1);
+}
+template <typename T>
 void one(const Spec& sp, const void* p) {
     const T& v = *static_cast<const T*>(p);
     if constexpr (std::is_same_v<T, bool>) padded(sp, v ? "true" : "false");
@@ -93,6 +115,7 @@ void one(const Spec& sp, const void* p) {
     else if constexpr (std::is_convertible_v<T, const char*>) padded(sp, static_cast<const char*>(v));
     else if constexpr (std::is_pointer_v<T>) { char b[32]; std::snprintf(b, sizeof b, "%p", (const void*)v); padded(sp, b); }
     else if constexpr (std::is_same_v<T, TileSlice>) v.print();
+    else if constexpr (requires { v.type; v.data; sizeof(T) > 0; } && !std::is_pointer_v<T>) tx_array(sp, v);
     else static_assert(sizeof(T) == 0, "DEVICE_PRINT: unsupported argument type");
 }
 

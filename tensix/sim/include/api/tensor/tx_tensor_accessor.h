@@ -148,6 +148,9 @@ struct TensorAccessor : tx_accessor_base<DSpec> {
     PageRange pages(std::uint32_t start_page_id, std::uint32_t end_page_id, std::uint8_t noc = noc_index) const {
         return {this, start_page_id, end_page_id, noc};
     }
+    // thread i of N visits pages i, i + N, ... (api/kernel_thread_globals.h); one thread per kernel on
+    // WH/BH/GS, so every page (API-current §12.2)
+    PageRange strided_pages(std::uint32_t total_pages, std::uint8_t noc = noc_index) const { return {this, 0, total_pages, noc}; }
 };
 
 template <std::size_t C, std::size_t R>

@@ -423,3 +423,11 @@ def test_not_provided_helper_names_itself():
     summary = str(e.value).splitlines()[0]
     assert "bias_add_helpers.hpp is not provided by tensix yet" in summary
     assert "header no/such/header.h is not provided by tensix yet" in summary
+    # a function tensix lacks, and a second, unrelated error: the summary names both
+    k = Kernel("void kernel_main() { not_a_tensix_function(1); int x = ; }", on="riscv_0")
+    with Device("n150") as d:
+        with pytest.raises(CompileError) as e:
+            d.queue.enqueue(Program((0, 0), [k]))
+    summary = str(e.value).splitlines()[0]
+    assert "2 errors" in summary and "not_a_tensix_function is not provided by tensix yet" in summary
+    assert "expected primary-expression" in summary

@@ -325,7 +325,9 @@ class SimChip:
             if "segmentation fault" in text and "stack overflow" not in text:
                 hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
                         f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
-                        "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")
+                        "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers. (An L1 "
+                        "Buffer passed as a common runtime arg is its bank offset, the same on every core: fine in NoC "
+                        "addresses; pass it as a per-core runtime arg to use it as a local pointer.)")
             raise DeviceError(f"{text}{source_line(so, off)}{hint}\nThe device was reset.{tail}")
         where = source_line(so, off)
         if rep.kind == HANG:

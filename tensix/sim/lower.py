@@ -204,8 +204,12 @@ def build(program: Program, device: "Device") -> Built:
     return built
 
 
-def _arg(v, core: CoreCoord, k: Kernel, i: int) -> int:
+def _arg(v, core: CoreCoord, k: Kernel, i: int, common: bool = False) -> int:
     if isinstance(v, Buffer):
+        # a common arg is one word for every core: an interleaved or sharded L1 buffer gives its bank
+        # offset (valid in NoC addresses everywhere), not one core's local pointer
+        if common and (v.interleaved or v.sharded):
+            return v.address
         return v.kernel_address(core)
     if isinstance(v, (bool, np.bool_)):
         return int(v)
@@ -243,7 +247,7 @@ def run_message(program: Program, device: "Device", built: Built, trace: bool = 
     limit = device.arch.max_runtime_args
     for k, kid in zip(program.kernels, built.kernel_ids):
         cores = program.kernel_cores(k).cores()
-        common = [_arg(v, cores[0], k, i) for i, v in enumerate(k.common_runtime_args)]
+        common = [_arg(v, cores[0], k, i, common=True) for i, v in enumerate(k.common_runtime_args)]
         m.u(kid, len(common), *common, len(cores))
         for c, args in zip(cores, _core_args(k, cores)):
             if len(args) + len(common) > limit:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, CompileError, DataFormat, Device, Kernel, Program, TensorAccessorArgs
+from tensix import CircularBuffer, CompileError, DataFormat, Device, Kernel, Program, ShardSpec, TensorAccessorArgs
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, tilize, untilize
 from tensix.metal2 import DataflowBufferSpec, KernelSpec, ProgramSpec, TensorBinding, make_program
 
@@ -431,3 +431,24 @@ def test_not_provided_helper_names_itself():
     summary = str(e.value).splitlines()[0]
     assert "2 errors" in summary and "not_a_tensix_function is not provided by tensix yet" in summary
     assert "expected primary-expression" in summary
+
+
+M2_LOCAL = r"""
+void kernel_main() {      // the node-local slice of an L1 tensor, through its token and as a raw address
+    LocalTensorAccessor<uint32_t> t(tensor::buf);
+    LocalTensorAccessor<uint32_t> raw(t.get_bank_base_address());
+    t[1] = t[0] + get_arg(args::add);
+    DPRINT("{} {}\n", raw[0], raw[1]);
+}
+"""
+
+
+def test_metal2_local_tensor_accessor():
+    with Device("n150") as d:
+        buf = d.l1_buffer(16, 16, shard=ShardSpec((1, 1), (1, 1), [(0, 0)]))
+        buf.write(np.array([40, 0, 0, 0], np.uint32))
+        spec = ProgramSpec((0, 0), [KernelSpec("local", M2_LOCAL, on="riscv_0", tensor_bindings={"buf": "b"},
+                                               named_runtime_args=["add"])], tensors=[TensorBinding("b", buf)])
+        d.queue.enqueue(make_program(spec, runtime_args={"local": {"add": 2}}))
+        assert [p.text for p in d.queue.prints] == ["40 42"]
+        assert buf.read(np.uint32)[1] == 42

@@ -5,12 +5,16 @@
 #include <cstdint>
 #include "api/tensor/tensor_binding_token.h"
 
+// an L1 offset (what the host writes for a tensor: the same in every bank) as this core's pointer
+inline std::uint32_t tx_local_l1(std::uint32_t addr) { return addr < TX_L1_SIZE ? tx_cur->l1_base + addr : addr; }
+
 template <class T>
 class LocalTensorAccessor {
 public:
-    explicit LocalTensorAccessor(std::uint32_t l1_base) : base_(l1_base) {}
+    explicit LocalTensorAccessor(std::uint32_t l1_base) : base_(tx_local_l1(l1_base)) {}
     template <std::uint32_t C, std::uint32_t A>
-    LocalTensorAccessor(const tensor_accessor::TensorBindingToken<C, A>&) : base_(tensor_accessor::TensorBindingToken<C, A>::address()) {
+    LocalTensorAccessor(const tensor_accessor::TensorBindingToken<C, A>&)
+        : base_(tx_local_l1(tensor_accessor::TensorBindingToken<C, A>::address())) {
         static_assert(!TensorAccessorArgs<C>::is_dram, "LocalTensorAccessor: the tensor is in DRAM; it must be an L1 tensor");
     }
     T& operator[](std::uint32_t i) const { return reinterpret_cast<T*>(std::uintptr_t(base_))[i]; }

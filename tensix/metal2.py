@@ -11,7 +11,7 @@
     program = make_program(spec, runtime_args={"reader": {"n": 8}})
     dev.queue.enqueue(program)
 
-`make_program` writes each kernel's `kernel_bindings_generated.h` and `kernel_args_generated.h` (the
+`make_program` makes each kernel's `kernel_bindings_generated.h` and `kernel_args_generated.h` (the
 content of §12.6), includes them before the kernel source as tt-metal's JIT does, and returns an
 ordinary `Program`. The argument layout:
 - named runtime args: per-core runtime arg words 0.. in declared order (`args::x` is an RtaArg at byte
@@ -24,7 +24,6 @@ DataflowBufferSpecs become circular buffers with CB index = DFB id (Gen1), in de
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -32,7 +31,6 @@ from typing import Any, Callable, Sequence
 from .buffer import Buffer
 from .formats import DataFormat
 from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
-from .sim import compiler
 
 
 @dataclass
@@ -195,22 +193,13 @@ def make_program(spec: ProgramSpec, runtime_args: dict | None = None, common_run
                   + [tensors[n].buffer for n in bound] + list(given_c.get("varargs", [])))
         headers = {"kernel_bindings_generated.h": bindings_header(k, dfb_ids, sem_ids, layout),
                    "kernel_args_generated.h": args_header(k, crta_word)}
-        digest = hashlib.sha256("\0".join(headers.values()).encode()).hexdigest()[:16]
-        gen_dir = compiler.cache_dir() / "metal2" / digest
-        gen_dir.mkdir(parents=True, exist_ok=True)
-        for fname, text in headers.items():
-            p = gen_dir / fname
-            if not p.exists() or p.read_text() != text:
-                tmp = p.with_suffix(".tmp")
-                tmp.write_text(text)
-                tmp.replace(p)
         per_core = runtime_args.get(k.name, {})
         kernels.append(Kernel(k.source, on=k.on, cores=k.cores, noc=k.noc, defines=dict(k.defines),
                               compile_args=compile_args, runtime_args=_per_core(k, per_core), common_runtime_args=common,
                               name=k.name if not isinstance(k.source, (str, Path)) or "\n" in str(k.source) else None,
                               math_fidelity=k.math_fidelity, fp32_dest_acc_en=k.fp32_dest_acc_en,
                               math_approx_mode=k.math_approx_mode, dst_full_sync_en=k.dst_full_sync_en,
-                              include_dirs=[*k.include_dirs, gen_dir],
+                              include_dirs=list(k.include_dirs), generated_headers=headers,
                               preincludes=["kernel_bindings_generated.h", "kernel_args_generated.h"]))
     return Program(spec.cores, kernels, cbs, sems)
 

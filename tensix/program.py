@@ -19,6 +19,7 @@ PROCESSORS = {
     "compute": (2, 0),
 }
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
+PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
 
 
 class TensorAccessorArgs:
@@ -62,7 +63,7 @@ class CircularBuffer:
     """A circular buffer on `cores`. `index` may list several CB indices that share one L1 region
     (each keeps its own pointers); `data_format` and `page_size` may be one value or a dict per index
     (API-current §10: one region, one total size, each index its own page size; the region is
-    `size` bytes, by default num_pages pages of the first index, and must hold a whole number of
+    `size` bytes, by default num_pages pages of the largest page size, and must hold a whole number of
     pages of every index). With `buffer=` the CB is placed on that L1 buffer (a globally allocated CB)."""
     index: int | Sequence[int]
     data_format: Any = DataFormat.Float16_b
@@ -92,7 +93,8 @@ class CircularBuffer:
     def total_size(self) -> int:
         if self.size is not None:
             return int(self.size)
-        return self.page_size_of(self.indices[0]) * self.num_pages
+        pages = self.page_size.values() if isinstance(self.page_size, dict) else [self.page_size]
+        return max(int(p) for p in pages) * int(self.num_pages)
 
 
 @dataclass
@@ -114,6 +116,7 @@ class Kernel:
     # tt-metal's JIT does); files beside the kernel source are found as well
     include_dirs: Sequence[Any] = ()
     preincludes: Sequence[str] = ()      # headers included before the source (generated bindings)
+    generated_headers: dict = field(default_factory=dict)   # {file name: text} the kernel can include
     # compute configuration (used by compute kernels)
     math_fidelity: str = "HiFi4"
     fp32_dest_acc_en: bool = False
@@ -147,11 +150,15 @@ class Kernel:
             self.text = src
             if self.name is None:
                 self.name = f"kernel_{hashlib.sha256(src.encode()).hexdigest()[:8]}.cpp"
-        self.compile_args = [int(v) for v in _flatten(self.compile_args)]
+        self.accessor_buffers = [a.buffer for a in self.compile_args if isinstance(a, TensorAccessorArgs)]
+        self.compile_args = _flatten(self.compile_args)
         self.include_dirs = [Path(d).expanduser().resolve() for d in self.include_dirs]
         for d in self.include_dirs:
             if not d.is_dir():
                 raise FileNotFoundError(f"kernel {self.name}: include directory {d} does not exist")
+
+    def source_text(self) -> str:
+        return self.text if self.path is None else self.path.read_text()
 
 
 @dataclass
@@ -181,7 +188,7 @@ class Program:
         self.kernels = list(kernels)
         self.cbs = list(cbs)
         self.semaphores = list(semaphores)
-        self._built: dict[int, Any] = {}     # chip serial -> built state (kernel ids, CB/semaphore words)
+        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)

@@ -36,7 +36,7 @@ void check_count(const CB& cb, int32_t id, int32_t n, const char* call) {
     if (uint32_t(n) > cb.num_pages)
         fail(fmt("DEADLOCK: %s(cb %d, %d pages) can never succeed: the CB holds only %u pages of %u B; "
                  "make the CB at least %d pages (num_pages) or ask for fewer pages",
-                 call, id, n, cb.num_pages, cb.page_size, n));
+                 call, id, n, cb.num_pages, cb.page_size, n), tx_protocol::Fault::DEADLOCK);
 }
 
 void advance(uint32_t& ptr, const CB& cb, int32_t n) {
@@ -59,7 +59,7 @@ void race_warning(const std::string& msg) {
     uint64_t off = error_offset;
     kernel_frame();                      // the kernel line that made the call
     if (warned.insert({r.core->index, error_offset}).second)
-        print_line(r, "\x1etensix race warning\x1f" + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
+        print_line(r, std::string(tx_protocol::WARNING_MARK) + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
                           std::to_string(error_offset));
     error_so = so;
     error_offset = off;

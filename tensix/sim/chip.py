@@ -97,6 +97,7 @@ class SimChip:
     def __init__(self, arch: Arch, timeout: float) -> None:
         self.arch = arch
         self.timeout = timeout
+        self._shown_warnings: set[str] = set()       # race warnings already shown (each once per device)
         gx, gy = arch.compute_grid
         self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
         self.l1_fd = os.memfd_create("tensix-l1")
@@ -392,7 +393,7 @@ class SimChip:
 
     def _split_warnings(self, prints: list[PrintLine]) -> tuple[list[PrintLine], list[str]]:
         """Race warnings come from the runtime as marked print lines: take them out, add the kernel
-        line, show each once (Python's warning filter) and return them for the profile."""
+        line, show each text once per device and return them all for the profile."""
         out, found = [], []
         for p in prints:
             if not p.text.startswith(protocol.WARNING_MARK):
@@ -402,7 +403,9 @@ class SimChip:
             loc = source_line(so, int(off)).strip()
             text = f"{text} ({loc})" if loc else text
             found.append(text)
-            warnings.warn(text, RaceWarning, stacklevel=5)
+            if text not in self._shown_warnings:      # printed once per device, whatever the caller's line
+                self._shown_warnings.add(text)
+                warnings.warn(text, RaceWarning, stacklevel=5)
         return out, found
 
     def _prints(self, rep: Reply) -> list[PrintLine]:

@@ -307,6 +307,8 @@ void kernel_main() {
 
 
 def test_more_current_names(dev):
+    if dev.arch.board != "n150":
+        pytest.skip("no arch-specific code in these headers: covered on n150")
     rng = np.random.default_rng(9)
     a = _bf16(rng.uniform(-1, 1, (32, 32)))
     src, out = dev.l1_buffer(TILE, TILE, cores=[(0, 0)]), dev.l1_buffer(2 * TILE, TILE, cores=[(0, 0)])

@@ -8,8 +8,14 @@ from .arch import Arch, get_arch
 from .buffer import Allocator, Buffer
 from .core import CoreCoord, as_coord
 from .errors import DeviceError
-from .queue import Queue
+from .queue import Queue, make_queues
+from .status import StatusRecord
 from .sim.chip import SLOT, SimChip
+
+
+def default_arch() -> str:
+    """The arch of `Device()` without one: $TENSIX_ARCH (what `tensix run --arch` sets), else n150."""
+    return os.environ.get("TENSIX_ARCH") or "n150"
 
 
 class Device:
@@ -17,13 +23,14 @@ class Device:
 
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
-    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable)."""
+    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
+    `arch` defaults to default_arch(). `queues` are the two command queues; `queue` is queue 0."""
 
-    def __init__(self, arch: str | Arch = "n150", backend: str = "sim", *, timeout: float = 10.0,
+    def __init__(self, arch: str | Arch | None = None, backend: str = "sim", *, timeout: float = 10.0,
                  print_kernel_output: bool | None = None) -> None:
         if backend != "sim":
             raise ValueError(f"backend {backend!r} is not available; tensix runs on backend='sim' (the simulated chip)")
-        self.arch = get_arch(arch)
+        self.arch = get_arch(arch if arch is not None else default_arch())
         self.grid = CoreCoord(*self.arch.compute_grid)
         self.closed = True
         self._chip = SimChip(self.arch, timeout)
@@ -34,7 +41,9 @@ class Device:
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
         self.print_kernel_output = print_kernel_output
-        self.queue = Queue(self)
+        self.queues: list[Queue] = make_queues(self, 2)   # two command queues, as fast dispatch has
+        self.queue = self.queues[0]
+        self._status = StatusRecord(self)                  # for `tensix smi`
 
     def __repr__(self) -> str:
         return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, simulated)"
@@ -48,6 +57,7 @@ class Device:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
+            self._status.close()
             self._chip.close()
 
     def __del__(self) -> None:

@@ -1,0 +1,200 @@
+"""Status records of the Devices open on this machine, for `tensix smi`.
+
+Each open Device keeps one small JSON file in a per-user runtime directory ($TENSIX_RUNTIME_DIR, else
+$XDG_RUNTIME_DIR/tensix, else /tmp/tensix-<uid>): pid, arch, programs run, modelled busy time, per-core
+utilisation of the last program, L1 and DRAM allocated per bank, kernel-cache counters, the simulator
+process. It is written on open, after programs (at most every PUBLISH_EVERY_S seconds, so a loop of
+10 000 programs pays for a handful of writes), on finish() and reads, and removed on close or when the
+process exits. A record whose process is gone (or whose pid was reused) is stale and ignored.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .device import Device
+
+PUBLISH_EVERY_S = 0.25
+VERSION = 1                     # of the record layout
+
+
+def runtime_dir(create: bool = True) -> Path:
+    """Where status records live: private to this user (mode 0700)."""
+    env = os.environ.get("TENSIX_RUNTIME_DIR")
+    if env:
+        d = Path(env)
+    elif os.environ.get("XDG_RUNTIME_DIR") and os.access(os.environ["XDG_RUNTIME_DIR"], os.W_OK):
+        d = Path(os.environ["XDG_RUNTIME_DIR"]) / "tensix"
+    else:
+        d = Path(tempfile.gettempdir()) / f"tensix-{os.getuid()}"
+    if create:
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return d
+
+
+def process_start(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (/proc/PID/stat field 22), None if it is gone:
+    with the pid it identifies a process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def alive(record: dict) -> bool:
+    """Is the process that wrote `record` still the one running under its pid?"""
+    start = process_start(record.get("pid", -1))
+    return start is not None and start == record.get("pid_start")
+
+
+def read_records(clean: bool = True) -> list[dict]:
+    """Every live status record, oldest device first. Stale records (their process died without
+    closing its Device) are skipped and, with `clean`, deleted."""
+    d = runtime_dir(create=False)
+    out = []
+    for p in sorted(d.glob("device-*.json")) if d.is_dir() else []:
+        try:
+            rec = json.loads(p.read_text())
+        except (OSError, ValueError):
+            continue                     # being replaced right now, or not ours
+        if not isinstance(rec, dict) or rec.get("version") != VERSION:
+            continue
+        if not alive(rec):
+            if clean:
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+            continue
+        rec["_path"] = str(p)
+        out.append(rec)
+    out.sort(key=lambda r: (r.get("opened", 0), r.get("pid", 0), r.get("serial", 0)))
+    return out
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+class StatusRecord:
+    """The record of one open Device; the Device and its queues call ran() and publish()."""
+
+    def __init__(self, device: "Device") -> None:
+        self._device = weakref.ref(device)
+        self.pid = os.getpid()
+        self.pid_start = process_start(self.pid)
+        self.opened = time.time()
+        self.programs = 0
+        self.kernel_cycles = 0
+        self.busy_s = 0.0                # kernels plus dispatch
+        self.transfer_s = 0.0            # host <-> device over PCIe
+        self.bytes_written = 0
+        self.bytes_read = 0
+        self._last_run = None            # the last program's lazily parsed profile
+        self._last_published = 0.0
+        self._published_generation = -1
+        from .sim import compiler
+        self._cache_path = str(compiler.cache_dir())
+        self.path: Path | None = None
+        try:
+            serial = device._chip.serial
+            self.path = runtime_dir() / f"device-{self.pid}-{serial}.json"
+        except OSError:                   # no writable runtime dir: the device works, smi will not see it
+            self.path = None
+        if self.path is not None:
+            self._finalizer = weakref.finalize(device, _remove, self.path)
+        self.publish(force=True)
+
+    # ---- what the device did -------------------------------------------------------------------
+    def ran(self, cycles: int, dispatch_s: float, run) -> None:
+        self.programs += 1
+        self.kernel_cycles += cycles
+        self.busy_s += cycles / self._aiclk() + dispatch_s
+        self._last_run = run
+        self.publish()
+
+    def transferred(self, nbytes: int, seconds: float, write: bool) -> None:
+        self.transfer_s += seconds
+        if write:
+            self.bytes_written += nbytes
+        else:
+            self.bytes_read += nbytes
+        self.publish()
+
+    def _aiclk(self) -> float:
+        dev = self._device()
+        return dev.arch.aiclk_hz if dev is not None else 1e9
+
+    # ---- the file --------------------------------------------------------------------------------
+    def publish(self, force: bool = False) -> None:
+        dev = self._device()
+        if self.path is None or dev is None or dev.closed:
+            return
+        now = time.monotonic()
+        gen = dev._chip.generation
+        if not force and gen == self._published_generation and now - self._last_published < PUBLISH_EVERY_S:
+            return
+        self._last_published, self._published_generation = now, gen
+        try:
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.snapshot(dev)))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass                          # a full /tmp must not break a run
+
+    def snapshot(self, dev: "Device") -> dict:
+        from .sim import compiler
+        a = dev.arch
+        chip = dev._chip
+        proc = chip.proc
+        util = {}
+        last = None
+        if self._last_run is not None:
+            try:
+                prof = self._last_run.get()
+                util = {f"{x},{y}": round(u, 4) for (x, y), u in sorted(prof.core_utilization().items())}
+                last = {"cycles": prof.cycles, "seconds": prof.seconds, "dram_bytes": prof.dram_bytes,
+                        "noc_bytes": list(prof.noc_bytes), "flops": prof.flops}
+            except Exception:             # a profile that cannot be parsed must not break the run
+                util = {}
+        queues = [{"id": q.id, "commands": q.commands_run, "clock_s": q.clock_s} for q in dev.queues]
+        return {
+            "version": VERSION, "pid": self.pid, "pid_start": self.pid_start, "serial": chip.serial,
+            "argv": sys.argv[:8], "opened": self.opened, "updated": time.time(),
+            "arch": a.name, "board": a.board, "grid": list(a.compute_grid), "aiclk_hz": a.aiclk_hz,
+            "backend": "sim",
+            "sim_pid": proc.pid if proc is not None and proc.poll() is None else None,
+            "sim_starts": chip.generation,
+            "programs": self.programs, "kernel_cycles": self.kernel_cycles, "busy_s": self.busy_s,
+            "transfer_s": self.transfer_s, "bytes_written": self.bytes_written, "bytes_read": self.bytes_read,
+            "queues": queues,
+            "last_program": last, "core_utilization": util,
+            "l1": {"banks": len(chip.cores), "used_per_bank": dev._l1.used, "bank_bytes": dev._l1.hi - dev._l1.lo,
+                   "lockstep": True},
+            "dram": {"banks": a.num_dram_banks, "used_per_bank": dev._dram.used,
+                     "bank_bytes": dev._dram.hi - dev._dram.lo, "lockstep": True},
+            "kernel_cache": {"path": self._cache_path, **{k: int(v) for k, v in compiler._stats.items()}},
+        }
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._finalizer()

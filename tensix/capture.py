@@ -47,11 +47,11 @@ class Session:
             self.devices[key] = {"label": f"{dev.arch.board} #{len(self.devices)}", "arch": dev.arch,
                                  "queues": dev.queues}
         self.commands.append((key, cmd))
-        for program, start_s, run in runs:
-            name = _queue.program_name(program) if program is not None else cmd.name.split(" (")[0]
-            if run is not None and len(self.traced) < self.max_traced + len(runs) and run_traced(run):
+        for who, start_s, run in runs:         # who: the Program, or a replayed program's name
+            name = who if isinstance(who, str) else _queue.program_name(who)
+            if len(self.traced) < self.max_traced + len(runs) and run_traced(run):
                 self.traced.append((key, name, start_s, run))
-            pic = self.pictures.setdefault(program if program is not None else name, [name, key, run, 0])
+            pic = self.pictures.setdefault(who, [name, key, run, 0])
             pic[2] = run
             pic[3] += 1
 

@@ -11,6 +11,7 @@ every distinct program (its last run) and `s.queue_report()` lists every queue's
 """
 from __future__ import annotations
 
+import bisect
 import collections
 import json
 from pathlib import Path
@@ -171,19 +172,12 @@ def summarize(trace: dict, top: int = 10) -> str:
         out.append(f"command queues: {len(queue_cmds)} commands, last ends at {end:.3f} us")
         for kind, (n, b, us) in sorted(kinds.items(), key=lambda kv: -kv[1][2]):
             out.append(f"  {kind:14} {n:6} commands {us:12.3f} us {b:>12} B")
-    if programs:
-        by_name = collections.defaultdict(list)
-        for p in programs:
-            by_name[(p["device"], p["name"])].append(p)
-        out.append(f"programs with RISC-V events: {len(programs)}" +
-                   (f" ({other['programs_not_traced']} more on the queue track only)" if other.get("programs_not_traced") else ""))
-        for (dev, name), ps in by_name.items():
-            us = [p["us"] for p in ps]
-            out.append(f"  {name} on {dev}: {len(ps)} runs, {sum(us):.3f} us total, {sum(us) / len(us):.3f} us each "
-                       f"({sum(p['cycles'] for p in ps) // len(ps)} cycles)")
-    # per core: busy (union of slices is not needed: per RISC-V the slices do not overlap) and waits
+    # which program each event belongs to (programs are laid end to end on the timeline)
+    spans = sorted((p["start_us"], p["start_us"] + p["us"], (p["device"], p["name"])) for p in programs or [])
+    starts = [sp[0] for sp in spans]
     per_core = collections.defaultdict(lambda: collections.defaultdict(float))
     waits = collections.defaultdict(lambda: [0.0, 0])
+    prog_waits = collections.defaultdict(lambda: collections.defaultdict(lambda: [0.0, 0]))
     for e in ev:
         if e.get("ph") != "X" or e.get("cat") == "queue" or e["pid"] not in procs:
             continue
@@ -191,14 +185,41 @@ def summarize(trace: dict, top: int = 10) -> str:
         is_wait = any(w in e["name"] for w in WAIT_WORDS)
         per_core[core]["wait" if is_wait else "ops"] += e["dur"]
         if is_wait:
-            w = waits[(core, threads.get((e["pid"], e["tid"]), str(e["tid"])), e["name"])]
+            who = (core, threads.get((e["pid"], e["tid"]), str(e["tid"])), e["name"])
+            w = waits[who]
             w[0] += e["dur"]
             w[1] += 1
+            i = bisect.bisect_right(starts, e["ts"] + 1e-9) - 1
+            if i >= 0:
+                pw = prog_waits[spans[i][2]][who]
+                pw[0] += e["dur"]
+                pw[1] += 1
+    if programs:
+        by_name = collections.defaultdict(list)
+        for p in programs:
+            by_name[(p["device"], p["name"])].append(p)
+        out.append(f"programs with RISC-V events: {len(programs)}" +
+                   (f" ({other['programs_not_traced']} more on the queue track only)" if other.get("programs_not_traced") else ""))
+        for key, ps in by_name.items():
+            us = [p["us"] for p in ps]
+            out.append(f"  {key[1]} on {key[0]}: {len(ps)} runs, {sum(us):.3f} us total, {sum(us) / len(us):.3f} us each "
+                       f"({sum(p['cycles'] for p in ps) // len(ps)} cycles)")
+            top3 = sorted(prog_waits[key].items(), key=lambda kv: -kv[1][0])[:3]
+            if top3:
+                out.append("    top waits: " + "; ".join(f"{name} on {core} {riscv} {t:.3f} us"
+                                                        for (core, riscv, name), (t, n) in top3))
+            links = collections.Counter()
+            for p in ps:
+                for noc, dim, x, y, b in p.get("links", []):
+                    links[(noc, dim, x, y)] += b
+            if links:
+                out.append("    busiest links: " + "; ".join(f"NoC{noc} {dim} from ({x}, {y}) {b} B"
+                                                            for (noc, dim, x, y), b in links.most_common(3)))
     if per_core:
         out.append(f"cores: {len(per_core)}; most time waiting (us in wait slices / in op slices, all RISC-Vs):")
         for core, t in sorted(per_core.items(), key=lambda kv: -kv[1]["wait"])[:top]:
             out.append(f"  {core:30} waiting {t['wait']:10.3f} us   in ops {t['ops']:10.3f} us")
-        out.append(f"top {min(top, len(waits))} waits:")
+        out.append(f"top {min(top, len(waits))} waits (all programs):")
         for (core, riscv, name), (us, n) in sorted(waits.items(), key=lambda kv: -kv[1][0])[:top]:
             out.append(f"  {us:10.3f} us {n:6}x  {name:28} {riscv:14} {core}")
     links = collections.Counter()
@@ -210,7 +231,7 @@ def summarize(trace: dict, top: int = 10) -> str:
             moved = [r + w for r, w in zip(p["dram_read"], p["dram_written"])]
             dram = moved if dram is None else [a + b for a, b in zip(dram, moved)]
     if links:
-        out.append(f"busiest NoC links (bytes over the programs above):")
+        out.append("busiest NoC links (all programs):")
         for (noc, dim, x, y), b in links.most_common(top):
             out.append(f"  NoC{noc} {dim}-link leaving router ({x}, {y}): {b} B")
     elif programs:

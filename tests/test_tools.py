@@ -379,7 +379,7 @@ def test_run_queue_trace_svg_of_matmul_mcast(tmp_path, rt):
     p = tensix("profile", str(trace))
     assert p.returncode == 0, p.stderr
     assert "program             2 commands" in p.stdout and "2 runs" in p.stdout
-    assert "top 10 waits:" in p.stdout and "busiest NoC links" in p.stdout and "DRAM bytes per channel" in p.stdout
+    assert "top 10 waits (all programs):" in p.stdout and "    top waits: " in p.stdout and "busiest NoC links" in p.stdout and "DRAM bytes per channel" in p.stdout
 
 
 def test_run_sets_the_default_arch_and_passes_exit_codes(tmp_path, rt):

@@ -88,7 +88,9 @@ def read_records(clean: bool = True) -> list[dict]:
     return out
 
 
-def _remove(path: Path) -> None:
+def _remove(path: Path, pid: int) -> None:
+    if os.getpid() != pid:         # a forked child exiting: the record is its parent's
+        return
     try:
         path.unlink()
     except OSError:
@@ -121,7 +123,7 @@ class StatusRecord:
         except OSError:                   # no writable runtime dir: the device works, smi will not see it
             self.path = None
         if self.path is not None:
-            self._finalizer = weakref.finalize(device, _remove, self.path)
+            self._finalizer = weakref.finalize(device, _remove, self.path, self.pid)
         self.publish(force=True)
 
     # ---- what the device did -------------------------------------------------------------------
@@ -147,7 +149,7 @@ class StatusRecord:
     # ---- the file --------------------------------------------------------------------------------
     def publish(self, force: bool = False) -> None:
         dev = self._device()
-        if self.path is None or dev is None or dev.closed:
+        if self.path is None or dev is None or dev.closed or os.getpid() != self.pid:
             return
         now = time.monotonic()
         gen = dev._chip.generation

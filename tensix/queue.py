@@ -319,8 +319,10 @@ class Queue:
             built.counts = _static_counts(program)
             program._built[key] = built
         msg = launch.run_message(program, dev, built, trace=events, timing_only=timing_only)
-        counts = {**built.counts, "runtime_arg_words": _runtime_arg_words(msg.words, len(built.static))}
-        return built, msg, counts
+        words = _runtime_arg_words(msg.words, len(built.static))
+        if built.counts.get("runtime_arg_words") != words:   # one dict per distinct launch, shared by the history
+            built.counts = {**built.counts, "runtime_arg_words": words}
+        return built, msg, built.counts
 
     def _run(self, program: Program | None, msg, traced: bool):
         """Run one lowered program on the chip: (cycles, prints, lazy profile)."""
@@ -349,8 +351,11 @@ class Queue:
         While a trace is being captured on this queue (begin_trace), the program is recorded, not
         run: the result is a DeviceTime of 0 programs."""
         dev = self.device
-        trace = trace or os.environ.get("TENSIX_TRACE") or None
         if self._capturing is not None:
+            if trace:
+                raise ValueError(f"enqueue(trace={str(trace)!r}) while trace {self._capturing.id} is being captured: "
+                                 f"nothing runs during a capture, so there is no timeline to write; replays inside "
+                                 f"`tensix run --trace` (or a tensix.capture.Session) are traced")
             built, msg, counts = self._lower(program, False, timing_only)
             t = self._capturing
             if t.entries and t.generation != built.generation:
@@ -359,6 +364,7 @@ class Queue:
                 t.generation = built.generation
             t.entries.append((program_name(program), msg, counts))
             return DeviceTime(0, dev.arch.aiclk_hz, 0, 0.0, [])
+        trace = trace or os.environ.get("TENSIX_TRACE") or None
         events = bool(trace) or (_session is not None and _session.wants_events())
         built, msg, counts = self._lower(program, events, timing_only)
         cycles, run = self._run(program, msg, events)

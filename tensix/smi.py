@@ -248,6 +248,11 @@ def render(s: dict) -> str:
                        f"in each of {x['banks']['value']} banks")
         q = "   ".join(f"cq{x['id']}: {x['commands']['value']} commands, at {x['clock']['value']:.3f} us" for x in d["queues"])
         out.append(f"    queues: {q}")
+        last = d["last_program"]
+        if last:
+            out.append(f"    last program: {last['time']['value']:.3f} us of kernels, DRAM {_mib(last['dram_traffic']['value'])}, "
+                       f"NoC0 {_mib(last['noc0_traffic']['value'])}, NoC1 {_mib(last['noc1_traffic']['value'])}, "
+                       f"{last['flops']['value'] / 1e6:.1f} MFLOP")
         kc = d["kernel_cache"]
         out.append(f"    kernel cache {kc['path']}: {kc['entries']['value']} kernels, {_mib(kc['size']['value'])}; "
                    f"this process {kc['hits']['value']} hits, {kc['misses']['value']} misses")

@@ -408,3 +408,20 @@ def test_profile_of_a_single_program_trace(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
     assert tensix("profile", str(bad)).returncode == 2
+
+
+def test_two_devices_in_one_process_have_one_record_each(rt):
+    from tensix import Device
+    a, b = Device("n150"), Device("e150")
+    try:
+        recs = status.read_records()
+        assert [(r["pid"], r["board"]) for r in recs] == [(os.getpid(), "n150"), (os.getpid(), "e150")]
+        assert recs[0]["serial"] != recs[1]["serial"]
+        snap = smi.snapshot()
+        assert len(snap["processes"]) == 1 and len(snap["processes"][0]["devices"]) == 2
+        a.close()
+        assert [r["board"] for r in status.read_records()] == ["e150"]
+    finally:
+        a.close()
+        b.close()
+    assert status.read_records() == [] and list(rt.glob("*.json")) == []

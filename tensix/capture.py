@@ -43,7 +43,7 @@ class Session:
 
     def on_command(self, q: "_queue.Queue", cmd: "_queue.Command", runs=()) -> None:
         dev = q.device
-        key = dev._chip.serial
+        key = dev.serial
         if key not in self.devices:
             self.devices[key] = {"label": f"{dev.arch.board} #{len(self.devices)}", "arch": dev.arch,
                                  "queues": dev.queues}

@@ -60,10 +60,9 @@ def _run_options(ap: argparse.ArgumentParser) -> None:
 
 def run_script(args) -> int:
     """Run a user's script unchanged, as `python SCRIPT.py args` would, with the captures asked for."""
-    import os
     import runpy
     import traceback
-    from . import capture
+    from . import capture, device
     from .arch import get_arch
     # tensix options may also follow the script name (up to a `--`); everything else is the script's
     rest, tail = list(args.args), []
@@ -81,9 +80,10 @@ def run_script(args) -> int:
     if not script.is_file():
         print(f"tensix run: script {script} not found\nusage: {RUN_USAGE}", file=sys.stderr)
         return 2
+    defaults = dict(device.DEFAULTS)
     if args.arch:
         try:
-            os.environ["TENSIX_ARCH"] = get_arch(args.arch).board
+            device.DEFAULTS["arch"] = get_arch(args.arch).board
         except ValueError as e:
             print(f"tensix run: {e}", file=sys.stderr)
             return 2
@@ -106,6 +106,7 @@ def run_script(args) -> int:
         code = 1
     finally:
         sys.argv, sys.path[:] = old_argv, old_path
+        device.DEFAULTS.update(defaults)
     sys.stdout.flush()
     if args.queue:
         print("\n--- command queues (tensix run --queue) ---")

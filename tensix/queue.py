@@ -9,111 +9,67 @@ the worker grid (one program at a time), writes and reads of both queues share t
 replays them with the trace dispatch floor (HW §11d)."""
 from __future__ import annotations
 
-import collections
 import itertools
 import os
 import sys
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .buffer import Buffer
 from .errors import DeviceError
-from .profile import Profile
+from .plan import ProgramPlan, plan_program, with_runtime_args
+from .profile import DeviceTime, Profile
 from .program import Program
-from .sim import lower as launch
-from .sim.chip import PrintLine
 
 if TYPE_CHECKING:
     from .device import Device
 
-
-class _Lazy:
-    """A program's profile, parsed from the device's reply the first time it is asked for."""
-
-    def __init__(self, make) -> None:
-        self._make, self._value = make, None
-
-    def get(self) -> Profile:
-        if self._value is None:
-            self._value, self._make = self._make(), None
-        return self._value
-
-
-@dataclass
-class DeviceTime:
-    """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
-    profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
-    `profiles` every program's (finish() keeps the last 64)."""
-    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
-    aiclk_hz: float
-    programs: int = 1
-    overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
-    _runs: list = field(default_factory=list, repr=False)
-
-    @property
-    def profile(self) -> Profile | None:
-        return self._runs[-1].get() if self._runs else None
-
-    @property
-    def profiles(self) -> list[Profile]:
-        return [r.get() for r in self._runs]
-
-    @property
-    def seconds(self) -> float:
-        """Modelled wall time on the device: kernels plus dispatch and host transfers."""
-        return self.cycles / self.aiclk_hz + self.overhead_s
-
-    @property
-    def us(self) -> float:
-        return self.seconds * 1e6
-
-    def __float__(self) -> float:
-        return self.seconds
-
-    def __str__(self) -> str:
-        extra = f" + {self.overhead_s * 1e6:.2f} us dispatch/transfers" if self.overhead_s else ""
-        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz{extra})"
-
-
 HISTORY_LEN = 4096        # commands kept in each queue's `history`; `totals` counts every command
 
 
-def dispatch_parts(arch, counts: dict[str, int], traced: bool) -> dict[str, float]:
-    """Modelled dispatch cost of one program, by part, in seconds.
-
-    Today this is one floor per program, `arch.timing.dispatch_us` (HW §11d: the trace-replay floor,
-    1.05 us WH / 0.92 us BH), for traced and normal launches alike; a per-part model (kernel groups,
-    runtime-arg words, CBs, semaphores: the sizes in `counts`) replaces this one function."""
-    return {"trace floor" if traced else "dispatch floor": arch.timing.dispatch_us * 1e-6}
-
-
-def _static_counts(program: Program) -> dict[str, int]:
-    """The parts of a program the dispatcher sends that do not change between runs."""
-    per_core: dict[tuple[int, int], list[int]] = {}
-    for i, k in enumerate(program.kernels):
-        for c in program.kernel_cores(k):
-            per_core.setdefault((c.x, c.y), []).append(i)
-    return {"kernel_groups": len({tuple(v) for v in per_core.values()}), "kernels": len(program.kernels),
-            "cores": len(per_core), "cbs": len(program.cbs), "semaphores": len(program.semaphores)}
+def _trace_path(trace) -> Path | None:
+    """Where a trace goes, checked before the run so a bad path cannot lose the run's result."""
+    trace = trace or os.environ.get("TENSIX_TRACE") or None
+    if trace is None:
+        return None
+    p = Path(trace)
+    if not p.parent.is_dir():
+        raise ValueError(f"trace={str(trace)!r}: the directory {str(p.parent)!r} does not exist; create it or "
+                         f"give another path")
+    return p
 
 
-def _runtime_arg_words(words: list[int], static_len: int) -> int:
-    """Runtime-arg words in a run message (sim/lower.py run_message: per kernel its id, its common
-    args, then per core its index and args): unique args per core plus common ones (sent once)."""
-    i = 1 + static_len
-    kernels, i, n = words[i], i + 1, 0
-    for _ in range(kernels):
-        common = words[i + 1]
-        n += common
-        i += 2 + common                  # now at the kernel's core count
-        cores, i = words[i], i + 1
-        for _ in range(cores):
-            args = words[i + 1]
-            n += args
-            i += 2 + args
-    return n
+def dispatch_parts(arch, counts: dict[str, int], launched: DeviceTime, traced: bool) -> dict[str, float]:
+    """Modelled dispatch cost of one program, by part, in seconds: the one place a per-part dispatch
+    model (kernel groups, runtime-arg words, CBs, semaphores: the sizes in `counts`) plugs in.
+
+    Today a normal launch costs what the backend charged for it (`launched.overhead_s`: the sim's
+    `arch.timing.dispatch_us` floor) and a traced one the trace-replay floor of HW §11d, which is the
+    same constant (1.05 us WH, 0.92 us BH)."""
+    if traced:
+        return {"trace floor": arch.timing.dispatch_us * 1e-6}
+    return {"dispatch floor": launched.overhead_s}
+
+
+def plan_counts(plan: ProgramPlan) -> dict[str, int]:
+    """The sizes of what the dispatcher sends for a program: kernel groups (sets of cores running the
+    same kernels), kernels, cores, CBs, semaphores and runtime-arg words (per core, plus common ones
+    sent once per kernel)."""
+    per_core: dict = {}
+    for i, k in enumerate(plan.kernels):
+        for c in k.cores:
+            per_core.setdefault(c, []).append(i)
+    return {"kernel_groups": len({tuple(v) for v in per_core.values()}), "kernels": len(plan.kernels),
+            "cores": len(per_core), "cbs": len(plan.cbs), "semaphores": len(plan.semaphores),
+            "runtime_arg_words": _arg_words(plan)}
+
+
+def _arg_words(plan: ProgramPlan) -> int:
+    return sum(len(a.words) for k in plan.kernels for a in k.runtime_args) + sum(len(k.common_args) for k in plan.kernels)
 
 
 @dataclass(slots=True)
@@ -186,9 +142,9 @@ class Trace:
     replay_trace() with their runtime args as they were at capture. Usable as a context manager
     (`with q.begin_trace() as t: q.enqueue(p)`)."""
 
-    def __init__(self, queue: "Queue", id: int, generation: int) -> None:
-        self.queue, self.id, self.generation = queue, id, generation
-        self.entries: list[tuple[str, object, dict]] = []     # (program name, run message, counts)
+    def __init__(self, queue: "Queue", id: int) -> None:
+        self.queue, self.id = queue, id
+        self.entries: list[tuple] = []       # (program name, prepared, plan, counts, timing_only)
         self.state = "capturing"
         self.replays = 0
 
@@ -235,18 +191,18 @@ class Queue:
     of everything enqueued on this queue since the last finish(). `history` lists the last
     HISTORY_LEN commands (Command: kind, bytes, modelled start/end, dispatch cost by part)."""
 
-    def __init__(self, device: Device, id: int = 0, timeline: _Timeline | None = None) -> None:
+    def __init__(self, device: "Device", id: int = 0, timeline: _Timeline | None = None) -> None:
         self.device = device
         self.id = id
         self.cycles = 0
         self.programs = 0
         self.overhead_s = 0.0
-        self.prints: list[PrintLine] = []
-        self._runs: collections.deque = collections.deque(maxlen=64)   # profiles since the last finish()
+        self.prints: list = []
+        self._runs: deque = deque(maxlen=64)   # profiles since the last finish()
         self._timeline = timeline or _Timeline()
         self.clock_s = 0.0                    # modelled end of this queue's last command
         self.commands_run = 0
-        self.history: collections.deque[Command] = collections.deque(maxlen=HISTORY_LEN)
+        self.history: deque[Command] = deque(maxlen=HISTORY_LEN)
         self.totals: dict[str, list] = {}     # kind -> [commands, bytes, modelled seconds], every command
         self._capturing: Trace | None = None
 
@@ -278,69 +234,65 @@ class Queue:
     # ---- buffers -------------------------------------------------------------------------------
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
+        self._check_buffer(buffer)
         self._not_capturing("a buffer write")
+        dev = self.device
         buffer.write(data)
-        s = buffer.size / (self.device.arch.timing.host_write_gbps * 1e9)
-        self.overhead_s += s
-        cmd = self._push("write", _buffer_name(buffer), buffer.size, s, "pcie_free_s")
-        self.device._status.transferred(buffer.size, s, True)
+        s = dev.backend.transfer_seconds(buffer.size, buffer.page_size, True)
+        with dev._lock:
+            self.overhead_s += s
+            cmd = self._push("write", _buffer_name(buffer), buffer.size, s, "pcie_free_s")
+            dev._status.transferred(buffer.size, s, True)
         if _session is not None:
             _session.on_command(self, cmd)
 
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
         """Copy `buffer` to the host (a blocking read); the modelled time includes the PCIe transfer."""
+        self._check_buffer(buffer)
         self._not_capturing("a buffer read")
+        dev = self.device
         out = buffer.read(dtype)
-        s = buffer.size / (self.device.arch.timing.host_read_gbps * 1e9)
-        self.overhead_s += s
-        cmd = self._push("read", _buffer_name(buffer), buffer.size, s, "pcie_free_s")
-        self.device._status.transferred(buffer.size, s, False)
-        self.device._status.publish(force=True)
+        s = dev.backend.transfer_seconds(buffer.size, buffer.page_size, False)
+        with dev._lock:
+            self.overhead_s += s
+            cmd = self._push("read", _buffer_name(buffer), buffer.size, s, "pcie_free_s")
+            dev._status.transferred(buffer.size, s, False)
+            dev._status.publish(force=True)
         if _session is not None:
             _session.on_command(self, cmd)
         return out
 
-    # ---- programs ------------------------------------------------------------------------------
-    def _notice_reset(self) -> None:
-        """A simulator stopped while idle (`tensix smi reset`) is forgotten here, so the next command
-        starts a fresh one and loads its kernels again instead of failing on a dead pipe."""
-        chip = self.device._chip
-        if chip.proc is not None and chip.proc.poll() is not None:
-            chip._died()
+    def _check_buffer(self, buffer) -> None:
+        if not isinstance(buffer, Buffer):
+            raise TypeError(f"expected a Buffer, got a {type(buffer).__name__} ({buffer!r})")
+        if buffer.device is not self.device:
+            raise ValueError(f"{buffer!r} belongs to another device ({buffer.device!r}); use that device's queue")
 
-    def _lower(self, program: Program, events: bool, timing_only: bool):
+    # ---- programs ------------------------------------------------------------------------------
+    def _plan(self, program: Program):
+        """(prepared handle, plan with the current runtime args); the caller holds the device's lock."""
         dev = self.device
         dev._check_open()
-        self._notice_reset()
-        key = dev._chip.serial
-        built = program._built.get(key)
-        if built is None or built.generation != dev._chip.generation or dev._chip.proc is None:
-            built = launch.build(program, dev)
-            built.counts = _static_counts(program)
-            program._built[key] = built
-        msg = launch.run_message(program, dev, built, trace=events, timing_only=timing_only)
-        words = _runtime_arg_words(msg.words, len(built.static))
-        if built.counts.get("runtime_arg_words") != words:   # one dict per distinct launch, shared by the history
-            built.counts = {**built.counts, "runtime_arg_words": words}
-        return built, msg, built.counts
+        dev._release_pending()          # before placement: CBs check against live L1 buffers
+        cached = program._plans.get(dev.serial)
+        if cached is None:
+            static = plan_program(program, dev)
+            plan = with_runtime_args(static, program, dev)
+            cached = program._plans[dev.serial] = (static, dev.backend.prepare(plan), plan_counts(plan))
+        else:
+            plan = with_runtime_args(cached[0], program, dev)
+        counts = cached[2]
+        words = _arg_words(plan)
+        if words != counts["runtime_arg_words"]:   # args changed size: a new dict (the history shares them)
+            counts = {**counts, "runtime_arg_words": words}
+            program._plans[dev.serial] = (cached[0], cached[1], counts)
+        return cached[1], plan, counts
 
-    def _run(self, program: Program | None, msg, traced: bool):
-        """Run one lowered program on the chip: (cycles, prints, lazy profile)."""
-        dev = self.device
-        key = dev._chip.serial
-        try:
-            cycles, prints, raw_profile = dev._chip.run(msg)
-        finally:
-            if dev._chip.proc is None and program is not None:   # the device was reset: rebuild next time
-                program._built.pop(key, None)
-        self.prints = prints
-        if prints and dev.print_kernel_output:
-            for p in prints:
+    def _note(self, t: DeviceTime) -> None:
+        self.prints = t.prints
+        if t.prints and self.device.print_kernel_output:
+            for p in t.prints:
                 print(p, file=sys.stderr)
-        cores = dev._chip.cores
-        run = _Lazy(lambda: Profile.from_raw(dev.arch, cores, cycles, raw_profile(), prints, traced))
-        self._runs.append(run)
-        return cycles, run
 
     def enqueue(self, program: Program, trace: str | os.PathLike | None = None, timing_only: bool = False) -> DeviceTime:
         """Run `program` on the device; returns its modelled device time and profile.
@@ -350,37 +302,38 @@ class Queue:
         time (for kernels whose control flow does not depend on the data).
         While a trace is being captured on this queue (begin_trace), the program is recorded, not
         run: the result is a DeviceTime of 0 programs."""
+        if not isinstance(program, Program):
+            raise TypeError(f"enqueue takes a Program, got a {type(program).__name__} ({program!r})")
         dev = self.device
         if self._capturing is not None:
             if trace:
                 raise ValueError(f"enqueue(trace={str(trace)!r}) while trace {self._capturing.id} is being captured: "
                                  f"nothing runs during a capture, so there is no timeline to write; replays inside "
                                  f"`tensix run --trace` (or a tensix.capture.Session) are traced")
-            built, msg, counts = self._lower(program, False, timing_only)
-            t = self._capturing
-            if t.entries and t.generation != built.generation:
-                t.generation = -2             # the device was reset during the capture: unusable
-            elif not t.entries:
-                t.generation = built.generation
-            t.entries.append((program_name(program), msg, counts))
+            with dev._lock:
+                prepared, plan, counts = self._plan(program)
+                self._capturing.entries.append((program_name(program), prepared, plan, counts, bool(timing_only)))
             return DeviceTime(0, dev.arch.aiclk_hz, 0, 0.0, [])
-        trace = trace or os.environ.get("TENSIX_TRACE") or None
-        events = bool(trace) or (_session is not None and _session.wants_events())
-        built, msg, counts = self._lower(program, events, timing_only)
-        cycles, run = self._run(program, msg, events)
-        parts = dispatch_parts(dev.arch, counts, traced=False)
-        dispatch = sum(parts.values())
-        self.cycles += cycles
-        self.programs += 1
-        self.overhead_s += dispatch
-        cmd = self._push("program", program_name(program), 0, dispatch + cycles / dev.arch.aiclk_hz, "workers_free_s",
-                         cycles=cycles, dispatch=parts, counts=counts)
-        dev._status.ran(cycles, dispatch, run)
+        path = _trace_path(trace)
+        with dev._lock:
+            events = path is not None or (_session is not None and _session.wants_events())
+            prepared, plan, counts = self._plan(program)
+            t = dev.backend.run(prepared, plan, trace=events, timing_only=bool(timing_only))
+            parts = dispatch_parts(dev.arch, counts, t, traced=False)
+            t.overhead_s = sum(parts.values())
+            self.cycles += t.cycles
+            self.programs += 1
+            self.overhead_s += t.overhead_s
+            self._runs.extend(t._runs)
+            cmd = self._push("program", program_name(program), 0, t.overhead_s + t.cycles / dev.arch.aiclk_hz,
+                             "workers_free_s", cycles=t.cycles, dispatch=parts, counts=counts)
+            dev._status.ran(t.cycles, t.overhead_s, t._runs[-1] if t._runs else None)
+        self._note(t)
         if _session is not None:
-            _session.on_command(self, cmd, [(program, cmd.start_s + dispatch, run)])
-        if trace:
-            run.get().save_trace(trace)
-        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, dispatch, [run])
+            _session.on_command(self, cmd, [(program, cmd.start_s + t.overhead_s, r) for r in t._runs[-1:]])
+        if path is not None and t.profile is not None:
+            t.profile.save_trace(path)
+        return t
 
     # ---- traces --------------------------------------------------------------------------------
     def begin_trace(self) -> Trace:
@@ -388,7 +341,7 @@ class Queue:
         records instead of running. Buffer writes, reads and events are refused meanwhile."""
         self.device._check_open()
         self._not_capturing("begin_trace")
-        self._capturing = Trace(self, next(self._timeline.trace_ids), -1)
+        self._capturing = Trace(self, next(self._timeline.trace_ids))
         return self._capturing
 
     def end_trace(self, trace: Trace) -> Trace:
@@ -400,50 +353,49 @@ class Queue:
         return trace
 
     def replay_trace(self, trace: Trace, blocking: bool = False) -> DeviceTime:
-        """Run the recorded programs again (ReplayTrace), each with the trace dispatch floor (HW §11d)
-        instead of a normal launch; returns the replay's modelled time (all its programs' profiles)."""
+        """Run the recorded programs again (ReplayTrace) with the runtime args they had at capture, each
+        with the trace dispatch floor (HW §11d) instead of a normal launch; returns the replay's modelled
+        time (all its programs' profiles). After a device reset the backend loads the kernels again."""
         dev = self.device
-        dev._check_open()
         self._not_capturing("replay_trace")
+        if not isinstance(trace, Trace):
+            raise TypeError(f"replay_trace needs a Trace from begin_trace(), got {type(trace).__name__}")
         if trace.queue.device is not dev:
             raise ValueError(f"{trace!r} was captured on another device")
         if trace.state != "ready":
             raise DeviceError(f"{trace!r} cannot be replayed: it is {trace.state}"
                               + (" (call end_trace first)" if trace.state == "capturing" else ""))
-        chip = dev._chip
-        self._notice_reset()
-        if trace.entries and (chip.proc is None or chip.generation != trace.generation):
-            raise DeviceError(f"{trace!r}: the device was reset after the trace was captured, so its kernels are no "
-                              f"longer loaded; capture the trace again")
-        events = _session is not None and _session.wants_events()
-        tl, hz = self._timeline, dev.arch.aiclk_hz
-        at = max(self.clock_s, tl.workers_free_s)
-        start, total_cycles, floors, runs, done = at, 0, {}, [], []
-        for name, msg, counts in trace.entries:
-            if events:
-                msg = type(msg)().extend([msg.words[0] | 1, *msg.words[1:]])
-            cycles, run = self._run(None, msg, events)
-            parts = dispatch_parts(dev.arch, counts, traced=True)
-            d = sum(parts.values())
-            for k, v in parts.items():
-                floors[k] = floors.get(k, 0.0) + v
-            runs.append((name, at + d, run))
-            done.append((name, at, at + d + cycles / hz, cycles))
-            at += d + cycles / hz
-            total_cycles += cycles
-            dev._status.ran(cycles, d, run)
-        trace.replays += 1
-        dispatch = sum(floors.values())
-        self.cycles += total_cycles
-        self.programs += len(trace.entries)
-        self.overhead_s += dispatch
-        self._push("trace", f"trace {trace.id} replay {trace.replays} ({len(trace.entries)} programs)", 0,
-                   at - start, "workers_free_s", cycles=total_cycles, dispatch=floors,
-                   counts={"programs": len(trace.entries)}, programs=tuple(done))
-        cmd = self.history[-1]
+        hz = dev.arch.aiclk_hz
+        with dev._lock:
+            dev._check_open()
+            events = _session is not None and _session.wants_events()
+            tl = self._timeline
+            start = at = max(self.clock_s, tl.workers_free_s)
+            total_cycles, floors, runs, done = 0, {}, [], []
+            for name, prepared, plan, counts, timing_only in trace.entries:
+                t = dev.backend.run(prepared, plan, trace=events, timing_only=timing_only)
+                self._note(t)
+                parts = dispatch_parts(dev.arch, counts, t, traced=True)
+                d = sum(parts.values())
+                for k, v in parts.items():
+                    floors[k] = floors.get(k, 0.0) + v
+                runs += [(name, at + d, r) for r in t._runs[-1:]]
+                self._runs.extend(t._runs)
+                done.append((name, at, at + d + t.cycles / hz, t.cycles))
+                at += d + t.cycles / hz
+                total_cycles += t.cycles
+                dev._status.ran(t.cycles, d, t._runs[-1] if t._runs else None)
+            trace.replays += 1
+            dispatch = sum(floors.values())
+            self.cycles += total_cycles
+            self.programs += len(trace.entries)
+            self.overhead_s += dispatch
+            cmd = self._push("trace", f"trace {trace.id} replay {trace.replays} ({len(trace.entries)} programs)", 0,
+                             at - start, "workers_free_s", cycles=total_cycles, dispatch=floors,
+                             counts={"programs": len(trace.entries)}, programs=tuple(done))
         if _session is not None:
             _session.on_command(self, cmd, runs)
-        return DeviceTime(total_cycles, hz, len(trace.entries), dispatch, [r for _, _, r in runs])
+        return DeviceTime(total_cycles, hz, len(trace.entries), dispatch, [r for _, _, r in runs] or [], self.prints)
 
     def release_trace(self, trace: Trace) -> None:
         """Free a trace (ReleaseTrace); it cannot be replayed afterwards."""
@@ -456,7 +408,8 @@ class Queue:
     def record_event(self) -> Event:
         """Mark this point of the queue (enqueue_record_event); another queue can wait for it."""
         self._not_capturing("record_event")
-        cmd = self._push("record_event", f"event {next(self._timeline.event_ids)}", 0, 0.0, None)
+        with self.device._lock:
+            cmd = self._push("record_event", f"event {next(self._timeline.event_ids)}", 0, 0.0, None)
         if _session is not None:
             _session.on_command(self, cmd)
         return Event(self, cmd.seq, cmd.end_s)
@@ -468,8 +421,9 @@ class Queue:
             raise TypeError(f"wait_for_event needs an Event from record_event(), got {type(event).__name__}")
         if event.device is not self.device:
             raise ValueError(f"{event!r} belongs to another device")
-        cmd = self._push("wait_event", f"wait for cq{event.queue.id} #{event.seq}", 0,
-                         max(0.0, event.time_s - self.clock_s), None)
+        with self.device._lock:
+            cmd = self._push("wait_event", f"wait for cq{event.queue.id} #{event.seq}", 0,
+                             max(0.0, event.time_s - self.clock_s), None)
         if _session is not None:
             _session.on_command(self, cmd)
 
@@ -503,7 +457,7 @@ def _buffer_name(b: Buffer) -> str:
     return f"{where} buffer 0x{b.address:x}"
 
 
-def make_queues(device: Device, n: int = 2) -> list[Queue]:
+def make_queues(device: "Device", n: int = 2) -> list[Queue]:
     """The device's command queues, sharing one timeline."""
     tl = _Timeline()
     return [Queue(device, i, tl) for i in range(n)]

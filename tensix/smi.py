@@ -108,23 +108,7 @@ def _archs() -> list[dict]:
     return out
 
 
-def _cache(path: str, cache_sizes: dict) -> dict:
-    if path not in cache_sizes:
-        n = b = 0
-        root = Path(path) / "kernels"
-        for e in root.iterdir() if root.is_dir() else []:
-            if e.name.startswith("."):
-                continue
-            try:
-                b += sum(f.stat().st_size for f in e.iterdir())
-                n += 1
-            except OSError:
-                continue
-        cache_sizes[path] = (n, b)
-    return {"entries": m(cache_sizes[path][0], "kernels"), "size": m(cache_sizes[path][1], "B")}
-
-
-def _sim_device(r: dict, now: float, cache_sizes: dict) -> dict:
+def _sim_device(r: dict, now: float) -> dict:
     us = 1e6
     util = [{"core": c, "busy": m(round(u * 100, 1), "%")} for c, u in r.get("core_utilization", {}).items()]
     mem = {}
@@ -158,8 +142,9 @@ def _sim_device(r: dict, now: float, cache_sizes: dict) -> dict:
         "memory": mem,
         "queues": [{"id": q["id"], "commands": m(q["commands"], "commands"), "clock": m(round(q["clock_s"] * us, 3), "us")}
                    for q in r.get("queues", [])],
-        "kernel_cache": {"path": kc["path"], "hits": m(kc.get("hits", 0), "kernels"),
-                         "misses": m(kc.get("misses", 0), "kernels"), **_cache(kc["path"], cache_sizes)},
+        "kernel_cache": {"path": kc.get("path", "-"), "hits": m(kc.get("hits", 0), "kernels"),
+                         "misses": m(kc.get("misses", 0), "kernels"), "entries": m(kc.get("entries", 0), "kernels"),
+                         "size": m(kc.get("bytes", 0), "B")},
         "simulator": {"sim_pid": r.get("sim_pid"), "starts": m(r.get("sim_starts", 0), "starts")},
     }
 
@@ -175,7 +160,6 @@ def snapshot(sys_root="/sys", dev_root="/dev") -> dict:
     from . import __version__
     recs = status.read_records()
     now = time.time()
-    sizes: dict = {}
     procs: dict[int, dict] = {}
     for r in recs:
         p = procs.setdefault(r["pid"], {"pid": r["pid"], "command": " ".join(r.get("argv", [])), "devices": [],
@@ -195,7 +179,7 @@ def snapshot(sys_root="/sys", dev_root="/dev") -> dict:
                       "Memory": m(_memory_gib(), "GiB"), "Driver": _driver(),
                       "status_dir": str(status.runtime_dir(create=False)), "simulated_archs": _archs()},
         "host_sw_vers": {"tensix": __version__, "numpy": npv},
-        "device_info": [_sim_device(r, now, sizes) for r in recs] + [_real_device(c) for c in real_cards(sys_root, dev_root)],
+        "device_info": [_sim_device(r, now) for r in recs] + [_real_device(c) for c in real_cards(sys_root, dev_root)],
         "processes": list(procs.values()),
     }
 

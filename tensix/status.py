@@ -113,13 +113,11 @@ class StatusRecord:
         self.bytes_read = 0
         self._last_run = None            # the last program's lazily parsed profile
         self._last_published = 0.0
-        self._published_generation = -1
-        from .sim import compiler
-        self._cache_path = str(compiler.cache_dir())
+        self._cache = None                # the backend's kernel-cache stats (a directory scan: on forced publishes)
+        self._published_pid = -1
         self.path: Path | None = None
         try:
-            serial = device._chip.serial
-            self.path = runtime_dir() / f"device-{self.pid}-{serial}.json"
+            self.path = runtime_dir() / f"device-{self.pid}-{device.serial}.json"
         except OSError:                   # no writable runtime dir: the device works, smi will not see it
             self.path = None
         if self.path is not None:
@@ -152,10 +150,16 @@ class StatusRecord:
         if self.path is None or dev is None or dev.closed or os.getpid() != self.pid:
             return
         now = time.monotonic()
-        gen = dev._chip.generation
-        if not force and gen == self._published_generation and now - self._last_published < PUBLISH_EVERY_S:
+        sim_pid = getattr(dev.backend, "pid", None)     # a restarted device process is published at once
+        if not force and sim_pid == self._published_pid and now - self._last_published < PUBLISH_EVERY_S:
             return
-        self._last_published, self._published_generation = now, gen
+        self._last_published, self._published_pid = now, sim_pid
+        if force or self._cache is None:
+            stats = getattr(dev.backend, "cache_stats", None)
+            try:
+                self._cache = vars(stats()) if stats is not None else {}
+            except Exception:             # the cache directory is being cleaned: keep the last numbers
+                self._cache = self._cache or {}
         try:
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.snapshot(dev)))
@@ -164,10 +168,7 @@ class StatusRecord:
             pass                          # a full /tmp must not break a run
 
     def snapshot(self, dev: "Device") -> dict:
-        from .sim import compiler
         a = dev.arch
-        chip = dev._chip
-        proc = chip.proc
         util = {}
         last = None
         if self._last_run is not None:
@@ -178,23 +179,26 @@ class StatusRecord:
                         "noc_bytes": list(prof.noc_bytes), "flops": prof.flops}
             except Exception:             # a profile that cannot be parsed must not break the run
                 util = {}
-        queues = [{"id": q.id, "commands": q.commands_run, "clock_s": q.clock_s} for q in dev.queues]
+        used = {"l1": 0, "dram": 0}
+        for b in list(dev._buffers):      # buffers take one address range in every bank of their memory
+            if not b.freed:
+                used[b.kind] += b.bytes_per_bank
+        chip = getattr(dev.backend, "chip", None)
+        sim_pid = getattr(dev.backend, "pid", None)
         return {
-            "version": VERSION, "pid": self.pid, "pid_start": self.pid_start, "serial": chip.serial,
+            "version": VERSION, "pid": self.pid, "pid_start": self.pid_start, "serial": dev.serial,
             "argv": sys.argv[:8], "opened": self.opened, "updated": time.time(),
             "arch": a.name, "board": a.board, "grid": list(a.compute_grid), "aiclk_hz": a.aiclk_hz,
-            "backend": "sim",
-            "sim_pid": proc.pid if proc is not None and proc.poll() is None else None,
-            "sim_starts": chip.generation,
+            "backend": dev.backend_name, "sim_pid": sim_pid, "sim_starts": getattr(chip, "generation", 0),
             "programs": self.programs, "kernel_cycles": self.kernel_cycles, "busy_s": self.busy_s,
             "transfer_s": self.transfer_s, "bytes_written": self.bytes_written, "bytes_read": self.bytes_read,
-            "queues": queues,
+            "queues": [{"id": q.id, "commands": q.commands_run, "clock_s": q.clock_s} for q in dev.queues],
             "last_program": last, "core_utilization": util,
-            "l1": {"banks": len(chip.cores), "used_per_bank": dev._l1.used, "bank_bytes": dev._l1.hi - dev._l1.lo,
-                   "lockstep": True},
-            "dram": {"banks": a.num_dram_banks, "used_per_bank": dev._dram.used,
-                     "bank_bytes": dev._dram.hi - dev._dram.lo, "lockstep": True},
-            "kernel_cache": {"path": self._cache_path, **{k: int(v) for k, v in compiler._stats.items()}},
+            "l1": {"banks": a.compute_grid[0] * a.compute_grid[1], "used_per_bank": used["l1"],
+                   "bank_bytes": a.l1_size - a.l1_unreserved_base},
+            "dram": {"banks": a.num_dram_banks, "used_per_bank": used["dram"],
+                     "bank_bytes": a.dram_bank_size - a.dram_unreserved_base},
+            "kernel_cache": {k: v for k, v in (self._cache or {}).items() if k in ("path", "hits", "misses", "entries", "bytes")},
         }
 
     def close(self) -> None:

@@ -50,7 +50,7 @@ for line in sys.stdin:
     try:
         dev.queue.enqueue(p)
         ok = bool((dev.queue.read(dst, np.uint16) == data).all())
-        print(f"ran {ok} starts {dev._chip.generation}", flush=True)
+        print(f"ran {ok} starts {dev.backend.chip.generation}", flush=True)
     except Exception as e:
         print(f"error {type(e).__name__}: {e}", flush=True)
 dev.close()

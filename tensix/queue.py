@@ -257,7 +257,6 @@ class Queue:
             self.overhead_s += s
             cmd = self._push("read", _buffer_name(buffer), buffer.size, s, "pcie_free_s")
             dev._status.transferred(buffer.size, s, False)
-            dev._status.publish(force=True)
         if _session is not None:
             _session.on_command(self, cmd)
         return out
@@ -441,7 +440,7 @@ class Queue:
         self.programs = 0
         self.overhead_s = 0.0
         self._runs.clear()
-        self.device._status.publish(force=True)
+        self.device._status.publish()
         return t
 
     def history_table(self, last: int | None = None) -> str:

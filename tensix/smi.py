@@ -108,7 +108,24 @@ def _archs() -> list[dict]:
     return out
 
 
-def _sim_device(r: dict, now: float) -> dict:
+def _cache(path: str, sizes: dict) -> dict:
+    """Entries and bytes of the kernel cache at `path` (scanned here, once per path)."""
+    if path not in sizes:
+        n = b = 0
+        root = Path(path) / "kernels"
+        for e in root.iterdir() if root.is_dir() else []:
+            if e.name.startswith("."):
+                continue
+            try:
+                b += sum(f.stat().st_size for f in e.iterdir())
+                n += 1
+            except OSError:
+                continue
+        sizes[path] = (n, b)
+    return {"entries": m(sizes[path][0], "kernels"), "size": m(sizes[path][1], "B")}
+
+
+def _sim_device(r: dict, now: float, sizes: dict) -> dict:
     us = 1e6
     util = [{"core": c, "busy": m(round(u * 100, 1), "%")} for c, u in r.get("core_utilization", {}).items()]
     mem = {}
@@ -143,8 +160,7 @@ def _sim_device(r: dict, now: float) -> dict:
         "queues": [{"id": q["id"], "commands": m(q["commands"], "commands"), "clock": m(round(q["clock_s"] * us, 3), "us")}
                    for q in r.get("queues", [])],
         "kernel_cache": {"path": kc.get("path", "-"), "hits": m(kc.get("hits", 0), "kernels"),
-                         "misses": m(kc.get("misses", 0), "kernels"), "entries": m(kc.get("entries", 0), "kernels"),
-                         "size": m(kc.get("bytes", 0), "B")},
+                         "misses": m(kc.get("misses", 0), "kernels"), **_cache(kc.get("path", "-"), sizes)},
         "simulator": {"sim_pid": r.get("sim_pid"), "starts": m(r.get("sim_starts", 0), "starts")},
     }
 
@@ -161,6 +177,7 @@ def snapshot(sys_root="/sys", dev_root="/dev") -> dict:
     recs = status.read_records()
     now = time.time()
     procs: dict[int, dict] = {}
+    sizes: dict = {}
     for r in recs:
         p = procs.setdefault(r["pid"], {"pid": r["pid"], "command": " ".join(r.get("argv", [])), "devices": [],
                                         "sim_pids": []})
@@ -179,7 +196,7 @@ def snapshot(sys_root="/sys", dev_root="/dev") -> dict:
                       "Memory": m(_memory_gib(), "GiB"), "Driver": _driver(),
                       "status_dir": str(status.runtime_dir(create=False)), "simulated_archs": _archs()},
         "host_sw_vers": {"tensix": __version__, "numpy": npv},
-        "device_info": [_sim_device(r, now) for r in recs] + [_real_device(c) for c in real_cards(sys_root, dev_root)],
+        "device_info": [_sim_device(r, now, sizes) for r in recs] + [_real_device(c) for c in real_cards(sys_root, dev_root)],
         "processes": list(procs.values()),
     }
 

@@ -1,11 +1,13 @@
 """Status records of the Devices open on this machine, for `tensix smi`.
 
 Each open Device keeps one small JSON file in a per-user runtime directory ($TENSIX_RUNTIME_DIR, else
-$XDG_RUNTIME_DIR/tensix, else /tmp/tensix-<uid>): pid, arch, programs run, modelled busy time, per-core
-utilisation of the last program, L1 and DRAM allocated per bank, kernel-cache counters, the simulator
-process. It is written on open, after programs (at most every PUBLISH_EVERY_S seconds, so a loop of
-10 000 programs pays for a handful of writes), on finish() and reads, and removed on close or when the
-process exits. A record whose process is gone (or whose pid was reused) is stale and ignored.
+$XDG_RUNTIME_DIR/tensix, else /dev/shm/tensix-<uid>, else /tmp/tensix-<uid>): pid, arch, programs run,
+modelled busy time, per-core utilisation of a recent program, L1 and DRAM allocated per bank, kernel-cache
+counters, the simulator process. It is written when the device opens, then at most every PUBLISH_EVERY_S
+seconds while it is used (so a loop of 10 000 programs pays for a handful of writes, and profiles are
+parsed only for those), at once when its simulator restarts, and removed on close or when the process
+exits. A process that stops using its device right after a burst shows the state of up to
+PUBLISH_EVERY_S before. A record whose process is gone (or whose pid was reused) is stale and ignored.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ def runtime_dir(create: bool = True) -> Path:
         d = Path(env)
     elif os.environ.get("XDG_RUNTIME_DIR") and os.access(os.environ["XDG_RUNTIME_DIR"], os.W_OK):
         d = Path(os.environ["XDG_RUNTIME_DIR"]) / "tensix"
+    elif os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):    # memory, not a disk journal
+        d = Path("/dev/shm") / f"tensix-{os.getuid()}"
     else:
         d = Path(tempfile.gettempdir()) / f"tensix-{os.getuid()}"
     if create:
@@ -113,8 +117,8 @@ class StatusRecord:
         self.bytes_read = 0
         self._last_run = None            # the last program's lazily parsed profile
         self._last_published = 0.0
-        self._cache = None                # the backend's kernel-cache stats (a directory scan: on forced publishes)
         self._published_pid = -1
+        self.writes = 0                  # records written (the throttle's test counts them)
         self.path: Path | None = None
         try:
             self.path = runtime_dir() / f"device-{self.pid}-{device.serial}.json"
@@ -154,12 +158,8 @@ class StatusRecord:
         if not force and sim_pid == self._published_pid and now - self._last_published < PUBLISH_EVERY_S:
             return
         self._last_published, self._published_pid = now, sim_pid
-        if force or self._cache is None:
-            stats = getattr(dev.backend, "cache_stats", None)
-            try:
-                self._cache = vars(stats()) if stats is not None else {}
-            except Exception:             # the cache directory is being cleaned: keep the last numbers
-                self._cache = self._cache or {}
+        self.writes += 1
+
         try:
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.snapshot(dev)))
@@ -185,6 +185,7 @@ class StatusRecord:
                 used[b.kind] += b.bytes_per_bank
         chip = getattr(dev.backend, "chip", None)
         sim_pid = getattr(dev.backend, "pid", None)
+        counters = getattr(dev.backend, "cache_counters", None)    # hits / misses / path, no directory scan
         return {
             "version": VERSION, "pid": self.pid, "pid_start": self.pid_start, "serial": dev.serial,
             "argv": sys.argv[:8], "opened": self.opened, "updated": time.time(),
@@ -198,7 +199,7 @@ class StatusRecord:
                    "bank_bytes": a.l1_size - a.l1_unreserved_base},
             "dram": {"banks": a.num_dram_banks, "used_per_bank": used["dram"],
                      "bank_bytes": a.dram_bank_size - a.dram_unreserved_base},
-            "kernel_cache": {k: v for k, v in (self._cache or {}).items() if k in ("path", "hits", "misses", "entries", "bytes")},
+            "kernel_cache": counters() if counters is not None else {},
         }
 
     def close(self) -> None:

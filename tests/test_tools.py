@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # a process holding an open Device: runs one program, says "ready", then runs one more per "run" line
 LIVE = r"""
 import sys
+import time
 import numpy as np
 from tensix import Device, Kernel, Program, TensorAccessorArgs
+from tensix.status import PUBLISH_EVERY_S
 COPY = '''
 void kernel_main() {
     uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
@@ -40,9 +42,12 @@ k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAcce
            runtime_args=[src, dst, pages, scratch])
 p = Program((0, 0), [k])
 data = np.arange(pages * 1024, dtype=np.uint16)
+def settle():   # records are written at most every PUBLISH_EVERY_S: one more call after that publishes
+    time.sleep(PUBLISH_EVERY_S + 0.02)
+    dev.queue.finish()
 dev.queue.write(src, data)
 dev.queue.enqueue(p)
-dev.queue.finish()
+settle()
 print("ready", flush=True)
 for line in sys.stdin:
     if line.strip() != "run":
@@ -50,6 +55,7 @@ for line in sys.stdin:
     try:
         dev.queue.enqueue(p)
         ok = bool((dev.queue.read(dst, np.uint16) == data).all())
+        settle()
         print(f"ran {ok} starts {dev.backend.chip.generation}", flush=True)
     except Exception as e:
         print(f"error {type(e).__name__}: {e}", flush=True)
@@ -425,3 +431,19 @@ def test_two_devices_in_one_process_have_one_record_each(rt):
         a.close()
         b.close()
     assert status.read_records() == [] and list(rt.glob("*.json")) == []
+
+
+def test_records_are_written_a_few_times_per_second_not_per_program(rt):
+    import numpy as np
+    from tensix import Device, Kernel, Program
+    nop = "void kernel_main() { uint32_t v = get_arg_val<uint32_t>(0); (void)v; }"
+    with Device("n150") as dev:
+        p = Program((0, 0), [Kernel(nop, on="riscv_0", runtime_args=[1])])
+        dev.queue.enqueue(p)
+        before, t = dev._status.writes, time.monotonic()
+        for _ in range(300):
+            dev.queue.enqueue(p)
+            dev.queue.finish()
+        elapsed = time.monotonic() - t
+        assert dev._status.writes - before <= 1 + elapsed / status.PUBLISH_EVERY_S
+        assert status.read_records()[0]["programs"] >= 1

@@ -129,3 +129,9 @@ class SimBackend:
     # ---- the kernel cache (tensix.cache) ------------------------------------------------------
     cache_stats = staticmethod(compiler.stats)
     cache_clear = staticmethod(compiler.clear)
+
+    @staticmethod
+    def cache_counters() -> dict:
+        """This process's kernel-cache hits, misses and evictions and the cache's path, without the
+        directory scan of cache_stats() (status records are written while programs run)."""
+        return {"path": str(compiler.cache_dir()), **compiler._stats}

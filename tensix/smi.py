@@ -137,6 +137,7 @@ def _sim_device(r: dict, now: float, sizes: dict) -> dict:
                      "note": "buffers take the same address range in every bank"}
     kc = r["kernel_cache"]
     last = r.get("last_program")
+    sim = r.get("sim_pid")
     return {
         "board_info": {"bus_id": f"sim:{r['pid']}.{r['serial']}", "board_type": r["board"], "arch": r["arch"],
                        "simulated": True, "grid": f"{r['grid'][0]}x{r['grid'][1]}", "pid": r["pid"]},
@@ -161,7 +162,7 @@ def _sim_device(r: dict, now: float, sizes: dict) -> dict:
                    for q in r.get("queues", [])],
         "kernel_cache": {"path": kc.get("path", "-"), "hits": m(kc.get("hits", 0), "kernels"),
                          "misses": m(kc.get("misses", 0), "kernels"), **_cache(kc.get("path", "-"), sizes)},
-        "simulator": {"sim_pid": r.get("sim_pid"), "starts": m(r.get("sim_starts", 0), "starts")},
+        "simulator": {"sim_pid": sim if sim and not _gone(sim) else None, "starts": m(r.get("sim_starts", 0), "starts")},
     }
 
 

@@ -159,13 +159,13 @@ class StatusRecord:
             return
         self._last_published, self._published_pid = now, sim_pid
         self.writes += 1
-
         try:
+            text = json.dumps(self.snapshot(dev))
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.snapshot(dev)))
+            tmp.write_text(text)
             os.replace(tmp, self.path)
-        except OSError:
-            pass                          # a full /tmp must not break a run
+        except Exception:                 # a full /tmp or an odd backend must not break a run; smi shows less
+            pass
 
     def snapshot(self, dev: "Device") -> dict:
         a = dev.arch

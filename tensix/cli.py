@@ -69,7 +69,7 @@ def run_script(args) -> int:
     if "--" in rest:
         i = rest.index("--")
         rest, tail = rest[:i], rest[i + 1:]
-    late = argparse.ArgumentParser(prog="tensix run", add_help=False)
+    late = argparse.ArgumentParser(prog="tensix run", add_help=False, allow_abbrev=False)
     _run_options(late)
     more, script_args = late.parse_known_args(rest)
     for k in ("arch", "trace", "svg"):
@@ -80,6 +80,10 @@ def run_script(args) -> int:
     if not script.is_file():
         print(f"tensix run: script {script} not found\nusage: {RUN_USAGE}", file=sys.stderr)
         return 2
+    for out in (args.trace, args.svg):          # before the run, so a typo cannot lose its captures
+        if out and not Path(out).parent.is_dir():
+            print(f"tensix run: the directory of {out} does not exist; create it or give another path", file=sys.stderr)
+            return 2
     defaults = dict(device.DEFAULTS)
     if args.arch:
         try:

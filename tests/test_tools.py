@@ -401,6 +401,9 @@ def test_run_sets_the_default_arch_and_passes_exit_codes(tmp_path, rt):
     r = tensix("run", str(boom))
     assert r.returncode == 1 and "RuntimeError: boom" in r.stderr
     assert tensix("run", str(tmp_path / "missing.py")).returncode == 2
+    assert tensix("run", "--trace", str(tmp_path / "no" / "t.json"), str(script), "0").returncode == 2
+    r = tensix("run", str(script), "0", "--", "--queue")      # after `--` everything is the script's
+    assert "['0', '--queue']" in r.stdout and "command queues" not in r.stdout
     assert tensix("run", "--arch", "x999", str(script), "0").returncode == 2
 
 

@@ -19,8 +19,9 @@ import numpy as np
 
 from .buffer import Buffer
 from .core import CoreCoord
+from .errors import AllocationError
 from .formats import DataFormat
-from .program import MATH_FIDELITIES, PROCESSOR_NAMES, CircularBuffer, Kernel, Program
+from .program import PROCESSOR_NAMES, CircularBuffer, Kernel, Program
 
 if TYPE_CHECKING:
     from .device import Device
@@ -138,7 +139,6 @@ def _cb_plan(cb: CircularBuffer, cores: tuple[CoreCoord, ...], device: "Device")
         if b.is_dram:
             raise ValueError(f"CircularBuffer {indices}: a globally allocated CB must sit on an L1 buffer, not {b!r}")
         if cb.total_size > b.bytes_per_bank:
-            from .errors import AllocationError
             raise AllocationError(f"CircularBuffer {indices}: {cb.total_size} B do not fit on {b!r} "
                                   f"({b.bytes_per_bank} B per core); use fewer pages or a larger buffer")
         address = b.address

@@ -44,6 +44,9 @@ class Profile:
     prints: list = field(default_factory=list)
     traced: bool = False
     link_bytes: dict = field(default_factory=dict)   # (noc, "x"|"y", (x, y) NoC0 router) -> bytes
+    # with the conservation check on (Device(check=True) or TENSIX_CHECK=1): every NoC link, core NoC
+    # port and DRAM channel the run used: (name, cycles booked, busiest 256-cycle window's fraction)
+    resources: list = field(default_factory=list)
 
     @classmethod
     def from_raw(cls, arch: Arch, cores: list[tuple[int, int]], cycles: int, raw: dict, prints, traced: bool) -> "Profile":
@@ -56,7 +59,7 @@ class Profile:
             y, rest = rest % Y, rest // Y
             links[(rest // 2, "xy"[rest % 2], (x, y))] = nbytes
         return cls(arch, cycles, riscs, [r for r, _ in raw["dram"]], [w for _, w in raw["dram"]], raw["noc"],
-                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links)
+                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links, raw.get("resources", []))
 
     # ---- derived numbers ------------------------------------------------------------------------
     @property
@@ -260,12 +263,13 @@ class DeviceTime:
     """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
     profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
     `profiles` every program's (finish() keeps the last 64)."""
-    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
+    cycles: int                          # kernel cycles: first RISC-V start to the last RISC-V end or the last byte still in flight
     aiclk_hz: float
     programs: int = 1
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
     _runs: list = field(default_factory=list, repr=False)
     prints: list = field(default_factory=list, repr=False)   # kernel prints of the last program
+    dispatch: dict = field(default_factory=dict, repr=False)  # a program's dispatch cost by part, seconds
 
     @property
     def profile(self) -> Profile | None:

@@ -6,7 +6,8 @@ dispatch has two hardware command queues (HW §10). The simulator runs every com
 the modelled timeline is kept per queue: commands of one queue run in order, programs of both queues share
 the worker grid (one program at a time), writes and reads of both queues share the PCIe link, and
 `wait_for_event` holds a queue until another queue's event. A trace records a queue's programs once and
-replays them with the trace dispatch floor (HW §11d)."""
+replays them with the dispatch cost of a traced launch (no host part: the §11d trace floor against the
+non-trace cost, from the backend's dispatch model)."""
 from __future__ import annotations
 
 import itertools
@@ -43,18 +44,6 @@ def _trace_path(trace) -> Path | None:
     return p
 
 
-def dispatch_parts(arch, counts: dict[str, int], launched: DeviceTime, traced: bool) -> dict[str, float]:
-    """Modelled dispatch cost of one program, by part, in seconds: the one place a per-part dispatch
-    model (kernel groups, runtime-arg words, CBs, semaphores: the sizes in `counts`) plugs in.
-
-    Today a normal launch costs what the backend charged for it (`launched.overhead_s`: the sim's
-    `arch.timing.dispatch_us` floor) and a traced one the trace-replay floor of HW §11d, which is the
-    same constant (1.05 us WH, 0.92 us BH)."""
-    if traced:
-        return {"trace floor": arch.timing.dispatch_us * 1e-6}
-    return {"dispatch floor": launched.overhead_s}
-
-
 def plan_counts(plan: ProgramPlan) -> dict[str, int]:
     """The sizes of what the dispatcher sends for a program: kernel groups (sets of cores running the
     same kernels), kernels, cores, CBs, semaphores and runtime-arg words (per core, plus common ones
@@ -83,7 +72,8 @@ class Command:
     start_s: float
     end_s: float
     cycles: int = 0           # kernel cycles (programs, traces)
-    dispatch: dict | None = None     # dispatch cost by part, seconds
+    dispatch_s: float = 0.0   # what dispatch added to the queue (the longer of its gap and config paths)
+    dispatch: dict | None = None     # dispatch cost by part ("gap: ...", "config: ..."), seconds
     counts: dict | None = None       # sizes of what was dispatched (kernel groups, runtime-arg words, ...)
     programs: tuple = ()      # a trace replay: (name, start_s, end_s, cycles) of each program
 
@@ -101,11 +91,20 @@ class Command:
 
     @property
     def dispatch_us(self) -> float:
-        return sum((self.dispatch or {}).values()) * 1e6
+        return self.dispatch_s * 1e6
+
+    def dispatch_text(self) -> str:
+        """'1.050 us (gap 1.050: completion 0.09, ...; config 2.70: ...)': what was charged, then each path."""
+        paths: dict[str, list] = {}
+        for k, v in (self.dispatch or {}).items():
+            path, _, part = k.partition(": ")
+            paths.setdefault(path, []).append((part or path, v))
+        inner = "; ".join(f"{path} {sum(v for _, v in ps) * 1e6:.3f}: " + ", ".join(f"{n} {v * 1e6:.3f}" for n, v in ps)
+                          for path, ps in paths.items())
+        return f"{self.dispatch_us:.3f} us" + (f" ({inner})" if inner else "")
 
     def __str__(self) -> str:
-        parts = ", ".join(f"{k} {v * 1e6:.2f} us" for k, v in (self.dispatch or {}).items())
-        extra = f"  dispatch: {parts}" if parts else ""
+        extra = f"  dispatch {self.dispatch_text()}" if self.kind in ("program", "trace") else ""
         if self.counts:
             extra += "  (" + ", ".join(f"{k} {v}" for k, v in self.counts.items()) + ")"
         size = f"{self.nbytes} B" if self.nbytes else ""
@@ -318,14 +317,13 @@ class Queue:
             events = path is not None or (_session is not None and _session.wants_events())
             prepared, plan, counts = self._plan(program)
             t = dev.backend.run(prepared, plan, trace=events, timing_only=bool(timing_only))
-            parts = dispatch_parts(dev.arch, counts, t, traced=False)
-            t.overhead_s = sum(parts.values())
             self.cycles += t.cycles
             self.programs += 1
             self.overhead_s += t.overhead_s
             self._runs.extend(t._runs)
             cmd = self._push("program", program_name(program), 0, t.overhead_s + t.cycles / dev.arch.aiclk_hz,
-                             "workers_free_s", cycles=t.cycles, dispatch=parts, counts=counts)
+                             "workers_free_s", cycles=t.cycles, dispatch_s=t.overhead_s,
+                             dispatch=t.dispatch or {"dispatch": t.overhead_s}, counts=counts)
             dev._status.ran(t.cycles, t.overhead_s, t._runs[-1] if t._runs else None)
         self._note(t)
         if _session is not None:
@@ -353,8 +351,9 @@ class Queue:
 
     def replay_trace(self, trace: Trace, blocking: bool = False) -> DeviceTime:
         """Run the recorded programs again (ReplayTrace) with the runtime args they had at capture, each
-        with the trace dispatch floor (HW §11d) instead of a normal launch; returns the replay's modelled
-        time (all its programs' profiles). After a device reset the backend loads the kernels again."""
+        dispatched as a traced launch (no host part, HW §11d) instead of a normal one; returns the
+        replay's modelled time (all its programs' profiles). After a device reset the backend loads the
+        kernels again."""
         dev = self.device
         self._not_capturing("replay_trace")
         if not isinstance(trace, Trace):
@@ -372,25 +371,25 @@ class Queue:
             start = at = max(self.clock_s, tl.workers_free_s)
             total_cycles, floors, runs, done = 0, {}, [], []
             for name, prepared, plan, counts, timing_only in trace.entries:
-                t = dev.backend.run(prepared, plan, trace=events, timing_only=timing_only)
+                t = dev.backend.run(prepared, plan, trace=events, timing_only=timing_only, traced=True)
                 self._note(t)
-                parts = dispatch_parts(dev.arch, counts, t, traced=True)
-                d = sum(parts.values())
-                for k, v in parts.items():
+                d = t.overhead_s
+                for k, v in (t.dispatch or {"dispatch": d}).items():
                     floors[k] = floors.get(k, 0.0) + v
                 runs += [(name, at + d, r) for r in t._runs[-1:]]
                 self._runs.extend(t._runs)
-                done.append((name, at, at + d + t.cycles / hz, t.cycles))
-                at += d + t.cycles / hz
+                end = at + d + t.cycles / hz
+                done.append((name, at, end, t.cycles))
+                at = end
                 total_cycles += t.cycles
                 dev._status.ran(t.cycles, d, t._runs[-1] if t._runs else None)
             trace.replays += 1
-            dispatch = sum(floors.values())
+            dispatch = at - start - total_cycles / hz
             self.cycles += total_cycles
             self.programs += len(trace.entries)
             self.overhead_s += dispatch
             cmd = self._push("trace", f"trace {trace.id} replay {trace.replays} ({len(trace.entries)} programs)", 0,
-                             at - start, "workers_free_s", cycles=total_cycles, dispatch=floors,
+                             at - start, "workers_free_s", cycles=total_cycles, dispatch_s=dispatch, dispatch=floors,
                              counts={"programs": len(trace.entries)}, programs=tuple(done))
         if _session is not None:
             _session.on_command(self, cmd, runs)

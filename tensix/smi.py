@@ -104,7 +104,7 @@ def _archs() -> list[dict]:
                     "worker_cores": m(a.compute_grid[0] * a.compute_grid[1], "cores"),
                     "l1_per_core": m(a.l1_size, "B"), "dram_banks": m(a.num_dram_banks, "banks"),
                     "dram_per_bank": m(a.dram_bank_size, "B"), "aiclk": m(a.aiclk_hz / 1e6, "MHz"),
-                    "dispatch_floor": m(a.timing.dispatch_us, "us")})
+                    "pcie_write": m(a.timing.host_write_gbps, "GB/s"), "pcie_read": m(a.timing.host_read_gbps, "GB/s")})
     return out
 
 
@@ -229,7 +229,7 @@ def render(s: dict) -> str:
     for a in h["simulated_archs"]:
         out.append(f"  {a['board_type']:6} {a['arch']:12} {a['grid']:>5} cores  L1 {_mib(a['l1_per_core']['value'])}/core  "
                    f"DRAM {a['dram_banks']['value']} x {_mib(a['dram_per_bank']['value'])}  AICLK {a['aiclk']['value']:g} MHz  "
-                   f"dispatch floor {a['dispatch_floor']['value']} us")
+                   f"PCIe {a['pcie_write']['value']:g}/{a['pcie_read']['value']:g} GB/s")
     sims = [d for d in s["device_info"] if d["board_info"]["simulated"]]
     reals = [d for d in s["device_info"] if not d["board_info"]["simulated"]]
     out += ["", f"Open tensix devices: {len(sims)}" + ("" if sims else f" (status records in {h['status_dir']})")]

@@ -130,9 +130,10 @@ METRIC = {"type": "object", "required": ["value", "unit"], "properties": {
     "value": {"type": ["integer", "number", "null"]}, "unit": {"type": "string"}}, "additionalProperties": False}
 STR = {"type": "string"}
 ARCH = {"type": "object", "required": ["board_type", "arch", "grid", "worker_cores", "l1_per_core", "dram_banks",
-                                        "dram_per_bank", "aiclk", "dispatch_floor"],
+                                        "dram_per_bank", "aiclk", "pcie_write", "pcie_read"],
         "properties": {"board_type": STR, "arch": STR, "grid": STR, "worker_cores": METRIC, "l1_per_core": METRIC,
-                       "dram_banks": METRIC, "dram_per_bank": METRIC, "aiclk": METRIC, "dispatch_floor": METRIC}}
+                       "dram_banks": METRIC, "dram_per_bank": METRIC, "aiclk": METRIC, "pcie_write": METRIC,
+                       "pcie_read": METRIC}}
 MEM = {"type": "object", "required": ["banks", "allocated_per_bank", "size_per_bank", "allocated_total"],
        "properties": {"banks": METRIC, "allocated_per_bank": METRIC, "size_per_bank": METRIC,
                       "allocated_total": METRIC, "note": STR}}
@@ -369,7 +370,7 @@ def test_run_queue_trace_svg_of_matmul_mcast(tmp_path, rt):
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.count("PCC") == 2                          # the script's own output, unchanged
     rows = [line for line in r.stdout.splitlines() if " cq0 program " in line]
-    assert len(rows) == 2 and all("dispatch floor 1.05 us" in row and "kernel_groups 4" in row for row in rows)
+    assert len(rows) == 2 and all(" us (gap " in row and "config: " not in row and "kernel_groups 4" in row for row in rows)
     t = json.loads(trace.read_text())
     ev = t["traceEvents"]
     queue = [e for e in ev if e.get("cat") == "queue"]

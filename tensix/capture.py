@@ -71,7 +71,8 @@ class Session:
                 ev.append({"ph": "M", "name": "thread_name", "pid": base, "tid": q.id, "args": {"name": f"cq{q.id}"}})
         for key, c in self.commands:
             base = (index[key] + 1) * 100000
-            args = {"seq": c.seq, "kind": c.kind, "bytes": c.nbytes, "cycles": c.cycles, "dispatch_charged_us": round(c.dispatch_us, 4),
+            args = {"seq": c.seq, "kind": c.kind, "bytes": c.nbytes, "cycles": c.cycles,
+                    "dispatch_charged_us": round(c.dispatch_us, 4),
                     "dispatch_us": {k: round(v * 1e6, 4) for k, v in (c.dispatch or {}).items()}, **(c.counts or {})}
             ev.append({"ph": "X", "cat": "queue", "name": f"{c.kind}: {c.name}", "pid": base, "tid": c.queue,
                        "ts": c.start_us, "dur": c.duration_us, "args": args})

@@ -156,7 +156,14 @@ class Profile:
             ev.append({"ph": "i", "s": "t", "name": p.text[:80], "pid": p.core[1] * gx + p.core[0],
                        "tid": tids[p.riscv], "ts": p.cycle * us, "args": {"cycle": p.cycle, "text": p.text}})
         return {"traceEvents": ev, "displayTimeUnit": "ns",
-                "otherData": {"arch": self.arch.board, "aiclk_hz": self.arch.aiclk_hz, "cycles": self.cycles}}
+                "otherData": {"arch": self.arch.board, "aiclk_hz": self.arch.aiclk_hz, "cycles": self.cycles,
+                              **self.traffic()}}
+
+    def traffic(self, links: int = 16) -> dict:
+        """Bytes per DRAM channel and the busiest NoC links, for trace files (`tensix profile` reads them)."""
+        return {"dram_read": list(self.dram_read), "dram_written": list(self.dram_written),
+                "noc_bytes": list(self.noc_bytes), "flops": self.flops,
+                "links": [[noc, dim, x, y, b] for (noc, dim, (x, y)), b in self.busiest_links(links)]}
 
     def save_trace(self, path: str | Path) -> Path:
         path = Path(path)
@@ -264,6 +271,7 @@ class DeviceTime:
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
     _runs: list = field(default_factory=list, repr=False)
     prints: list = field(default_factory=list, repr=False)   # kernel prints of the last program
+    dispatch: dict = field(default_factory=dict, repr=False)  # a program's dispatch cost by part, seconds
 
     @property
     def profile(self) -> Profile | None:

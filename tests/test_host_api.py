@@ -32,11 +32,6 @@ void kernel_main() {
 """
 
 
-@pytest.fixture(scope="module")
-def dev():
-    with Device() as d:
-        yield d
-
 
 def copy_program(src, dst, n, cores=(0, 0), start=0):
     k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],

@@ -148,7 +148,9 @@ def args_header(k: KernelSpec, num_common_before_varargs: int) -> str:
     lines += [f"constexpr uint32_t NUM_NAMED_RTAS = {len(rtas)};",
               f"constexpr uint32_t NUM_NAMED_CRTAS = {len(crtas)};",
               "FORCE_INLINE uint32_t get_vararg(uint32_t i) { return get_arg_val<uint32_t>(NUM_NAMED_RTAS + i); }",
-              f"FORCE_INLINE uint32_t get_common_vararg(uint32_t i) {{ return get_common_arg_val<uint32_t>({num_common_before_varargs} + i); }}",
+              "FORCE_INLINE uint32_t get_common_vararg(uint32_t i) {",
+              f"    return get_common_arg_val<uint32_t>({num_common_before_varargs} + i);",
+              "}",
               ""]
     return "\n".join(lines)
 

@@ -289,7 +289,8 @@ void kernel_main() {
     // fill the page with junk, then zero it from MEM_ZEROS_BASE over the NoC, 512 B at a time
     volatile uint32_t* w = (volatile uint32_t*)c0.get_write_ptr();
     for (uint32_t i = 0; i < 512; i++) w[i] = 0xdeadbeef;
-    for (uint32_t o = 0; o < 2048; o += MEM_ZEROS_SIZE) noc_async_read(get_noc_addr(MEM_ZEROS_BASE), c0.get_write_ptr() + o, MEM_ZEROS_SIZE);
+    for (uint32_t o = 0; o < 2048; o += MEM_ZEROS_SIZE)
+        noc_async_read(get_noc_addr(MEM_ZEROS_BASE), c0.get_write_ptr() + o, MEM_ZEROS_SIZE);
     noc_async_read_barrier();
     uint32_t nonzero = 0;
     for (uint32_t i = 0; i < 512; i++) nonzero += w[i] != 0;
@@ -314,7 +315,8 @@ def test_more_current_names(dev):
     src, out = dev.l1_buffer(TILE, TILE, cores=[(0, 0)]), dev.l1_buffer(2 * TILE, TILE, cores=[(0, 0)])
     src.write(float_to_bf16_bits(tilize(a)))
     feed = Kernel("void kernel_main() { cb_reserve_back(0, 1); cb_push_back(0, 1); }", on="reader")
-    cbs = [CircularBuffer(0, DataFormat.Float16_b, TILE, 1, buffer=src), CircularBuffer(16, DataFormat.Float16_b, TILE, 2, buffer=out)]
+    cbs = [CircularBuffer(0, DataFormat.Float16_b, TILE, 1, buffer=src),
+           CircularBuffer(16, DataFormat.Float16_b, TILE, 2, buffer=out)]
     dev.queue.enqueue(Program((0, 0), [feed, Kernel(MORE_COMPUTE, on="compute")], cbs))
     assert not dev.queue.prints
     got = [untilize(t, (32, 32)) for t in bf16_bits_to_float(out.read(np.uint16)).reshape(2, 1024)]

@@ -37,7 +37,8 @@ READER = r"""
 #include "api/dataflow/noc.h"
 #include "api/dataflow/circular_buffer.h"
 void kernel_main() {
-    uint32_t a = get_arg_val<uint32_t>(0), na = get_arg_val<uint32_t>(1), b = get_arg_val<uint32_t>(2), nb = get_arg_val<uint32_t>(3);
+    uint32_t a = get_arg_val<uint32_t>(0), na = get_arg_val<uint32_t>(1);
+    uint32_t b = get_arg_val<uint32_t>(2), nb = get_arg_val<uint32_t>(3);
     constexpr auto aa = TensorAccessorArgs<0>();
     constexpr auto ba = TensorAccessorArgs<aa.next_compile_time_args_offset()>();
     const auto sa = TensorAccessor(aa, a), sb = TensorAccessor(ba, b);
@@ -390,7 +391,8 @@ void kernel_main() {
     copy_tile(0, 0, 1);
     copy_tile(0, 0, 2);
     // form A (with the accumulate mode) and form B (without)
-    SFPU_UNARY_CALL_NO_TEMPLATE_ARGS(DST_SYNC_MODE, DST_ACCUM_MODE, smoothstep_tile_face, 0, (int)VectorMode::RC, -1.0f, 1.0f, 0.5f);
+    SFPU_UNARY_CALL_NO_TEMPLATE_ARGS(DST_SYNC_MODE, DST_ACCUM_MODE, smoothstep_tile_face, 0, (int)VectorMode::RC,
+                                     -1.0f, 1.0f, 0.5f);
     SFPU_UNARY_CALL(DST_SYNC_MODE, tx_twice, (APPROX), 1, (int)VectorMode::RC);
     SFPU_BINARY_CALL_NO_TEMPLATE_ARGS(DST_SYNC_MODE, DST_ACCUM_MODE, my_add_tile_face, 0, 1, 2, (int)VectorMode::RC);
     tile_regs_commit(); tile_regs_wait();

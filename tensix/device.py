@@ -13,7 +13,8 @@ from .backend import Backend, open_backend
 from .buffer import Buffer
 from .core import CoreCoord, as_coord
 from .errors import DeviceError
-from .queue import Queue
+from .queue import Queue, make_queues
+from .status import StatusRecord
 
 # What Device() opens when arch / backend are not given (`tensix run --arch` sets the arch).
 DEFAULTS = {"arch": "n150", "backend": "sim"}
@@ -30,6 +31,7 @@ class Device:
     kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
     `max_cycles` stops a run that passes that many simulated cycles (a kernel calling the API forever
     makes progress, so only this limit stops it); None for no limit.
+    `queues` are the device's two command queues; `queue` is queue 0.
     `check` turns on the simulated clock's conservation check: every run verifies that no NoC link, core
     NoC port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
     violation fails the run, and profiles list each resource's use.
@@ -67,7 +69,9 @@ class Device:
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
         self.print_kernel_output = print_kernel_output
-        self.queue = Queue(self)
+        self.queues: list[Queue] = make_queues(self, 2)   # two command queues, as fast dispatch has
+        self.queue = self.queues[0]
+        self._status = StatusRecord(self)                  # what `tensix smi` shows of this device
 
     def __repr__(self) -> str:
         return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, {self.backend_name})"
@@ -86,6 +90,7 @@ class Device:
                 for b in list(self._buffers):
                     b.freed = True
                 self._buffers.clear()
+                self._status.close()
                 self.backend.close()
 
     def __del__(self) -> None:

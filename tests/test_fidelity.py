@@ -1,17 +1,13 @@
 """Issue 8: the clock keeps the physics. The invariant (no resource above its physical rate, checked in
-every window by the conservation check) on small runs of bench/fidelity.py's scenarios, and one test
+every window by the conservation check) on small runs of tensix/sim/fidelity.py's scenarios (bench/fidelity.py), and one test
 per mechanism of ../shared/docs/noc-mechanics.md."""
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 from tensix import CircularBuffer, Device, Kernel, Program
 from tensix.sim import dispatch
 
-_spec = importlib.util.spec_from_file_location("fidelity", Path(__file__).resolve().parent.parent / "bench" / "fidelity.py")
-fidelity = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fidelity)
+from tensix.sim import fidelity
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,8 @@ class SimBackend:
         into.__dict__.update(p.__dict__)
         return into
 
-    def run(self, prepared: Prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False) -> DeviceTime:
+    def run(self, prepared: Prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False,
+            traced: bool = False) -> DeviceTime:
         if not self.chip.alive() or prepared.generation != self.chip.generation:
             self.prepare(plan, into=prepared)   # the device process was replaced since: load the kernels again
         else:                                   # L1 buffers come and go: the CBs must still fit below them
@@ -125,8 +126,13 @@ class SimBackend:
         cycles, prints, raw_profile = self.chip.run(msg)
         arch, cores = self.arch, self.chip.cores
         run = LazyProfile(lambda: Profile.from_raw(arch, cores, cycles, raw_profile(), prints, trace))
-        overhead = dispatch.overhead_seconds(arch, dispatch.describe(plan, arch), cycles / arch.aiclk_hz)
-        return DeviceTime(cycles, arch.aiclk_hz, 1, overhead, [run], prints)
+        cost = dispatch.program_cost(arch, dispatch.describe(plan, arch, traced))
+        overhead = cost.overhead_seconds(arch, cycles / arch.aiclk_hz)
+        parts = {f"gap: {k}": v / arch.aiclk_hz for k, v in cost.gap.items()}
+        parts.update({f"config: {k}": v / arch.aiclk_hz for k, v in cost.config.items()})
+        if cost.host_s:
+            parts["config: host"] = cost.host_s
+        return DeviceTime(cycles, arch.aiclk_hz, 1, overhead, [run], prints, parts)
 
     def transfer_seconds(self, nbytes: int, page_size: int, to_device: bool) -> float:
         return dispatch.pcie_seconds(self.arch, nbytes, page_size, write=to_device)
@@ -147,3 +153,9 @@ class SimBackend:
     # ---- the kernel cache (tensix.cache) ------------------------------------------------------
     cache_stats = staticmethod(compiler.stats)
     cache_clear = staticmethod(compiler.clear)
+
+    @staticmethod
+    def cache_counters() -> dict:
+        """This process's kernel-cache hits, misses and evictions and the cache's path, without the
+        directory scan of cache_stats() (status records are written while programs run)."""
+        return {"path": str(compiler.cache_dir()), **compiler._stats}

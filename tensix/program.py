@@ -94,8 +94,18 @@ class CircularBuffer:
         indices = [checks.whole(i, f"{what} index", 0, 63, "CB indices are 0..num_circular_buffers-1") for i in idx]
         if len(set(indices)) != len(indices):
             raise ValueError(f"{what}: index {indices} lists an index twice; list each CB index once")
-        self.page_size = checks.whole(self.page_size, f"{what} page_size", 1, 1 << 24, "a CB page is a few KiB")
+        if isinstance(self.page_size, dict):
+            for i in indices:
+                if i not in self.page_size:
+                    raise ValueError(f"{what}: page_size={self.page_size!r} gives no page size for index {i}; give "
+                                     f"one for every index")
+            self.page_size = {i: checks.whole(v, f"{what} page_size[{i}]", 1, 1 << 24, "a CB page is a few KiB")
+                              for i, v in self.page_size.items()}
+        else:
+            self.page_size = checks.whole(self.page_size, f"{what} page_size", 1, 1 << 24, "a CB page is a few KiB")
         self.num_pages = checks.whole(self.num_pages, f"{what} num_pages", 1, 1 << 24)
+        if self.size is not None:
+            self.size = checks.whole(self.size, f"{what} size", 1, 1 << 30, "the CB region's bytes")
         if self.cores is not None:
             as_core_range_set(self.cores)
         if self.buffer is not None:

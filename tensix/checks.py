@@ -113,3 +113,20 @@ def kernel_name(name: Any) -> str:
         raise ValueError(f"Kernel name={name!r} is not a plain file name: use 1..128 printable characters without "
                          f"'/' or '\\', not starting with '.', e.g. name='reader.cpp'")
     return name
+
+
+def directories(value: Any, what: str) -> list[Path]:
+    """A list of existing directories (include paths)."""
+    if isinstance(value, (str, bytes, os.PathLike)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{what} = {value!r} is a {type(value).__name__}, not a list of directories; pass e.g. "
+                        f"[\"/path/to/include\"]")
+    out = []
+    for d in value:
+        if not isinstance(d, (str, os.PathLike)) or d == "":
+            raise TypeError(f"{what} entry {d!r} is a {type(d).__name__}, not a directory path")
+        p = Path(d).expanduser().resolve()
+        if not p.is_dir():
+            raise FileNotFoundError(f"{what}: include directory {str(d)!r} does not exist ({p}); pass directories "
+                                    f"that exist")
+        out.append(p)
+    return out

@@ -230,10 +230,7 @@ class Kernel:
         cra = self.common_runtime_args
         if not isinstance(cra, (list, tuple, np.ndarray)):
             raise TypeError(f"kernel {self.name}: common_runtime_args = {cra!r} is a {type(cra).__name__}, not a list")
-        self.include_dirs = [Path(d).expanduser().resolve() for d in self.include_dirs]
-        for d in self.include_dirs:
-            if not d.is_dir():
-                raise FileNotFoundError(f"kernel {self.name}: include directory {d} does not exist")
+        self.include_dirs = checks.directories(self.include_dirs, f"kernel {self.name}: include_dirs")
 
     def source_text(self) -> str:
         return self.text if self.path is None else self.path.read_text()
@@ -271,7 +268,7 @@ class Program:
     def __init__(self, cores, kernels: Sequence[Kernel], cbs: Sequence[CircularBuffer] = (),
                  semaphores: Sequence[Semaphore] = (), include_dirs: Sequence[Any] = ()) -> None:
         self.cores = as_core_range_set(cores)
-        self.include_dirs = [Path(d).expanduser().resolve() for d in include_dirs]   # for every kernel
+        self.include_dirs = checks.directories(include_dirs, "Program include_dirs")   # for every kernel
         if not self.cores.cores():
             raise ValueError(f"Program cores = {cores!r} holds no core; give at least one, e.g. Program((0, 0), ...)")
         self.kernels = checks.items(kernels, Kernel, "Program kernels", "pass a list of Kernel objects")

@@ -370,6 +370,8 @@ class Queue:
             tl = self._timeline
             start = at = max(self.clock_s, tl.workers_free_s)
             total_cycles, floors, runs, done = 0, {}, [], []
+            for _, _, plan, _, _ in trace.entries:
+                plan.check_buffers(dev)          # a buffer freed since the capture would be overwritten
             for name, prepared, plan, counts, timing_only in trace.entries:
                 t = dev.backend.run(prepared, plan, trace=events, timing_only=timing_only, traced=True)
                 self._note(t)

@@ -240,3 +240,16 @@ def test_queue_track_of_two_queues_in_the_perfetto_trace(dev):
     sub = [e for e in ev if e.get("cat") == "queue" and "kind" not in e["args"]]
     assert len(sub) == 1 and sub[0]["ts"] >= queue[-1]["ts"]    # the replayed program inside the trace slice
     assert "cq1: 2 commands" in s.queue_report()
+
+
+def test_trace_replay_refuses_a_buffer_freed_since_the_capture(dev):
+    a, b = dev.dram_buffer(PAGES * 2048, 2048), dev.dram_buffer(PAGES * 2048, 2048)
+    p, _ = copy_program(dev, a, b)
+    q = dev.queue
+    t = q.begin_trace()
+    q.enqueue(p)
+    q.end_trace(t)
+    q.replay_trace(t)
+    b.free()                                            # its memory may now hold another buffer
+    with pytest.raises(ValueError, match="was freed"):
+        q.replay_trace(t)

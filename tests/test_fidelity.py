@@ -358,3 +358,20 @@ def test_op_to_op_gap_is_the_gap_path_or_the_config_the_last_kernels_do_not_hide
     assert config - kernel > gap and measured[20] > measured[20_000]   # the short op waits for its config
     assert measured[20_000] == pytest.approx(paths[20_000][0], abs=2e-3)
     assert 0.5 < measured[20_000] < 2.5                         # about the trace floor's gap (HW §11d)
+
+
+def test_the_config_path_overlaps_the_previous_programs_kernels(wh):
+    """NoC §9: dispatch_d writes program N+1's runtime args and configs while program N runs, so a
+    config-heavy short program after a long one costs only the gap path, and after a short one also
+    the config it could not hide."""
+    cores = [(x, y) for y in range(8) for x in range(8)]
+    long = Program(cores, [Kernel(WAIT, on="riscv_0", runtime_args=[20_000] + [0] * 63)])
+    short = Program(cores, [Kernel(WAIT, on="riscv_0", runtime_args=[20] + [0] * 63)])
+    wh.queue.enqueue(long, timing_only=True)
+    after_long = wh.queue.enqueue(short, timing_only=True)
+    after_short = wh.queue.enqueue(short, timing_only=True)
+    gap = sum(v for k, v in after_long.dispatch.items() if k.startswith("gap:"))
+    config = sum(v for k, v in after_long.dispatch.items() if k.startswith("config:"))
+    assert after_long.overhead_s == pytest.approx(gap)
+    assert after_short.overhead_s == pytest.approx(config - after_long.cycles / wh.arch.aiclk_hz)
+    assert after_short.overhead_s > after_long.overhead_s

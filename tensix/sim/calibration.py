@@ -214,13 +214,20 @@ def op_program(dev: Device) -> tuple[Program, list]:
     return Program(grid, ks, cbs), [a, b, c]
 
 
-def op_to_op_us(dev: Device) -> float:
-    """Mean op-to-op gap (us) of 8 traced eltwise ops (op_program), measured as the document does."""
+def op_to_op(dev: Device) -> dict[str, float]:
+    """The op-to-op row (us): the mean measured gap of 8 traced eltwise ops (op_program), and what the
+    dispatch model charged each program: its gap path, its config path and the kernels it overlaps."""
     program, bufs = op_program(dev)
     gaps = op_to_op_gaps(dev, program)
+    cmd = dev.queue.history[-1]
     for buf in bufs:
         buf.free()
-    return sum(gaps) / len(gaps)
+    n = len(cmd.programs)
+    path = {k: v / n * 1e6 for k, v in cmd.dispatch.items()}
+    return {"gap": sum(gaps) / len(gaps), "gap path": sum(v for k, v in path.items() if k.startswith("gap:")),
+            "config path": sum(v for k, v in path.items() if k.startswith("config:")),
+            "kernels": cmd.programs[0][3] / dev.arch.aiclk_hz * 1e6,
+            **{k: v for k, v in path.items() if k.startswith("gap:")}}
 
 
 _OP_READER = r"""
@@ -271,13 +278,25 @@ def pinned_gbps(dev: Device, page: int, write: bool) -> float:
 
 # rows shown but not held to the 10 % limit, with the reason
 REPORTED_ONLY = {
-    "op-to-op": "another experiment (device profiler on, ops not given): a gap above the trace floor needs ops "
-                "heavier than tensix's one-tile eltwise; shown for comparison",
+    "op-to-op": (
+        "measured as HW §11d does (8 traced programs; last kernel end -> next data-movement kernel start, "
+        "from the profiles), the model's gap is max(gap path, config path - the previous program's kernels). "
+        "The gap path is fitted to the trace floor (0.92 / 1.05 us, no CBs, 256 B kernels) and grows only "
+        "with what the documents say the workers do per program (NoC §9.5): ~25 / 20 cycles per CB config "
+        "and, on WH, NCRISC's IRAM copy at 10 B/cycle. So on BH the published 2.07 us (1.15 us above its "
+        "floor, ~1550 cycles) would need ~78 CB configs, above the 64-CB limit, and WH's 1.0 us all 32 CB "
+        "configs plus a 2 KB NCRISC binary; behind kernels longer than their config path (any op that reads "
+        "DRAM, as this one) no documented mechanism adds more. The config path shows only behind shorter "
+        "kernels, and holding both archs within 10 % that way needs this op's kernels to last 0.16-0.21 us, "
+        "i.e. an op picked to land on the number. The published run has the device profiler "
+        "on, the floor rows do not; what the profiler costs per program is not in the documents. Shown for "
+        "comparison, not held"),
 }
 
 
 def main() -> int:
     rows = []
+    details: dict[str, dict] = {}
     with Device("n150") as wh:
         rows.append(("WH: one core reads 1 MiB from one DRAM channel (GB/s)", dram(wh, False, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 22.25, "HW §11a"))
         rows.append(("WH: one core writes 1 MiB to one DRAM channel (GB/s)", dram(wh, True, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 21.95, "HW §11a"))
@@ -290,7 +309,8 @@ def main() -> int:
     with Device("n300") as n3:
         rows.append(("WH n300: trace-replay dispatch floor per program (us)", dispatch_floor_us(n3, True), 1.05, "HW §11d"))
         rows.append(("WH n300: non-trace dispatch per program (us)", dispatch_floor_us(n3, False), 2.70, "HW §11d"))
-        rows.append(("WH n300: op-to-op gap (us)", op_to_op_us(n3), 2.05, "HW §11d"))
+        details["WH n300"] = op_to_op(n3)
+        rows.append(("WH n300: op-to-op gap, 8 traced eltwise ops (us)", details["WH n300"]["gap"], 2.05, "HW §11d"))
         for page, w, r, wp, rp in ((1024, 10.29, 8.485, 18.89, 11.61), (2048, 10.36, 9.465, 18.86, 13.43)):
             rows.append((f"WH n300: PCIe write, {page} B pages (GB/s)", pcie_gbps(n3, page, True), w, "HW §11f"))
             rows.append((f"WH n300: PCIe read, {page} B pages (GB/s)", pcie_gbps(n3, page, False), r, "HW §11f"))
@@ -301,7 +321,8 @@ def main() -> int:
         cycles, core = tile_read_latency(bh)
         rows.append((f"BH: single 2 KB DRAM tile read, core {core} 4 hops from bank 0 (cycles)", cycles, 570.0, "HW §11c"))
         rows.append(("BH: trace-replay dispatch floor per program (us)", dispatch_floor_us(bh, True), 0.92, "HW §11d"))
-        rows.append(("BH: op-to-op gap (us)", op_to_op_us(bh), 2.07, "HW §11d"))
+        details["BH"] = op_to_op(bh)
+        rows.append(("BH: op-to-op gap, 8 traced eltwise ops (us)", details["BH"]["gap"], 2.07, "HW §11d"))
         for page, w, r in ((1024, 21.465, 14.465), (512, 20.15, 14.97), (32, 1.35, 1.68)):
             rows.append((f"BH: PCIe write, {page} B pages (GB/s)", pcie_gbps(bh, page, True, 1 << 20), w, "HW §11f"))
             rows.append((f"BH: PCIe read, {page} B pages (GB/s)", pcie_gbps(bh, page, False, 1 << 20), r, "HW §11f"))
@@ -319,6 +340,10 @@ def main() -> int:
         print(f"{name.ljust(w)}  {model:9.2f}  {pub:9.2f}  {err:+6.1f}%  {src}{'' if held else '  (reported)'}")
     for k in sorted(notes):
         print(f"(reported) {k}: {REPORTED_ONLY[k]}")
+    for arch, d in details.items():
+        parts = ", ".join(f"{k[5:]} {v:.2f}" for k, v in d.items() if k.startswith("gap:"))
+        print(f"  {arch} op-to-op per program: gap path {d['gap path']:.2f} us ({parts}), config path "
+              f"{d['config path']:.2f} us, behind kernels of {d['kernels']:.2f} us: gap {d['gap']:.2f} us")
     print("not simulated: WH n300 device 1 (the remote chip over Ethernet, HW §11f): tensix simulates one ASIC")
     print(f"worst error {worst:.1f}% (limit 10%)")
     return 0 if worst <= 10 else 1

@@ -357,7 +357,9 @@ def test_op_to_op_gap_is_the_gap_path_or_the_config_the_last_kernels_do_not_hide
     gap, config, kernel = paths[20]
     assert config - kernel > gap and measured[20] > measured[20_000]   # the short op waits for its config
     assert measured[20_000] == pytest.approx(paths[20_000][0], abs=2e-3)
-    assert 0.5 < measured[20_000] < 2.5                         # about the trace floor's gap (HW §11d)
+    # no CBs and no NCRISC kernel: the workers set up nothing, so the gap is the trace floor's (HW §11d;
+    # the floor is n300's 8x7 grid, n150's 8x8 adds a little completion and go-signal time)
+    assert measured[20_000] == pytest.approx({"n150": 1.05, "p150a": 0.92}[board], rel=0.05)
 
 
 def test_the_config_path_overlaps_the_previous_programs_kernels(wh):

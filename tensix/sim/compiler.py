@@ -391,6 +391,19 @@ def _cpu_id() -> str:
     return platform.machine()
 
 
+def _runtime_root() -> Path:
+    """Where device executables live: one per tensix version and compiler, shared by every kernel cache
+    (TENSIX_CACHE picks where kernels go; a fresh kernel cache must not cost a runtime build)."""
+    d = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tensix" / "runtime"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        if os.access(d, os.W_OK | os.X_OK):
+            return d
+    except OSError:
+        pass
+    return cache_dir() / "runtime"
+
+
 def runtime_executable(rebuild: bool = False) -> Path:
     """The device process executable, built from tensix/sim/runtime on first use and cached. A binary
     whose size or hash differs from the one recorded at build time (truncated, overwritten) is rebuilt;
@@ -402,7 +415,7 @@ def runtime_executable(rebuild: bool = False) -> Path:
     h.update(protocol.header().encode())
     for s in sources:
         h.update(s.name.encode() + _file_hash(str(s)).encode())
-    d = cache_dir() / "runtime" / h.hexdigest()[:24]
+    d = _runtime_root() / h.hexdigest()[:24]
     exe = d / "tensix-sim"
     ok = d / "tensix-sim.ok"
     if not rebuild:

@@ -1,0 +1,491 @@
+"""The tile path: a tinygrad kernel as a reader / compute / writer program joined by circular buffers.
+
+Layouts. "flat" (elementwise and reductions): output tile t holds outputs t*1024 .. t*1024+1023 in tile
+memory order; a reduction loops over its reduce index r, the reader sending one tile of the body's
+leaves per (t, r) and the compute kernel accumulating them in a DST tile. "matmul": output tile
+(b, mt, nt) is the 32x32 block of rows M and columns N in face order; the reader assembles A tiles
+(M x K) and B tiles (K x N) and the FPU's matmul_tiles accumulates over K.
+
+The reader evaluates each leaf (a load with tinygrad's index arithmetic, gates for padding, or pure
+index math) per element and packs dense tiles; the compute kernel runs the ALU tree on DST tiles
+(SFPU ops; matmul on the FPU); the writer evaluates the store index per element and writes through a
+write-combining run."""
+from __future__ import annotations
+
+import struct
+
+from tinygrad.dtype import dtypes
+from tinygrad.uop.ops import Ops
+
+from . import cgen
+from .ir import KernelIR, Node, NoTile, kind
+
+DST_TILES = 8                 # fp32 DST in full-sync mode
+OUT_CB0 = 16
+DF = {"f": 0, "i": 8}          # DataFormat Float32 / Int32 (the CB formats of leaves and outputs)
+DF_NAME = {"f": "Float32", "i": "Int32"}
+
+
+def fbits(v: float) -> str:
+    return f"0x{struct.unpack('<I', struct.pack('<f', float(v)))[0]:08x}u"
+
+
+def ibits(v: int) -> str:
+    return f"0x{int(v) & 0xffffffff:08x}u"
+
+
+class Compute:
+    """Emits the SFPU/FPU calls of a value tree on DST tiles; `cb_of(leaf)` is the leaf's CB."""
+
+    def __init__(self, cb_of, exact: bool) -> None:
+        self.cb_of, self.exact = cb_of, exact
+        self.lines: list[str] = []
+        self.free = list(range(DST_TILES))
+        self.uses: dict[int, int] = {}
+        self.slot: dict[int, int] = {}
+        self.ops = 0                      # tile ops issued per evaluation (for the FLOP accounting)
+
+    def alloc(self) -> int:
+        if not self.free:
+            raise NoTile(f"the ALU tree needs more than {DST_TILES} DST tiles")
+        return self.free.pop(0)
+
+    def release(self, s: int) -> None:
+        if s not in self.free:
+            self.free.append(s)
+            self.free.sort()
+
+    def count(self, n: Node, seen=None) -> None:
+        self.uses[id(n)] = self.uses.get(id(n), 0) + 1
+        if self.uses[id(n)] > 1 or n.op in ("reduce", "leaf", "const"):
+            return
+        for s in n.src:
+            self.count(s)
+
+    def emit(self, line: str) -> None:
+        self.lines.append(line)
+
+    def take(self, n: Node) -> tuple[int, bool]:
+        """DST slot holding n, and whether the caller may overwrite it (its last use)."""
+        if n.op == "reduce":
+            return self.slot[id(n)], False
+        if id(n) in self.slot:
+            self.uses[id(n)] -= 1
+            s = self.slot[id(n)]
+            if self.uses[id(n)] == 0:
+                del self.slot[id(n)]
+                return s, True
+            return s, False
+        s = self.value(n)
+        if n.op not in ("leaf", "const") and self.uses.get(id(n), 1) > 1:
+            self.uses[id(n)] -= 1
+            self.slot[id(n)] = s
+            return s, False
+        return s, True
+
+    def writable(self, n: Node) -> int:
+        s, own = self.take(n)
+        if own:
+            return s
+        d = self.alloc()                                      # copy: d = 0 + s
+        self.emit(f"fill_tile({d}, 0.0f); add_binary_tile({s}, {d}, {d});" if kind(n.dtype) == "f"
+                  else f"fill_tile_int({d}, 0u); add_int32_tile({s}, {d}, {d});")
+        return d
+
+    def done(self, s: int, own: bool) -> None:
+        if own:
+            self.release(s)
+
+    def value(self, n: Node) -> int:
+        k = kind(n.dtype)
+        if n.op == "leaf":
+            s = self.alloc()
+            cb = self.cb_of(n.leaf)
+            self.emit(f"reconfig_data_format_srca({cb}); copy_tile_init({cb}); copy_tile({cb}, 0, {s});")
+            return s
+        if n.op == "const":
+            s = self.alloc()
+            v = n.value
+            if k == "i":
+                self.emit(f"fill_tile_int({s}, {ibits(int(v))});")
+            else:
+                self.emit(f"fill_tile_bitcast({s}, {fbits(float(v))});")
+            return s
+        if n.op == "cast":
+            return self.cast(n)
+        if n.op == "alu":
+            self.ops += 1
+            return self.alu(n)
+        raise NoTile(f"cannot evaluate {n.op} on tiles")
+
+    def cast(self, n: Node) -> int:
+        src = n.src[0]
+        s = self.writable(src)
+        fk, tk = kind(src.dtype), kind(n.dtype)
+        to, fr = n.dtype, src.dtype
+        if fk == "i" and tk == "f":
+            self.emit(f"typecast_tile<{24 if fr == dtypes.uint32 else 8}u, 0u>({s});")
+            fr = dtypes.float32
+        if fk == "f" and tk == "i":
+            if fr != dtypes.bool:
+                self.emit(f"trunc_tile({s});")
+            self.emit(f"typecast_tile<0u, {24 if to == dtypes.uint32 else 8}u>({s});")
+            return s
+        if tk == "f":
+            if to == dtypes.bool and fr != dtypes.bool:
+                self.emit(f"unary_ne_tile({s}, 0u);")
+            elif to == dtypes.float16:
+                self.emit(f"typecast_tile<0u, 1u>({s});")
+            elif to == dtypes.bfloat16:
+                self.emit(f"typecast_tile<0u, 5u>({s});")
+        return s
+
+    def alu(self, n: Node) -> int:
+        op, k = n.alu, kind(n.src[-1].dtype)
+        if op is Ops.WHERE:
+            c, cown = self.take(n.src[0])
+            t, town = self.take(n.src[1])
+            f, fown = self.take(n.src[2])
+            o = c if cown else t if town else f if fown else self.alloc()
+            self.emit(f"where_tile<{DF[k]}u>({c}, {t}, {f}, {o});")
+            for s, own in ((c, cown), (t, town), (f, fown)):
+                if s != o:
+                    self.done(s, own)
+            return o
+        if len(n.src) == 1:
+            s = self.writable(n.src[0])
+            if op is Ops.NEG:
+                self.emit(f"negative_tile_int32({s});" if k == "i" else
+                          f"unary_eq_tile({s}, 0u);" if n.dtype == dtypes.bool else f"negative_tile({s});")
+            else:
+                self.emit({Ops.EXP2: f"exp2_tile({s});", Ops.LOG2: f"log_with_base_tile({s}, {fbits(1.4426950408889634)});",
+                           Ops.SIN: f"sin_tile({s});", Ops.SQRT: f"sqrt_tile({s});", Ops.RECIPROCAL: f"recip_tile({s});",
+                           Ops.TRUNC: f"trunc_tile({s});"}[op])
+            return s
+        a, b = n.src
+        if k == "f" and b.op == "const" and op in SCALAR_R:
+            s = self.writable(a)
+            self.emit(f"{SCALAR_R[op]}({s}, {fbits(float(b.value))});")
+            return s
+        if k == "f" and a.op == "const" and op in SCALAR_L:
+            s = self.writable(b)
+            self.emit(f"{SCALAR_L[op]}({s}, {fbits(float(a.value))});")
+            return s
+        x, xown = self.take(a)
+        y, yown = self.take(b)
+        o = x if xown else y if yown else self.alloc()
+        if k == "i":
+            if op in (Ops.CMPLT, Ops.CMPNE, Ops.CMPEQ):
+                z = {Ops.CMPLT: "ltz", Ops.CMPNE: "nez", Ops.CMPEQ: "eqz"}[op]
+                self.emit(f"sub_int32_tile({x}, {y}, {o}); {z}_tile_int32({o}); typecast_tile<8u, 0u>({o});")
+            else:
+                self.emit({Ops.ADD: f"add_int32_tile({x}, {y}, {o});", Ops.SUB: f"sub_int32_tile({x}, {y}, {o});",
+                           Ops.MAX: f"binary_max_int32_tile({x}, {y}, {o});"}[op])
+        else:
+            fn = {Ops.ADD: "add", Ops.SUB: "sub", Ops.MUL: "mul", Ops.FDIV: "div", Ops.MAX: "max", Ops.CMPLT: "lt",
+                  Ops.CMPNE: "ne", Ops.CMPEQ: "eq", Ops.AND: "mul", Ops.OR: "max", Ops.XOR: "ne"}[op]
+            self.emit(f"{fn}_binary_tile({x}, {y}, {o});")
+        for s, own in ((x, xown), (y, yown)):
+            if s != o:
+                self.done(s, own)
+        return o
+
+
+# x op c and c op x with a scalar constant (SFPU *_unary_tile forms)
+SCALAR_R = {Ops.ADD: "add_unary_tile", Ops.MUL: "mul_unary_tile", Ops.SUB: "sub_unary_tile",
+            Ops.FDIV: "div_unary_tile", Ops.MAX: "unary_max_tile", Ops.CMPLT: "unary_lt_tile",
+            Ops.CMPNE: "unary_ne_tile", Ops.CMPEQ: "unary_eq_tile"}
+SCALAR_L = {Ops.ADD: "add_unary_tile", Ops.MUL: "mul_unary_tile", Ops.SUB: "rsub_unary_tile",
+            Ops.MAX: "unary_max_tile", Ops.CMPLT: "unary_gt_tile", Ops.CMPNE: "unary_ne_tile",
+            Ops.CMPEQ: "unary_eq_tile"}
+
+
+def _leaves_of(n: Node, out: list, seen: set) -> None:
+    if id(n) in seen:
+        return
+    seen.add(id(n))
+    if n.op == "leaf":
+        if n.leaf not in out:
+            out.append(n.leaf)
+        return
+    if n.op == "reduce":
+        return
+    for s in n.src:
+        _leaves_of(s, out, seen)
+
+
+def _reduces_of(n: Node, out: list, seen: set) -> None:
+    if id(n) in seen:
+        return
+    seen.add(id(n))
+    if n.op == "reduce":
+        if n not in out:
+            out.append(n)
+        return
+    for s in n.src:
+        _reduces_of(s, out, seen)
+
+
+def build(ir: KernelIR, exact: bool) -> dict:
+    """Sources and CB plan of the tile program for `ir` (raises NoTile where there is no mapping)."""
+    matmul = ir.matmul if not exact else None
+    if len(ir.leaves) > 16:
+        raise NoTile(f"{len(ir.leaves)} leaves (at most 16 input CBs)")
+    if len(ir.stores) > 8:
+        raise NoTile("more than 8 stores")
+    cb_of = {i: i for i in range(len(ir.leaves))}
+    reds: list[Node] = []
+    seen: set = set()
+    for st in ir.stores:
+        _reduces_of(st.value, reds, seen)
+    # compute kernel
+    comp = Compute(cb_of.__getitem__, exact)
+    for st in ir.stores:
+        comp.count(st.value)
+    steps = []        # (reduce node or None, leaves used) in the order the reader sends them
+    body_ops = []
+    if matmul:
+        red = reds[0]
+        acc = comp.alloc()
+        comp.slot[id(red)] = acc
+        a, b = cb_of[matmul["a"]], cb_of[matmul["b"]]
+        comp.emit("mm_init_short(%d, %d);" % (a, b))
+        comp.emit(f"for (uint32_t k = 0; k < Kt; k++) {{ cb_wait_front({a}, 1); cb_wait_front({b}, 1);")
+        comp.emit(f"reconfig_data_format({b}, {a}); matmul_tiles({a}, {b}, 0, 0, {acc}); cb_pop_front({a}, 1); cb_pop_front({b}, 1); }}")
+        steps.append(("matmul", [matmul["a"], matmul["b"]]))
+    else:
+        for ri, red in enumerate(reds):
+            acc = comp.alloc()
+            comp.slot[id(red)] = acc
+            ident = red.reduce.identity
+            kk = kind(red.dtype)
+            comp.emit(f"fill_tile_int({acc}, {ibits(int(ident))});" if kk == "i" else f"fill_tile_bitcast({acc}, {fbits(ident)});")
+            lv: list = []
+            _leaves_of(red.reduce.body, lv, set())
+            comp.emit(f"for (uint32_t r = 0; r < R{ri}; r++) {{")
+            for L in lv:
+                comp.emit(f"cb_wait_front({cb_of[L]}, 1);")
+            body = Compute(cb_of.__getitem__, exact)
+            body.free = [s for s in comp.free]
+            body.count(red.reduce.body)
+            s = body.value(red.reduce.body) if red.reduce.body.op != "reduce" else None
+            if s is None:
+                raise NoTile("reduce of a reduce")
+            op = red.reduce.op
+            if kk == "i":
+                body.emit(f"{'add_int32_tile' if op is Ops.ADD else 'binary_max_int32_tile'}({acc}, {s}, {acc});")
+            else:
+                body.emit(f"{'add' if op is Ops.ADD else 'max'}_binary_tile({acc}, {s}, {acc});")
+            comp.lines += body.lines
+            body_ops.append(body.ops + 1)
+            for L in lv:
+                comp.emit(f"cb_pop_front({cb_of[L]}, 1);")
+            comp.emit("}")
+            steps.append((ri, lv))
+    post: list = []
+    seen = set()
+    for st in ir.stores:
+        _leaves_of(st.value, post, seen)
+    for L in post:
+        comp.emit(f"cb_wait_front({cb_of[L]}, 1);")
+    out_slots = []
+    for st in ir.stores:
+        s, own = comp.take(st.value)
+        out_slots.append(s)
+    for L in post:
+        comp.emit(f"cb_pop_front({cb_of[L]}, 1);")
+    steps.append(("post", post))
+    outs = [(OUT_CB0 + i, kind(st.value.dtype)) for i, st in enumerate(ir.stores)]
+    pack = [f"cb_reserve_back({cb}, 1); pack_reconfig_data_format({cb}); pack_tile({s}, {cb}); cb_push_back({cb}, 1);"
+            for s, (cb, _) in zip(out_slots, outs)]
+    red_args = "".join(f"    const uint32_t R{i} = get_arg_val<uint32_t>({1 + i});\n" for i in range(len(reds)))
+    compute_src = (
+        '#include "api/compute/common.h"\n#include "api/compute/tile_move_copy.h"\n#include "api/compute/matmul.h"\n'
+        '#include "api/compute/eltwise_binary_sfpu.h"\n#include "api/compute/compute_kernel_api.h"\n'
+        '#include "api/compute/eltwise_unary/eltwise_unary.h"\n#include "api/compute/eltwise_unary/typecast.h"\n'
+        "void kernel_main() {\n    const uint32_t ntiles = get_arg_val<uint32_t>(0);\n" + red_args +
+        ("    const uint32_t Kt = get_arg_val<uint32_t>(1);\n" if matmul else "") +
+        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']], cb_of[matmul['b']], OUT_CB0) if matmul else 'init_sfpu(0, %d)' % OUT_CB0};\n"
+        "    for (uint32_t t = 0; t < ntiles; t++) {\n        tile_regs_acquire();\n" +
+        "".join(f"        {ln}\n" for ln in comp.lines) +
+        "        tile_regs_commit();\n        tile_regs_wait();\n" + "".join(f"        {p}\n" for p in pack) +
+        "        tile_regs_release();\n    }\n}\n")
+    loads = _load_slots(ir)
+    reader = _reader(ir, steps, cb_of, matmul, reds, loads)
+    writer = _writer(ir, outs, matmul)
+    # FLOPs per output element that run on the tile engines: the value ALU ops (reduce bodies per step)
+    return {"reader": reader, "writer": writer, "compute": compute_src, "matmul": matmul is not None,
+            "leaf_kinds": [kind(lf.dtype) for lf in ir.leaves], "outs": outs, "nreduce": len(reds),
+            "loads": sorted(loads), "stores": sorted({st.slot for st in ir.stores}),
+            "post_ops": comp.ops, "body_ops": body_ops}
+
+
+def _load_slots(ir: KernelIR) -> set:
+    out = set()
+    for lf in ir.leaves:
+        for x in lf.uop.toposort():
+            if x.op is Ops.LOAD and x.src[0].op is Ops.INDEX and x.src[0].src[0].op is Ops.PARAM:
+                out.add(x.src[0].src[0].arg.slot)
+    return out
+
+
+def _common(ir: KernelIR, loads: set, stores: set) -> tuple[list[str], list[str], cgen.Scalar]:
+    """Globals, accessors and the kernel-start code shared by reader and writer: args are 7 words per
+    buffer slot (addr, byte offset, cache l1 offset, tags offset, line mask, pages, write-run offset), then the variables,
+    then start tile, tile count, the L1 scratch address."""
+    sc = cgen.Scalar()
+    slots = sorted(ir.bufs)
+    top = [cgen.prelude()]
+    for _, nm in ir.vars:
+        top.append(f"static int32_t v_{nm};")
+    decl, init = cgen.range_sizes(ir, sc)
+    top += decl + cgen.buffer_accessors(ir, loads, stores)
+    nv = len(ir.vars)
+    body = [f"const uint32_t tx_base = {7 * len(slots) + nv};",
+            "const uint32_t t0 = get_arg_val<uint32_t>(tx_base), nt = get_arg_val<uint32_t>(tx_base + 1);",
+            "const uint32_t scratch = get_arg_val<uint32_t>(tx_base + 2); (void)t0; (void)nt; (void)scratch;"]
+    for i, (_, nm) in enumerate(ir.vars):
+        body.append(f"v_{nm} = (int32_t)get_arg_val<uint32_t>({7 * len(slots) + i});")
+    body += init
+    for i, slot in enumerate(slots):
+        a = 7 * i
+        if slot in loads:
+            body.append(f"tx_in_{slot} = TxIn{{get_arg_val<uint32_t>({a}), get_arg_val<uint32_t>({a + 1}), "
+                        f"scratch + get_arg_val<uint32_t>({a + 2}), scratch + get_arg_val<uint32_t>({a + 3}), "
+                        f"get_arg_val<uint32_t>({a + 4})}}; tx_in_init(tx_in_{slot}, get_arg_val<uint32_t>({a + 5}));")
+        if slot in stores:
+            body.append(f"tx_out_{slot} = TxOut{{get_arg_val<uint32_t>({a}), get_arg_val<uint32_t>({a + 1}), "
+                        f"scratch + get_arg_val<uint32_t>({a + 6}), 0, 0}};")
+    return top, body, sc
+
+
+POS = "static inline uint32_t tx_pos(uint32_t i, uint32_t j) { return ((i >> 4) * 2 + (j >> 4)) * 256 + (i & 15) * 16 + (j & 15); }"
+
+
+def _leaf_fn(ir: KernelIR, sc: cgen.Scalar, L: int) -> tuple[list[str], float]:
+    lf = ir.leaves[L]
+    sc2 = cgen.Scalar()
+    sc2.names = {k: v for k, v in sc.names.items() if k.op in (Ops.RANGE,)}
+    lines, cost = sc2.statements(cgen.subtree(lf.uop))
+    k = kind(lf.dtype)
+    t = "float" if k == "f" else "int32_t"
+    res = sc2.get(lf.uop)
+    return [f"static inline {t} leaf{L}() {{"] + [f"    {x}" for x in lines] + [f"    return ({t}){res};", "}"], cost
+
+
+def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
+    top, body, sc = _common(ir, loads, set())
+    top.append(POS)
+    costs = {}
+    for L in range(len(ir.leaves)):
+        fn, c = _leaf_fn(ir, sc, L)
+        top += fn
+        costs[L] = c
+    out = ir.out_ranges
+    lines = []
+    if matmul:
+        b_r, m_r, n_r, k_r = matmul["batch"], matmul["m"], matmul["n"], matmul["k"]
+        top.append(f"static inline void set_b(uint32_t b) {{ {' '.join(cgen.decode(b_r, 'b'))} }}")
+        top.append(f"static inline void set_m(uint32_t m) {{ {' '.join(cgen.decode(m_r, 'm'))} }}")
+        top.append(f"static inline void set_n(uint32_t n) {{ {' '.join(cgen.decode(n_r, 'n'))} }}")
+        top.append(f"static inline void set_k(uint32_t k) {{ {' '.join(cgen.decode(k_r, 'k'))} }}")
+        lines += [f"const uint32_t M = {cgen.extent(m_r)}, N = {cgen.extent(n_r)}, K = {cgen.extent(k_r)};",
+                  "const uint32_t Mt = (M + 31) / 32, Nt = (N + 31) / 32, Kt = (K + 31) / 32;",
+                  "for (uint32_t t = t0; t < t0 + nt; t++) {",
+                  "  const uint32_t nt_ = t % Nt, mt = (t / Nt) % Mt, b = t / (Nt * Mt); set_b(b);"]
+        la, lb = matmul["a"], matmul["b"]
+        lines += ["  for (uint32_t kt = 0; kt < Kt; kt++) {",
+                  f"    cb_reserve_back({cb_of[la]}, 1); {{ float* d = (float*)get_write_ptr({cb_of[la]});",
+                  "      for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
+                  "        for (uint32_t j = 0; j < 32; j++) { uint32_t k = kt * 32 + j;",
+                  f"          if (m < M && k < K) {{ set_k(k); d[tx_pos(i, j)] = leaf{la}(); }} else d[tx_pos(i, j)] = 0.0f; }} }} }}",
+                  f"    tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[la]))}; tx_charge(); cb_push_back({cb_of[la]}, 1);",
+                  f"    cb_reserve_back({cb_of[lb]}, 1); {{ float* d = (float*)get_write_ptr({cb_of[lb]});",
+                  "      for (uint32_t i = 0; i < 32; i++) { uint32_t k = kt * 32 + i; if (k < K) set_k(k);",
+                  "        for (uint32_t j = 0; j < 32; j++) { uint32_t n = nt_ * 32 + j;",
+                  f"          if (n < N && k < K) {{ set_n(n); d[tx_pos(i, j)] = leaf{lb}(); }} else d[tx_pos(i, j)] = 0.0f; }} }} }}",
+                  f"    tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[lb]))}; tx_charge(); cb_push_back({cb_of[lb]}, 1);",
+                  "  }"]
+        post = steps[-1][1]
+        for L in post:
+            t = "float" if kind(ir.leaves[L].dtype) == "f" else "int32_t"
+            lines += [f"  cb_reserve_back({cb_of[L]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[L]});",
+                      "    for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
+                      "      for (uint32_t j = 0; j < 32; j++) { uint32_t n = nt_ * 32 + j;",
+                      f"        if (m < M && n < N) {{ set_n(n); d[tx_pos(i, j)] = leaf{L}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
+                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[L]))}; tx_charge(); cb_push_back({cb_of[L]}, 1);"]
+        lines.append("}")
+    else:
+        top.append(f"static inline void set_o(uint32_t o) {{ {' '.join(cgen.decode(out, 'o'))} }}")
+        lines += [f"const uint32_t O = {cgen.extent(out)};"]
+        for ri, red in enumerate(reds):
+            top.append(f"static inline void set_r{ri}(uint32_t r) {{ {' '.join(cgen.decode(red.reduce.ranges, 'r'))} }}")
+            lines.append(f"const uint32_t R{ri} = {cgen.extent(red.reduce.ranges)};")
+        lines.append("for (uint32_t t = t0; t < t0 + nt; t++) {")
+
+        def push(L: int, extra: str) -> list[str]:
+            t = "float" if kind(ir.leaves[L].dtype) == "f" else "int32_t"
+            return [f"  cb_reserve_back({cb_of[L]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[L]});",
+                    "    for (uint32_t p = 0; p < 1024; p++) { uint32_t o = t * 1024 + p;",
+                    f"      if (o < O) {{ set_o(o); {extra} d[p] = leaf{L}(); }} else d[p] = 0; }} }}",
+                    f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[L]))}; tx_charge(); cb_push_back({cb_of[L]}, 1);"]
+        for key, lv in steps:
+            if key == "post":
+                for L in lv:
+                    lines += push(L, "")
+            else:
+                lines.append(f"for (uint32_t r = 0; r < R{key}; r++) {{")
+                for L in lv:
+                    lines += push(L, f"set_r{key}(r);")
+                lines.append("}")
+        lines.append("}")
+    return "\n".join(top) + "\nvoid kernel_main() {\n" + "\n".join("    " + x for x in body + lines) + "\n}\n"
+
+
+def _writer(ir: KernelIR, outs, matmul) -> str:
+    stores = {st.slot for st in ir.stores}
+    top, body, sc = _common(ir, set(), stores)
+    top.append(POS)
+    out = ir.out_ranges
+    fns = []
+    cost = 0.0
+    for i, st in enumerate(ir.stores):
+        sc2 = cgen.Scalar()
+        sc2.names = {k: v for k, v in sc.names.items() if k.op is Ops.RANGE}
+        roots = [st.index] + ([st.gate] if st.gate is not None else [])
+        lines, c = sc2.statements([x for r in roots for x in cgen.subtree(r)])
+        cost += c
+        vt = cgen.ctype(ir.bufs[st.slot][0])
+        k = outs[i][1]
+        t = "float" if k == "f" else "int32_t"
+        gate = sc2.get(st.gate) if st.gate is not None else "true"
+        fns += [f"static inline void store{i}({t} v) {{"] + [f"    {x}" for x in lines] + \
+               [f"    if ({gate}) tx_st_{st.slot}((int64_t){sc2.get(st.index)}, ({vt})v);", "}"]
+    top += fns
+    lines = []
+    if matmul:
+        top.append(f"static inline void set_b(uint32_t b) {{ {' '.join(cgen.decode(matmul['batch'], 'b'))} }}")
+        top.append(f"static inline void set_m(uint32_t m) {{ {' '.join(cgen.decode(matmul['m'], 'm'))} }}")
+        top.append(f"static inline void set_n(uint32_t n) {{ {' '.join(cgen.decode(matmul['n'], 'n'))} }}")
+        lines += [f"const uint32_t M = {cgen.extent(matmul['m'])}, N = {cgen.extent(matmul['n'])};",
+                  "const uint32_t Mt = (M + 31) / 32, Nt = (N + 31) / 32;",
+                  "for (uint32_t t = t0; t < t0 + nt; t++) {",
+                  "  const uint32_t nt_ = t % Nt, mt = (t / Nt) % Mt, b = t / (Nt * Mt); set_b(b);"]
+        for i, (cb, k) in enumerate(outs):
+            t = "float" if k == "f" else "int32_t"
+            lines += [f"  cb_wait_front({cb}, 1); {{ const {t}* d = (const {t}*)get_read_ptr({cb});",
+                      "    for (uint32_t i = 0; i < 32 && mt * 32 + i < M; i++) { set_m(mt * 32 + i);",
+                      f"      for (uint32_t j = 0; j < 32 && nt_ * 32 + j < N; j++) {{ set_n(nt_ * 32 + j); store{i}(d[tx_pos(i, j)]); }} }} }}",
+                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + cost))}; tx_charge(); cb_pop_front({cb}, 1);"]
+    else:
+        top.append(f"static inline void set_o(uint32_t o) {{ {' '.join(cgen.decode(out, 'o'))} }}")
+        lines += [f"const uint32_t O = {cgen.extent(out)};", "for (uint32_t t = t0; t < t0 + nt; t++) {"]
+        for i, (cb, k) in enumerate(outs):
+            t = "float" if k == "f" else "int32_t"
+            lines += [f"  cb_wait_front({cb}, 1); {{ const {t}* d = (const {t}*)get_read_ptr({cb});",
+                      "    for (uint32_t p = 0; p < 1024 && t * 1024 + p < O; p++) { set_o(t * 1024 + p);"
+                      f" store{i}(d[p]); }} }}",
+                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + cost))}; tx_charge(); cb_pop_front({cb}, 1);"]
+    lines.append("}")
+    lines += [f"tx_flush(tx_out_{s});" for s in sorted(stores)]
+    return "\n".join(top) + "\nvoid kernel_main() {\n" + "\n".join("    " + x for x in body + lines) + "\n}\n"

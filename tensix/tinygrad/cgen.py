@@ -17,6 +17,15 @@ PAGE = 1024                      # bytes per DRAM page of a tinygrad buffer (int
 CYC_INT, CYC_FLOAT, CYC_ELEM = 1.5, 30, 8
 
 
+RID: dict = {}                   # RANGE uop -> its C name number (tinygrad's axis ids can repeat)
+
+
+def rid(u: UOp) -> int:
+    if u not in RID:
+        RID[u] = len(RID)
+    return RID[u]
+
+
 def _is_weak(dt) -> bool:
     return "weak" in str(dt)
 
@@ -88,7 +97,7 @@ class Scalar:
         if u in self.names:
             return self.names[u]
         if u.op is Ops.RANGE:
-            return f"r{u.arg[0]}"
+            return f"r{rid(u)}"
         if u.op is Ops.PARAM and u.arg.addrspace == AddrSpace.ALU:
             return f"v_{u.arg.name}"
         if u.op is Ops.CONST:
@@ -103,7 +112,7 @@ class Scalar:
         if op is Ops.CONST:
             return const(u.arg, dt)
         if op is Ops.RANGE:
-            return f"r{u.arg[0]}"
+            return f"r{rid(u)}"
         if op is Ops.PARAM and u.arg.addrspace == AddrSpace.ALU:
             return f"v_{u.arg.name}"
         if op is Ops.CAST:
@@ -331,9 +340,9 @@ def range_sizes(ir, sc: Scalar) -> tuple[list[str], list[str]]:
     """Globals holding each range's trip count (computed from the variables at kernel start)."""
     decl, init = [], []
     for r in ir.ranges:
-        decl.append(f"static int32_t S{r.arg[0]}; static int32_t r{r.arg[0]};")
+        decl.append(f"static int32_t S{rid(r)}; static int32_t r{rid(r)};")
         lines, _ = sc.statements(subtree(r.src[0]))
-        init += lines + [f"S{r.arg[0]} = (int32_t){sc.names[r.src[0]]};"]
+        init += lines + [f"S{rid(r)} = (int32_t){sc.names[r.src[0]]};"]
     return decl, init
 
 
@@ -341,10 +350,10 @@ def decode(ranges: list, var: str) -> list[str]:
     """Set the range globals from a flat index `var` (the last range varies fastest)."""
     out = [f"{{ uint32_t q_ = {var};"]
     for r in reversed(ranges):
-        out.append(f"r{r.arg[0]} = int32_t(q_ % uint32_t(S{r.arg[0]})); q_ /= uint32_t(S{r.arg[0]});")
+        out.append(f"r{rid(r)} = int32_t(q_ % uint32_t(S{rid(r)})); q_ /= uint32_t(S{rid(r)});")
     out.append("}")
     return out
 
 
 def extent(ranges: list) -> str:
-    return " * ".join(f"uint32_t(S{r.arg[0]})" for r in ranges) or "1u"
+    return " * ".join(f"uint32_t(S{rid(r)})" for r in ranges) or "1u"

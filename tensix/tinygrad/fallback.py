@@ -26,7 +26,7 @@ def build(ir: KernelIR) -> str:
     for u in ir.uops:
         ind = "    " * depth
         if u.op is Ops.RANGE:
-            n = u.arg[0]
+            n = cgen.rid(u)
             lines.append(f"{ind}for (r{n} = 0; r{n} < S{n}; r{n}++) {{")
             sc.names[u] = f"r{n}"
             depth += 1

@@ -210,6 +210,8 @@ def _walk_types(n: Node, seen: set) -> None:
 
 def analyze(uops: list, name: str) -> KernelIR:
     ir = KernelIR(name, uops)
+    from . import cgen
+    cgen.RID.clear()
     stack: list[UOp] = []
     for u in uops:
         if u.op is Ops.PARAM and u.arg.addrspace == AddrSpace.GLOBAL:
@@ -218,6 +220,7 @@ def analyze(uops: list, name: str) -> KernelIR:
             ir.vars.append((u.arg.slot, u.arg.name))
         elif u.op is Ops.RANGE:
             ir.ranges.append(u)
+            cgen.rid(u)
             stack.append(u)
         elif u.op is Ops.END:
             for r in u.src[1:]:

@@ -118,7 +118,7 @@ class TTRenderer(Renderer):
         plan = {"name": name, "path": k.path, "why": k.why, "exact": exact,
                 "slots": sorted(k.bufs), "vars": [n for _, n in k.vars],
                 "beam": int(getattr(sink.arg, "beam", 0) or 0) if sink.op is Ops.SINK else 0}
-        ranges = {r.arg[0]: _size_tree(r.src[0]) for r in k.ranges}
+        ranges = {cgen.rid(r): _size_tree(r.src[0]) for r in k.ranges}
         if k.path != "fallback":
             try:
                 t = tiles.build(k, exact)
@@ -128,9 +128,9 @@ class TTRenderer(Renderer):
                 plan.update(t)
                 if k.matmul:
                     mm = k.matmul
-                    plan["mm"] = {key: [r.arg[0] for r in mm[key]] for key in ("batch", "m", "n", "k")}
-                plan["out"] = [r.arg[0] for r in k.out_ranges]
-                plan["reduce"] = [[r.arg[0] for r in red.ranges] for red in _reduces(k)]
+                    plan["mm"] = {key: [cgen.rid(r) for r in mm[key]] for key in ("batch", "m", "n", "k")}
+                plan["out"] = [cgen.rid(r) for r in k.out_ranges]
+                plan["reduce"] = [[cgen.rid(r) for r in red.ranges] for red in _reduces(k)]
                 plan["flops_per_out"] = _flops(k)
         if plan["path"] == "fallback":
             plan["source"] = fallback.build(k)

@@ -305,7 +305,7 @@ def build(ir: KernelIR, exact: bool) -> dict:
         '#include "api/compute/eltwise_unary/eltwise_unary.h"\n#include "api/compute/eltwise_unary/typecast.h"\n'
         "void kernel_main() {\n    const uint32_t ntiles = get_arg_val<uint32_t>(0);\n" + red_args +
         ("    const uint32_t Kt = get_arg_val<uint32_t>(1);\n" if matmul else "") +
-        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']], cb_of[matmul['b']], OUT_CB0) if matmul else 'init_sfpu(0, %d)' % OUT_CB0};\n"
+        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']], cb_of[matmul['b']], OUT_CB0) if matmul else 'init_sfpu(%d, %d)' % (0 if ir.leaves else OUT_CB0, OUT_CB0)};\n"
         "    for (uint32_t t = 0; t < ntiles; t++) {\n        tile_regs_acquire();\n" +
         "".join(f"        {ln}\n" for ln in comp.lines) +
         "        tile_regs_commit();\n        tile_regs_wait();\n" + "".join(f"        {p}\n" for p in pack) +

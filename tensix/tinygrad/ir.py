@@ -100,6 +100,21 @@ def _is_global(u: UOp) -> bool:
     return u.op is Ops.PARAM and u.arg.addrspace == AddrSpace.GLOBAL
 
 
+def ranges_of(u: UOp) -> set:
+    """RANGE uops u depends on (a RANGE's own sources only order loops; they are not dependencies)."""
+    out, seen, todo = set(), set(), [u]
+    while todo:
+        x = todo.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        if x.op is Ops.RANGE:
+            out.add(x)
+            continue
+        todo.extend(x.src)
+    return out
+
+
 def _has_load(u: UOp) -> bool:
     return any(x.op is Ops.LOAD for x in u.toposort())
 
@@ -117,7 +132,7 @@ class _Builder:
         key = u
         if key not in self.leaf_of:
             self.leaf_of[key] = len(self.ir.leaves)
-            self.ir.leaves.append(Leaf(u, u.dtype, set(x for x in u.toposort() if x.op is Ops.RANGE), red))
+            self.ir.leaves.append(Leaf(u, u.dtype, ranges_of(u), red))
         return Node("leaf", u.dtype, uop=u, leaf=self.leaf_of[key])
 
     def node(self, u: UOp) -> Node:

@@ -10,8 +10,8 @@ bool/int <-> the Float32/Int32 CB formats the tile engines use) at the boundary.
 
 Each kernel is rendered by TTRenderer into a tensix program (tiles.py: reader/compute/writer on as many
 cores as it has tiles; fallback.py: scalar C on one RISC-V) and TTProgram.__call__ returns its modelled
-device seconds. TT_EXACT=1 (a tinygrad Context variable) keeps all math on the SFPU in fp32, so results
-match the CPU; by default matmul-shaped kernels use the FPU (matmul_tiles, HiFi4), whose Float32
+device seconds. Exact mode (device "TT:exact" or "TT:<arch>:exact", or TT_EXACT=1 when the device
+opens) keeps all math on the SFPU in fp32, so results match the CPU; by default matmul-shaped kernels use the FPU (matmul_tiles, HiFi4), whose Float32
 inputs are truncated to TF32 in SrcA/SrcB as on silicon (relative error ~1e-3 per product)."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import tinygrad.codegen as tg_codegen
 import tinygrad.codegen.opt.heuristic as tg_heuristic
 import tinygrad.codegen.opt.search as tg_search
 from tinygrad.device import Allocator, Compiled, Compiler, TinyELF
-from tinygrad.helpers import DEBUG, ContextVar, getenv
+from tinygrad.helpers import DEBUG, Target, getenv
 from tinygrad.renderer import Estimates, Renderer
 from tinygrad.uop.ops import Ops
 
@@ -33,7 +33,6 @@ from tensix.arch import ARCHS
 
 from . import cgen, fallback, ir as tir, stats, tiles
 
-TT_EXACT = ContextVar("TT_EXACT", 0)
 SCRATCH = {"e150": 384 * 1024}            # L1 scratch per core (read caches, write runs); default below
 SCRATCH_DEFAULT = 640 * 1024
 TILE_BYTES = 4096                          # Float32 / Int32 tile
@@ -41,7 +40,7 @@ TILE_BYTES = 4096                          # Float32 / Int32 tile
 # ---- hooks into tinygrad's pipeline (only for TT renderers) -----------------------------------------
 # tinygrad's hand-coded optimizations and its BEAM actions (upcast, unroll, locals) are for GPUs and
 # CPUs; tensix tiles the loops itself, so a TT kernel keeps its plain loop nest and BEAM=n searches the
-# tile program's core split instead (TTProgram.search). TT_EXACT is part of the compile cache key.
+# tile program's core split instead (TTProgram.search).
 if not getattr(tg_heuristic, "_tt_hooked", False):
     _hand = tg_heuristic.hand_coded_optimizations
     _beam = tg_search.beam_search
@@ -51,11 +50,6 @@ if not getattr(tg_heuristic, "_tt_hooked", False):
         return s if isinstance(s.ren, TTRenderer) else _beam(s, rawbufs, var_vals, amt, *args, **kwargs)
     tg_search.beam_search = _beam_search
     tg_heuristic._tt_hooked = True
-
-
-if TT_EXACT not in tg_codegen.to_program_config:
-    tg_codegen.to_program_config = (*tg_codegen.to_program_config, TT_EXACT)
-    tg_codegen.to_program_context = (*tg_codegen.to_program_context, TT_EXACT)
 
 
 def _size_tree(u):
@@ -113,7 +107,7 @@ class TTRenderer(Renderer):
     def render(self, uops: list) -> str:
         sink = uops[-1]
         name = getattr(sink.arg, "name", "kernel") if sink.op is Ops.SINK else "kernel"
-        exact = bool(TT_EXACT.value)
+        exact = self.target.arch == "exact"
         k = tir.analyze(uops, name)
         plan = {"name": name, "path": k.path, "why": k.why, "exact": exact,
                 "slots": sorted(k.bufs), "vars": [n for _, n in k.vars],
@@ -126,7 +120,9 @@ class TTRenderer(Renderer):
                 k.path, k.why, plan["path"], plan["why"] = "fallback", str(e), "fallback", str(e)
             else:
                 plan.update(t)
-                if k.matmul:
+                if exact and k.path == "matmul":
+                    plan["path"] = "tile"
+                if k.matmul and not exact:
                     mm = k.matmul
                     plan["mm"] = {key: [cgen.rid(r) for r in mm[key]] for key in ("batch", "m", "n", "k")}
                 plan["out"] = [cgen.rid(r) for r in k.out_ranges]
@@ -165,12 +161,14 @@ def _flops(k) -> dict:
     return {"post": post, "body": body}
 
 
-def _arch_of(device: str) -> tuple[str, int]:
+def _arch_of(device: str) -> tuple[str, int, bool]:
     parts = device.split(":")[1:]
-    arch, index = None, 0
+    arch, index, exact = None, 0, bool(getenv("TT_EXACT", 0))
     for p in parts:
         if p.isdigit():
             index = int(p)
+        elif p.lower() == "exact":
+            exact = True
         elif p.lower() in ARCHS:
             arch = p.lower()
         elif p:
@@ -179,7 +177,7 @@ def _arch_of(device: str) -> tuple[str, int]:
         from tinygrad.helpers import DEV
         r = DEV.target("TT").renderer.lower()
         arch = r if r in ARCHS else "n150"
-    return arch, index
+    return arch, index, exact
 
 
 class TTBuffer:
@@ -223,14 +221,22 @@ class TTAllocator(Allocator):
 
 class TTDevice(Compiled):
     def __init__(self, device: str) -> None:
-        arch, index = _arch_of(device)
-        self.arch_name, self.index = arch, index
+        arch, index, exact = _arch_of(device)
+        self.arch_name, self.index, self.exact = arch, index, exact
         self.chip = tensix.Device(arch, timeout=getenv("TT_TIMEOUT", 60.0))
         grid = self.chip.grid
         self.cores = [(x, y) for y in range(grid.y) for x in range(grid.x)]
         self.scratch_bytes = SCRATCH.get(arch, SCRATCH_DEFAULT)
         self.scratch = self.chip.l1_buffer(self.scratch_bytes, self.scratch_bytes, cores=self.cores)
         super().__init__(device, TTAllocator(self), RENDERERS, TTProgram)
+
+    @property
+    def renderer(self) -> Renderer:
+        """One TT renderer per device; its target's arch field carries the exact mode (so exact and
+        default kernels never share a compile cache entry)."""
+        if getattr(self, "_renderer", None) is None:
+            self._renderer = RENDERERS[0](Target("TT", "N150", "exact" if self.exact else ""))
+        return self._renderer
 
     def finalize(self) -> None:
         self.chip.close()

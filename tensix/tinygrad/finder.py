@@ -37,5 +37,14 @@ def install_pth(site_dir: str | None = None) -> Path:
     """Write the .pth file into site-packages (default: this interpreter's purelib); returns its path."""
     d = Path(site_dir or sysconfig.get_paths()["purelib"])
     p = d / PTH_NAME
-    p.write_text("import tensix.tinygrad.finder as _f; _f.install_finder()\n")
+    # one line, and harmless where this tensix has no tinygrad package (other checkouts, uninstalled tensix)
+    p.write_text("import sys; exec('try:\\n import tensix.tinygrad.finder as f\\n f.install_finder()\\nexcept ImportError: pass')\n")
     return p
+
+
+def uninstall_pth(site_dir: str | None = None) -> Path | None:
+    p = Path(site_dir or sysconfig.get_paths()["purelib"]) / PTH_NAME
+    if p.exists():
+        p.unlink()
+        return p
+    return None

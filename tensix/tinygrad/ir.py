@@ -295,7 +295,7 @@ def _matmul_shape(ir: KernelIR) -> dict | None:
     batch = [r for r in out if r in ra and r in rb]
     m = [r for r in out if r in ra and r not in rb]
     n = [r for r in out if r in rb and r not in ra]
-    if not m or not n or (ra | rb) - set(out) - set(red_r):
+    if (ra | rb) - set(out) - set(red_r):
         return None
     # the output ranges must be ordered batch..., then M and N blocks in any order (tile layout is free)
     return {"a": la, "b": lb, "batch": batch, "m": m, "n": n, "k": list(red_r)}

@@ -213,6 +213,7 @@ PRELUDE = r"""
 #include <cstdint>
 #include <cstring>
 #include <cmath>
+#include <algorithm>
 static constexpr uint32_t TX_PAGE = %(page)d;
 static inline float tx_bf2f(uint16_t b) { uint32_t u = uint32_t(b) << 16; float f; std::memcpy(&f, &u, 4); return f; }
 static inline uint16_t tx_f2bf(float f) {

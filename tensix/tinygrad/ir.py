@@ -275,9 +275,22 @@ def _load_only(n: Node) -> bool:
     return n.op == "leaf" and n.uop.op is Ops.LOAD or n.op == "cast" and _load_only(n.src[0])
 
 
+def _leaves_in(n: Node, out: list, seen: set) -> list:
+    if id(n) not in seen:
+        seen.add(id(n))
+        if n.op == "leaf":
+            if n.leaf not in out:
+                out.append(n.leaf)
+        elif n.op != "reduce":
+            for s in n.src:
+                _leaves_in(s, out, seen)
+    return out
+
+
 def _matmul_shape(ir: KernelIR) -> dict | None:
     """A single output whose value is post(sum over K of a * b), a depending on (batch, M, K) ranges
-    and b on (batch, N, K): FPU matmul tiles."""
+    and b on (batch, N, K): FPU matmul tiles. a and b may be ALU trees (computed on the SFPU into tiles
+    before the matmul); 'a'/'b' name the leaf when a side is a plain load."""
     if len(ir.stores) != 1 or len(ir.reduces) != 1:
         return None
     red = ir.reduces[0]
@@ -285,20 +298,22 @@ def _matmul_shape(ir: KernelIR) -> dict | None:
     if red.op is not Ops.ADD or body.op != "alu" or body.alu is not Ops.MUL or body.dtype != dtypes.float32:
         return None
     a, b = body.src
-    if not (_load_only(a) and _load_only(b)):
+    la, lb = _leaves_in(a, [], set()), _leaves_in(b, [], set())
+    if not la or not lb or set(la) & set(lb):
         return None
-    la, lb = _leaf_of(a), _leaf_of(b)
-    ra, rb = ir.leaves[la].ranges, ir.leaves[lb].ranges
+    ra = set().union(*[ir.leaves[i].ranges for i in la])
+    rb = set().union(*[ir.leaves[i].ranges for i in lb])
     out, red_r = ir.out_ranges, red.ranges
-    if set(red_r) & set(out) or not set(red_r) <= (ra & rb):
+    if set(red_r) & set(out) or not set(red_r) <= (ra | rb):
         return None
     batch = [r for r in out if r in ra and r in rb]
     m = [r for r in out if r in ra and r not in rb]
     n = [r for r in out if r in rb and r not in ra]
     if (ra | rb) - set(out) - set(red_r):
         return None
-    # the output ranges must be ordered batch..., then M and N blocks in any order (tile layout is free)
-    return {"a": la, "b": lb, "batch": batch, "m": m, "n": n, "k": list(red_r)}
+    return {"a": _leaf_of(a) if _load_only(a) else None, "b": _leaf_of(b) if _load_only(b) else None,
+            "a_node": a, "b_node": b, "a_leaves": la, "b_leaves": lb,
+            "batch": batch, "m": m, "n": n, "k": list(red_r)}
 
 
 def _leaf_of(n: Node) -> int:

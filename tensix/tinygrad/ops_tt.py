@@ -297,6 +297,7 @@ class TTProgram:
                                      TILE_BYTES, 2) for i, kd in enumerate(p["leaf_kinds"])]
         cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
                                       TILE_BYTES, 2) for cb, kd in p["outs"]]
+        cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32, TILE_BYTES, 2) for cb in p.get("extra_cbs", [])]
         reader = tensix.Kernel(p["reader"], on="reader", name=f"{p['name']}_reader")
         writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['name']}_writer")
         compute = tensix.Kernel(p["compute"], on="compute", name=f"{p['name']}_compute", fp32_dest_acc_en=True,

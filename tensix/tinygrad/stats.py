@@ -54,7 +54,7 @@ def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
             mm = p["mm"]
             outs = math.prod(sizes[r] for r in mm["batch"] + mm["m"] + mm["n"])
             k = math.prod(sizes[r] for r in mm["k"])
-            s.tile_flops += outs * (2 * k + f["post"])
+            s.tile_flops += outs * (2 * k + f["post"]) + ntiles * -(-k // 32) * 1024 * sum(p.get("prep_ops", []))
         else:
             outs = math.prod(sizes[r] for r in p["out"])
             red = [math.prod(sizes[r] for r in rr) for rr in p.get("reduce", [])]

@@ -17,11 +17,12 @@ import struct
 from tinygrad.dtype import dtypes
 from tinygrad.uop.ops import Ops
 
-from . import cgen
+from . import affine, cgen
 from .ir import KernelIR, Node, NoTile, kind
 
 DST_TILES = 8                 # fp32 DST in full-sync mode
 OUT_CB0 = 16
+CB_A, CB_B, CB_ACC = 24, 25, 26   # matmul sides computed on the SFPU, and the running sum between K steps
 DF = {"f": 0, "i": 8}          # DataFormat Float32 / Int32 (the CB formats of leaves and outputs)
 DF_NAME = {"f": "Float32", "i": "Int32"}
 
@@ -243,16 +244,44 @@ def build(ir: KernelIR, exact: bool) -> dict:
     for st in ir.stores:
         comp.count(st.value)
     steps = []        # (reduce node or None, leaves used) in the order the reader sends them
-    body_ops = []
+    body_ops, prep_ops = [], []
     if matmul:
         red = reds[0]
         acc = comp.alloc()
         comp.slot[id(red)] = acc
-        a, b = cb_of[matmul["a"]], cb_of[matmul["b"]]
+        prep = matmul["a"] is None or matmul["b"] is None
+        a = cb_of[matmul["a"]] if matmul["a"] is not None else CB_A
+        b = cb_of[matmul["b"]] if matmul["b"] is not None else CB_B
         comp.emit("mm_init_short(%d, %d);" % (a, b))
-        comp.emit(f"for (uint32_t k = 0; k < Kt; k++) {{ cb_wait_front({a}, 1); cb_wait_front({b}, 1);")
+        comp.emit("for (uint32_t k = 0; k < Kt; k++) {")
+        if prep:
+            # the sides that are ALU trees: computed on the SFPU in slots 1.., packed to CB_A / CB_B with the
+            # running sum (slot 0, packed to CB_ACC), then unpacked again for the FPU matmul
+            pc = Compute(cb_of.__getitem__, exact)
+            pc.free = [s_ for s_ in range(DST_TILES) if s_ != acc]
+            side = [L for key in ("a", "b") if matmul[key] is None for L in matmul[key + "_leaves"]]
+            for L in side:
+                pc.emit(f"cb_wait_front({cb_of[L]}, 1);")
+            packs = []
+            for key, cbx in (("a", CB_A), ("b", CB_B)):
+                if matmul[key] is None:
+                    pc.count(matmul[key + "_node"])
+                    sx = pc.value(matmul[key + "_node"]) if matmul[key + "_node"].op != "leaf" else pc.value(matmul[key + "_node"])
+                    packs.append((sx, cbx))
+            for L in side:
+                pc.emit(f"cb_pop_front({cb_of[L]}, 1);")
+            comp.lines += pc.lines
+            prep_ops.append(pc.ops)
+            comp.emit("tile_regs_commit(); tile_regs_wait();")
+            comp.emit(f"if (k > 0) {{ cb_reserve_back({CB_ACC}, 1); pack_reconfig_data_format({CB_ACC}); pack_tile({acc}, {CB_ACC}); cb_push_back({CB_ACC}, 1); }}")
+            for sx, cbx in packs:
+                comp.emit(f"cb_reserve_back({cbx}, 1); pack_reconfig_data_format({cbx}); pack_tile({sx}, {cbx}); cb_push_back({cbx}, 1);")
+            comp.emit("tile_regs_release(); tile_regs_acquire();")
+            comp.emit(f"if (k > 0) {{ cb_wait_front({CB_ACC}, 1); reconfig_data_format_srca({CB_ACC}); copy_tile_init({CB_ACC}); "
+                      f"copy_tile({CB_ACC}, 0, {acc}); cb_pop_front({CB_ACC}, 1); }}")
+        comp.emit(f"cb_wait_front({a}, 1); cb_wait_front({b}, 1); mm_init_short({a}, {b});")
         comp.emit(f"reconfig_data_format({b}, {a}); matmul_tiles({a}, {b}, 0, 0, {acc}); cb_pop_front({a}, 1); cb_pop_front({b}, 1); }}")
-        steps.append(("matmul", [matmul["a"], matmul["b"]]))
+        steps.append(("matmul", matmul["a_leaves"] + matmul["b_leaves"]))
     else:
         for ri, red in enumerate(reds):
             acc = comp.alloc()
@@ -305,7 +334,7 @@ def build(ir: KernelIR, exact: bool) -> dict:
         '#include "api/compute/eltwise_unary/eltwise_unary.h"\n#include "api/compute/eltwise_unary/typecast.h"\n'
         "void kernel_main() {\n    const uint32_t ntiles = get_arg_val<uint32_t>(0);\n" + red_args +
         ("    const uint32_t Kt = get_arg_val<uint32_t>(1);\n" if matmul else "") +
-        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']], cb_of[matmul['b']], OUT_CB0) if matmul else 'init_sfpu(%d, %d)' % (0 if ir.leaves else OUT_CB0, OUT_CB0)};\n"
+        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']] if matmul['a'] is not None else CB_A, cb_of[matmul['b']] if matmul['b'] is not None else CB_B, OUT_CB0) if matmul else 'init_sfpu(%d, %d)' % (0 if ir.leaves else OUT_CB0, OUT_CB0)};\n"
         "    for (uint32_t t = 0; t < ntiles; t++) {\n        tile_regs_acquire();\n" +
         "".join(f"        {ln}\n" for ln in comp.lines) +
         "        tile_regs_commit();\n        tile_regs_wait();\n" + "".join(f"        {p}\n" for p in pack) +
@@ -317,7 +346,9 @@ def build(ir: KernelIR, exact: bool) -> dict:
     return {"reader": reader, "writer": writer, "compute": compute_src, "matmul": matmul is not None,
             "leaf_kinds": [kind(lf.dtype) for lf in ir.leaves], "outs": outs, "nreduce": len(reds),
             "loads": sorted(loads), "stores": sorted({st.slot for st in ir.stores}),
-            "post_ops": comp.ops, "body_ops": body_ops}
+            "post_ops": comp.ops, "body_ops": body_ops, "prep_ops": prep_ops,
+            "extra_cbs": ([CB_A] if matmul and matmul["a"] is None else []) + ([CB_B] if matmul and matmul["b"] is None else [])
+            + ([CB_ACC] if matmul and (matmul["a"] is None or matmul["b"] is None) else [])}
 
 
 def _load_slots(ir: KernelIR) -> set:
@@ -359,6 +390,26 @@ def _common(ir: KernelIR, loads: set, stores: set) -> tuple[list[str], list[str]
     return top, body, sc
 
 
+CYC_AFFINE = 3        # a strided copy out of the L1 page cache: load, store, address add per element
+CYC_CONVERT = 4       # half / bfloat16 <-> fp32 conversion in integer ops
+
+
+def _strided_cost(u, axes, free, dt) -> float | None:
+    """Per-element RISC-V cycles when u is a plain load (or a cast of one) with constant strides."""
+    while u.op is Ops.CAST:
+        u = u.src[0]
+    if u.op is not Ops.LOAD or u.src[0].op is not Ops.INDEX or len(u.src) > 1 or len(u.src[0].src) > 2:
+        return None
+    if affine.strides(u.src[0].src[1], axes, free) is None:
+        return None
+    return CYC_AFFINE + (CYC_CONVERT if u.dtype in (dtypes.float16, dtypes.bfloat16) else 0)
+
+
+def _charge(cost: float, valid: str) -> str:
+    """Cycles for one tile: `valid` elements at `cost`, the padding at 1 cycle each."""
+    return f"tx_cycles += uint64_t({valid}) * {int(round(cost))}u + (1024u - uint32_t({valid})); tx_charge();"
+
+
 POS = "static inline uint32_t tx_pos(uint32_t i, uint32_t j) { return ((i >> 4) * 2 + (j >> 4)) * 256 + (i & 15) * 16 + (j & 15); }"
 
 
@@ -377,11 +428,19 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
     top, body, sc = _common(ir, loads, set())
     top.append(POS)
     costs = {}
+    out = ir.out_ranges
     for L in range(len(ir.leaves)):
         fn, c = _leaf_fn(ir, sc, L)
         top += fn
-        costs[L] = c
-    out = ir.out_ranges
+        lf = ir.leaves[L]
+        if matmul:
+            ax = ([matmul["batch"], matmul["m"], matmul["k"]] if L in matmul["a_leaves"] else
+                  [matmul["batch"], matmul["k"], matmul["n"]] if L in matmul["b_leaves"] else
+                  [matmul["batch"], matmul["m"], matmul["n"]])
+            fast = _strided_cost(lf.uop, ax, [1, 2], lf.dtype)
+        else:
+            fast = _strided_cost(lf.uop, [out, lf.in_reduce.ranges if lf.in_reduce else []], [0], lf.dtype)
+        costs[L] = fast if fast is not None else cgen.CYC_ELEM + c
     lines = []
     if matmul:
         b_r, m_r, n_r, k_r = matmul["batch"], matmul["m"], matmul["n"], matmul["k"]
@@ -393,19 +452,22 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
                   "const uint32_t Mt = (M + 31) / 32, Nt = (N + 31) / 32, Kt = (K + 31) / 32;",
                   "for (uint32_t t = t0; t < t0 + nt; t++) {",
                   "  const uint32_t nt_ = t % Nt, mt = (t / Nt) % Mt, b = t / (Nt * Mt); set_b(b);"]
-        la, lb = matmul["a"], matmul["b"]
-        lines += ["  for (uint32_t kt = 0; kt < Kt; kt++) {",
-                  f"    cb_reserve_back({cb_of[la]}, 1); {{ float* d = (float*)get_write_ptr({cb_of[la]});",
-                  "      for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
-                  "        for (uint32_t j = 0; j < 32; j++) { uint32_t k = kt * 32 + j;",
-                  f"          if (m < M && k < K) {{ set_k(k); d[tx_pos(i, j)] = leaf{la}(); }} else d[tx_pos(i, j)] = 0.0f; }} }} }}",
-                  f"    tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[la]))}; tx_charge(); cb_push_back({cb_of[la]}, 1);",
-                  f"    cb_reserve_back({cb_of[lb]}, 1); {{ float* d = (float*)get_write_ptr({cb_of[lb]});",
-                  "      for (uint32_t i = 0; i < 32; i++) { uint32_t k = kt * 32 + i; if (k < K) set_k(k);",
-                  "        for (uint32_t j = 0; j < 32; j++) { uint32_t n = nt_ * 32 + j;",
-                  f"          if (n < N && k < K) {{ set_n(n); d[tx_pos(i, j)] = leaf{lb}(); }} else d[tx_pos(i, j)] = 0.0f; }} }} }}",
-                  f"    tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[lb]))}; tx_charge(); cb_push_back({cb_of[lb]}, 1);",
-                  "  }"]
+        lines.append("  for (uint32_t kt = 0; kt < Kt; kt++) {")
+        for la in matmul["a_leaves"]:
+            t = "float" if kind(ir.leaves[la].dtype) == "f" else "int32_t"
+            lines += [f"    cb_reserve_back({cb_of[la]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[la]});",
+                      "      for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
+                      "        for (uint32_t j = 0; j < 32; j++) { uint32_t k = kt * 32 + j;",
+                      f"          if (m < M && k < K) {{ set_k(k); d[tx_pos(i, j)] = leaf{la}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
+                      f"    {_charge(costs[la], 'std::min(32u, M - std::min(M, mt * 32)) * std::min(32u, K - kt * 32)')} cb_push_back({cb_of[la]}, 1);"]
+        for lb in matmul["b_leaves"]:
+            t = "float" if kind(ir.leaves[lb].dtype) == "f" else "int32_t"
+            lines += [f"    cb_reserve_back({cb_of[lb]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[lb]});",
+                      "      for (uint32_t i = 0; i < 32; i++) { uint32_t k = kt * 32 + i; if (k < K) set_k(k);",
+                      "        for (uint32_t j = 0; j < 32; j++) { uint32_t n = nt_ * 32 + j;",
+                      f"          if (n < N && k < K) {{ set_n(n); d[tx_pos(i, j)] = leaf{lb}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
+                      f"    {_charge(costs[lb], 'std::min(32u, N - std::min(N, nt_ * 32)) * std::min(32u, K - kt * 32)')} cb_push_back({cb_of[lb]}, 1);"]
+        lines.append("  }")
         post = steps[-1][1]
         for L in post:
             t = "float" if kind(ir.leaves[L].dtype) == "f" else "int32_t"
@@ -413,7 +475,7 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
                       "    for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
                       "      for (uint32_t j = 0; j < 32; j++) { uint32_t n = nt_ * 32 + j;",
                       f"        if (m < M && n < N) {{ set_n(n); d[tx_pos(i, j)] = leaf{L}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
-                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[L]))}; tx_charge(); cb_push_back({cb_of[L]}, 1);"]
+                      f"  {_charge(costs[L], 'std::min(32u, M - mt * 32) * std::min(32u, N - nt_ * 32)')} cb_push_back({cb_of[L]}, 1);"]
         lines.append("}")
     else:
         top.append(f"static inline void set_o(uint32_t o) {{ {' '.join(cgen.decode(out, 'o'))} }}")
@@ -428,7 +490,7 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
             return [f"  cb_reserve_back({cb_of[L]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[L]});",
                     "    for (uint32_t p = 0; p < 1024; p++) { uint32_t o = t * 1024 + p;",
                     f"      if (o < O) {{ set_o(o); {extra} d[p] = leaf{L}(); }} else d[p] = 0; }} }}",
-                    f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + costs[L]))}; tx_charge(); cb_push_back({cb_of[L]}, 1);"]
+                    f"  {_charge(costs[L], 'std::min(1024u, O - t * 1024)')} cb_push_back({cb_of[L]}, 1);"]
         for key, lv in steps:
             if key == "post":
                 for L in lv:
@@ -454,7 +516,11 @@ def _writer(ir: KernelIR, outs, matmul) -> str:
         sc2.names = {k: v for k, v in sc.names.items() if k.op is Ops.RANGE}
         roots = [st.index] + ([st.gate] if st.gate is not None else [])
         lines, c = sc2.statements([x for r in roots for x in cgen.subtree(r)])
-        cost += c
+        axes, free = ([matmul["batch"], matmul["m"], matmul["n"]], [1, 2]) if matmul else ([out], [0])
+        dt = ir.bufs[st.slot][0]
+        strided = st.gate is None and affine.strides(st.index, axes, free) is not None
+        cost = max(cost, CYC_AFFINE + (CYC_CONVERT if dt in (dtypes.float16, dtypes.bfloat16) else 0) if strided
+                   else cgen.CYC_ELEM + c)
         vt = cgen.ctype(ir.bufs[st.slot][0])
         k = outs[i][1]
         t = "float" if k == "f" else "int32_t"
@@ -476,7 +542,7 @@ def _writer(ir: KernelIR, outs, matmul) -> str:
             lines += [f"  cb_wait_front({cb}, 1); {{ const {t}* d = (const {t}*)get_read_ptr({cb});",
                       "    for (uint32_t i = 0; i < 32 && mt * 32 + i < M; i++) { set_m(mt * 32 + i);",
                       f"      for (uint32_t j = 0; j < 32 && nt_ * 32 + j < N; j++) {{ set_n(nt_ * 32 + j); store{i}(d[tx_pos(i, j)]); }} }} }}",
-                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + cost))}; tx_charge(); cb_pop_front({cb}, 1);"]
+                      f"  {_charge(cost, 'std::min(32u, M - mt * 32) * std::min(32u, N - nt_ * 32)')} cb_pop_front({cb}, 1);"]
     else:
         top.append(f"static inline void set_o(uint32_t o) {{ {' '.join(cgen.decode(out, 'o'))} }}")
         lines += [f"const uint32_t O = {cgen.extent(out)};", "for (uint32_t t = t0; t < t0 + nt; t++) {"]
@@ -485,7 +551,7 @@ def _writer(ir: KernelIR, outs, matmul) -> str:
             lines += [f"  cb_wait_front({cb}, 1); {{ const {t}* d = (const {t}*)get_read_ptr({cb});",
                       "    for (uint32_t p = 0; p < 1024 && t * 1024 + p < O; p++) { set_o(t * 1024 + p);"
                       f" store{i}(d[p]); }} }}",
-                      f"  tx_cycles += {int(1024 * (cgen.CYC_ELEM + cost))}; tx_charge(); cb_pop_front({cb}, 1);"]
+                      f"  {_charge(cost, 'std::min(1024u, O - t * 1024)')} cb_pop_front({cb}, 1);"]
     lines.append("}")
     lines += [f"tx_flush(tx_out_{s});" for s in sorted(stores)]
     return "\n".join(top) + "\nvoid kernel_main() {\n" + "\n".join("    " + x for x in body + lines) + "\n}\n"

@@ -295,7 +295,10 @@ def _matmul_shape(ir: KernelIR) -> dict | None:
         return None
     red = ir.reduces[0]
     body = red.body
-    if red.op is not Ops.ADD or body.op != "alu" or body.alu is not Ops.MUL or body.dtype != dtypes.float32:
+    while body.op == "cast" and body.dtype in (dtypes.float32, dtypes.float16, dtypes.bfloat16):
+        body = body.src[0]
+    if red.op is not Ops.ADD or body.op != "alu" or body.alu is not Ops.MUL or \
+            body.dtype not in (dtypes.float32, dtypes.float16, dtypes.bfloat16):
         return None
     a, b = body.src
     la, lb = _leaves_in(a, [], set()), _leaves_in(b, [], set())

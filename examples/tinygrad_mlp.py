@@ -38,7 +38,7 @@ def spirals(n_per_class: int = 64, classes: int = 3, seed: int = 0) -> tuple[np.
     return feats, np.concatenate(ys).astype(np.int32)
 
 
-def main(arch: str = "n150", steps: int = 40) -> dict:
+def main(arch: str = "n150", steps: int = 12) -> dict:
     from tinygrad import Context, Tensor, nn
     dev = f"TT:{arch}"
     x_np, y_np = spirals()
@@ -53,7 +53,7 @@ def main(arch: str = "n150", steps: int = 40) -> dict:
     def forward(t):
         return layers[2](layers[1](layers[0](t).relu()).relu())
 
-    losses, shares, times = [], [], []
+    losses, shares, times, paths = [], [], [], []
     t0 = time.perf_counter()
     with Context(TRAINING=1):
         for step in range(int(steps)):
@@ -67,6 +67,7 @@ def main(arch: str = "n150", steps: int = 40) -> dict:
             losses.append(value)
             shares.append(s.tile_share)
             times.append(s.seconds)
+            paths.append(dict(s.paths))
             print(f"step {step:3d}  loss {value:.4f}  modelled device time {s.seconds * 1e6:9.1f} us  "
                   f"kernels {s.runs:3d} ({', '.join(f'{k} {v}' for k, v in sorted(s.paths.items()))})  "
                   f"FPU/SFPU FLOP share {s.tile_share * 100:5.1f}%")
@@ -76,7 +77,7 @@ def main(arch: str = "n150", steps: int = 40) -> dict:
           f"min FLOP share {min(shares) * 100:.1f}% (target >= {SHARE_TARGET * 100:.0f}%), modelled "
           f"{sum(times) * 1e3:.2f} ms for {len(losses)} steps, host {time.perf_counter() - t0:.1f} s: "
           f"{'PASS' if ok else 'FAIL'}")
-    return {"losses": losses, "shares": shares, "times": times, "accuracy": acc, "ok": ok}
+    return {"losses": losses, "shares": shares, "times": times, "paths": paths, "accuracy": acc, "ok": ok}
 
 
 if __name__ == "__main__":

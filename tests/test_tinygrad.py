@@ -150,15 +150,22 @@ def test_training_step():
     assert losses[-1] < losses[0]
 
 
-def test_arch_selection_and_debug_output(capfd):
+def test_arch_selection_index_and_modelled_time(capfd):
     from tinygrad import Device
-    from tinygrad.helpers import Context as C
+    from tinygrad.helpers import Context as C, GlobalCounters
+    x = Tensor([1.0, 2.0], device="TT:p150a").realize()
+    GlobalCounters.reset()
+    stats.reset()
     with C(DEBUG=2):
-        out = (Tensor([1.0, 2.0], device="TT:p150a") * 3).tolist()
+        out = (x * 3).tolist()
     assert out == [3.0, 6.0]
     assert Device["TT:p150a"].chip.arch.name != Device["TT"].chip.arch.name
+    # tinygrad's own kernel timing (DEBUG>=2 runs with wait=True) is the modelled device time
+    assert GlobalCounters.time_sum_s == pytest.approx(stats.STATS.seconds, rel=1e-9) and stats.STATS.seconds > 0
     line = [x for x in capfd.readouterr().out.splitlines() if x.startswith("TT ")][-1]
     assert "path tile" in line and "cores" in line and "modelled" in line
+    assert (Tensor([5.0], device="TT:1") + 1).tolist() == [6.0]          # a second chip
+    assert Device["TT:1"].chip is not Device["TT"].chip
 
 
 def test_dev_tt_via_pth_finder(tmp_path):

@@ -116,7 +116,6 @@ class Scalar:
         if op is Ops.PARAM and u.arg.addrspace == AddrSpace.ALU:
             return f"v_{u.arg.name}"
         if op is Ops.CAST:
-            src_t = u.src[0].dtype
             d = dt
             if d == dtypes.bool:
                 return f"({s[0]} != 0)"
@@ -124,7 +123,6 @@ class Scalar:
                 return f"tx_rh((float){s[0]})"
             if d == dtypes.bfloat16:
                 return f"tx_rbf((float){s[0]})"
-            del src_t
             return f"(({t}){s[0]})"
         if op is Ops.BITCAST:
             return f"tx_bitcast<{stype(dt)}, {stype(u.src[0].dtype)}>({self._to_store(u.src[0].dtype, s[0])})" \

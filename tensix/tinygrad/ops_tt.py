@@ -15,18 +15,16 @@ opens) keeps all math on the SFPU in fp32, so results match the CPU; by default 
 inputs are truncated to TF32 in SrcA/SrcB as on silicon (relative error ~1e-3 per product)."""
 from __future__ import annotations
 
-import functools
 import json
 import math
-import pickle
 
-import tinygrad.codegen as tg_codegen
 import tinygrad.codegen.opt.heuristic as tg_heuristic
 import tinygrad.codegen.opt.search as tg_search
 from tinygrad.device import Allocator, Compiled, Compiler, TinyELF
 from tinygrad.helpers import DEBUG, Target, getenv
 from tinygrad.renderer import Estimates, Renderer
-from tinygrad.uop.ops import Ops
+from tinygrad.dtype import dtypes
+from tinygrad.uop.ops import GroupOp, Ops
 
 import tensix
 from tensix.arch import ARCHS
@@ -147,18 +145,24 @@ def _reduces(k) -> list:
 
 
 def _flops(k) -> dict:
-    """Value ALU ops per output element outside reductions and per reduce step (run on FPU/SFPU)."""
-    def count(n, seen, stop_reduce=True):
-        if id(n) in seen or n.op in ("leaf", "const"):
+    """Value ALU ops per output element outside reductions and per reduce step that run on the FPU/SFPU
+    (post, body), and the float ALU ops the reader computes in scalar code for leaves made of index math
+    (riscv_post, riscv_body: e.g. a fused arange * 0.5)."""
+    def count(n, seen):
+        if id(n) in seen or n.op in ("leaf", "const", "reduce"):
             return 0
         seen.add(id(n))
-        if n.op == "reduce":
-            return 0
         return (1 if n.op == "alu" else 0) + sum(count(s, seen) for s in n.src)
+
+    def leaf_ops(lf) -> int:
+        return sum(1 for x in lf.uop.toposort() if x.op in GroupOp.ALU and dtypes.is_float(x.dtype))
     seen: set = set()
     post = sum(count(st.value, seen) for st in k.stores)
-    body = [count(red.body, set()) + 1 for red in _reduces(k)]
-    return {"post": post, "body": body}
+    reds = _reduces(k)
+    body = [count(red.body, set()) + 1 for red in reds]
+    riscv_post = sum(leaf_ops(lf) for lf in k.leaves if lf.in_reduce is None)
+    riscv_body = [sum(leaf_ops(lf) for lf in k.leaves if lf.in_reduce is red) for red in reds]
+    return {"post": post, "body": body, "riscv_post": riscv_post, "riscv_body": riscv_body}
 
 
 def _arch_of(device: str) -> tuple[str, int, bool]:

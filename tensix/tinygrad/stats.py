@@ -34,11 +34,6 @@ def reset() -> Stats:
     return old
 
 
-def _fallback_flops(prog) -> int:
-    """Value ALU ops of a fallback kernel: its estimated op count from the plan (0 when unknown)."""
-    return int(prog.plan.get("riscv_ops", 0))
-
-
 def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
     p = prog.plan
     s = STATS
@@ -47,7 +42,7 @@ def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
     s.paths[p["path"]] += 1
     s.kernels[p["name"]] = p["path"]
     if p["path"] == "fallback":
-        s.riscv_flops += _fallback_flops(prog)
+        s.riscv_flops += int(p.get("riscv_ops", 0))      # tinygrad's op estimate of the kernel
     else:
         f = p.get("flops_per_out", {"post": 0, "body": []})
         if p.get("mm"):
@@ -55,10 +50,12 @@ def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
             outs = math.prod(sizes[r] for r in mm["batch"] + mm["m"] + mm["n"])
             k = math.prod(sizes[r] for r in mm["k"])
             s.tile_flops += outs * (2 * k + f["post"]) + ntiles * -(-k // 32) * 1024 * sum(p.get("prep_ops", []))
+            s.riscv_flops += outs * f.get("riscv_post", 0)
         else:
             outs = math.prod(sizes[r] for r in p["out"])
             red = [math.prod(sizes[r] for r in rr) for rr in p.get("reduce", [])]
             s.tile_flops += outs * (f["post"] + sum(b * r for b, r in zip(f["body"], red)))
+            s.riscv_flops += outs * (f.get("riscv_post", 0) + sum(b * r for b, r in zip(f.get("riscv_body", []), red)))
     if DEBUG >= 2:
         name = p["name"]
         print(f"TT {name:<40} path {p['path']:8} cores {ncores:2d} tiles {ntiles:5d} "

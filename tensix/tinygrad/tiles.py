@@ -56,7 +56,7 @@ class Compute:
             self.free.append(s)
             self.free.sort()
 
-    def count(self, n: Node, seen=None) -> None:
+    def count(self, n: Node) -> None:
         self.uses[id(n)] = self.uses.get(id(n), 0) + 1
         if self.uses[id(n)] > 1 or n.op in ("reduce", "leaf", "const"):
             return
@@ -266,7 +266,7 @@ def build(ir: KernelIR, exact: bool) -> dict:
             for key, cbx in (("a", CB_A), ("b", CB_B)):
                 if matmul[key] is None:
                     pc.count(matmul[key + "_node"])
-                    sx = pc.value(matmul[key + "_node"]) if matmul[key + "_node"].op != "leaf" else pc.value(matmul[key + "_node"])
+                    sx = pc.value(matmul[key + "_node"])
                     packs.append((sx, cbx))
             for L in side:
                 pc.emit(f"cb_pop_front({cb_of[L]}, 1);")

@@ -24,3 +24,6 @@ __all__ = ["Tensor", "from_numpy", "empty", "DTYPES", "tolerance", "fuse", "wher
            "RunInfo", "cache_path"]
 from .matmul import Matmul, matmul  # noqa: E402
 __all__ += ["Matmul", "matmul"]
+from .reduce import Reduce, Transpose, reduce, transpose  # noqa: E402
+from .compose import layernorm, softmax  # noqa: E402
+__all__ += ["Reduce", "Transpose", "reduce", "transpose", "softmax", "layernorm"]

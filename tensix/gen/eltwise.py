@@ -124,6 +124,10 @@ def evaluate(e: Sym, xs: list[np.ndarray]) -> np.ndarray:
             return np.where(a[0] != 0, a[1], a[2])
         if e.op == "cast":
             return np.trunc(a[0]) if e.value == "int32" else a[0]
+        if e.op == "scalar_rsub":
+            return e.value - a[0]
+        if e.op.startswith("scalar_"):
+            return BINARY[e.op[7:]][2](a[0], e.value)
     raise ValueError(f"unknown element-wise op {e.op}")
 
 
@@ -297,10 +301,10 @@ class Eltwise(Op):
             s, op = slot(), self.operands[e.value]
             cb = e.value
             if op.bcast == "none":
-                lines.append(f"copy_tile_to_dst_init_short(cb_in{cb}); copy_tile(cb_in{cb}, j, base + {s});")
+                lines.append(f"reconfig_data_format_srca(cb_in{cb}); copy_tile_to_dst_init_short(cb_in{cb}); copy_tile(cb_in{cb}, j, base + {s});")
             else:
                 B = {"row": "ROW", "col": "COL", "scalar": "SCALAR"}[op.bcast]
-                lines.append(f"unary_bcast_init<BroadcastType::{B}>(cb_in{cb}, cb_out); "
+                lines.append(f"reconfig_data_format_srca(cb_in{cb}); unary_bcast_init<BroadcastType::{B}>(cb_in{cb}, cb_out); "
                              f"unary_bcast<BroadcastType::{B}>(cb_in{cb}, j, base + {s});")
             return s
         if e.op == "const":
@@ -311,7 +315,7 @@ class Eltwise(Op):
                                                          for a in e.args):
             s = slot()
             a, b = (x.value for x in e.args)
-            lines.append(f"{e.op}_tiles_init(cb_in{a}, cb_in{b}); {BINARY[e.op][1]}(cb_in{a}, cb_in{b}, j, j, base + {s});"
+            lines.append(f"reconfig_data_format(cb_in{a}, cb_in{b}); {e.op}_tiles_init(cb_in{a}, cb_in{b}); {BINARY[e.op][1]}(cb_in{a}, cb_in{b}, j, j, base + {s});"
                          f"   // FPU")
             return s
         if e.op.startswith("scalar_"):
@@ -381,7 +385,7 @@ class Eltwise(Op):
             const uint32_t id = start + done + j, c = id % Wt, r = (id / Wt) % Ht;
             const uint32_t m = (({wm} && c == Wt - 1) ? 1 : 0) | (({hm} && r == Ht - 1) ? 2 : 0);
             if (m) {{
-                copy_tile_to_dst_init_short(cb_mask); copy_tile(cb_mask, m - 1, base + {spare});
+                reconfig_data_format_srca(cb_mask); copy_tile_to_dst_init_short(cb_mask); copy_tile(cb_mask, m - 1, base + {spare});
                 mul_binary_tile_init(); mul_binary_tile(base + {res}, base + {spare}, base + {res});
             }}"""
         cbs = "\n".join(f"constexpr uint32_t cb_in{i} = {i};" for i in range(n))

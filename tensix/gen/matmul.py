@@ -178,29 +178,30 @@ void kernel_main() {
                 for (uint32_t sw = 0; sw < pn / sub_w; sw++) {
                     tile_regs_acquire();
                     if (kblock > 0) {                         // reload this sub-block's partial sums
-                        copy_tile_to_dst_init_short(cb_part);
+                        reconfig_data_format_srca(cb_part); copy_tile_to_dst_init_short(cb_part);
                         cb_wait_front(cb_part, sub);
                         for (uint32_t t = 0; t < sub; t++) copy_tile(cb_part, t, t);
                         cb_pop_front(cb_part, sub);
-                        mm_block_init_short(cb_a, cb_b, 0, sub_w, sub_h, kb);
+                        mm_block_init_short_with_dt(cb_a, cb_b, cb_part, 0, sub_w, sub_h, kb);
                     }
                     for (uint32_t k = 0; k < kb; k++)
                         matmul_block(cb_a, cb_b, sh * sub_h * kb + k, k * pn + sw * sub_w, 0, 0, sub_w, sub_h, kb);
                     if (last) {
 #if HAS_BIAS
                         for (uint32_t t = 0; t < sub; t++) {  // + bias row, broadcast down the tile
-                            unary_bcast_init<BroadcastType::ROW>(cb_bias, cb_out);
+                            reconfig_data_format_srca(cb_bias); unary_bcast_init<BroadcastType::ROW>(cb_bias, cb_out);
                             unary_bcast<BroadcastType::ROW>(cb_bias, sw * sub_w + t % sub_w, sub);
                             add_binary_tile_init();
                             add_binary_tile(t, sub, t);
                         }
 #endif
                         for (uint32_t t = 0; t < sub; t++) { ACTIVATION(t); }
-                        if (HAS_BIAS || __HAS_ACT__) mm_block_init_short(cb_a, cb_b, 0, sub_w, sub_h, kb);
+                        if (HAS_BIAS || __HAS_ACT__) mm_block_init_short_with_dt(cb_a, cb_b, cb_bias, 0, sub_w, sub_h, kb);
                     }
                     tile_regs_commit();
                     const uint32_t cb = last ? cb_out : cb_part;
                     cb_reserve_back(cb, sub);
+                    pack_reconfig_data_format(cb);
                     tile_regs_wait();
                     for (uint32_t t = 0; t < sub; t++) pack_tile(t, cb);
                     tile_regs_release();
@@ -299,7 +300,8 @@ class Matmul(Op):
         MB, NB = self.Mt // cfg["pm"], self.Nt // cfg["pn"]
         gx, gy = self.device.grid.x, self.device.grid.y
         if cfg["variant"] == "mcast2d":
-            return NB, MB, NB * MB
+            rows = max(d for d in divisors(MB) if d <= gy)    # m blocks y, y + rows, ... on grid row y
+            return NB, rows, NB * rows
         if cfg["variant"] == "mcast1d":
             cols = min(NB, gx)
             return cols, -(-NB // cols), NB
@@ -309,8 +311,8 @@ class Matmul(Op):
     def cb_bytes(self, cfg: dict) -> int:
         pm, pn, kb, d = cfg["pm"], cfg["pn"], cfg["kb"], cfg["depth"]
         ta, tb, tc = tile_bytes(self.a.dtype), tile_bytes(self.b.dtype), tile_bytes(self.dtype)
-        n = (pm * kb * ta + kb * pn * tb) * d + pm * pn * tc
-        if self.part_dtype != self.dtype:
+        n = (pm * kb * ta + kb * pn * tb) * d + 2 * cfg["sub_h"] * cfg["sub_w"] * tc
+        if self.Kt > kb:
             n += pm * pn * tile_bytes(self.part_dtype)
         if self.bias is not None and self.fused_epilogue:
             n += pn * tile_bytes(self.bias.dtype)
@@ -332,8 +334,12 @@ class Matmul(Op):
         gx, gy = self.device.grid.x, self.device.grid.y
         MB, NB = self.Mt // pm, self.Nt // pn
         v = cfg["variant"]
-        if v == "mcast2d" and (NB > gx or MB > gy or MB * NB < 2):
-            return f"mcast2d needs the {NB}x{MB} block grid within {gx}x{gy}"
+        if v == "mcast2d":
+            rows = max(d for d in divisors(MB) if d <= gy)
+            if NB > gx or rows * NB < 2:
+                return f"mcast2d needs the {NB} n blocks within {gx} columns and at least 2 cores"
+            if self.B * MB // rows > 16:
+                return f"mcast2d with {self.B * MB // rows} jobs per core (at most 16)"
         if v == "mcast1d":
             if MB != 1:
                 return "mcast1d needs one m block (pm = Mt)"
@@ -348,7 +354,7 @@ class Matmul(Op):
 
     def default(self) -> dict:
         gx, gy = self.device.grid.x, self.device.grid.y
-        pm = min(d for d in divisors(self.Mt) if self.Mt // d <= gy)
+        pm = min(d for d in divisors(self.Mt) if self.Mt // d <= gy or d >= 8)
         pn = min(d for d in divisors(self.Nt) if self.Nt // d <= gx)
         cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
         kb = max(d for d in divisors(self.Kt) if d <= 2)
@@ -432,7 +438,7 @@ class Matmul(Op):
             for i in range(n):
                 if v == "mcast2d":
                     x, y = i % NB, i // NB
-                    mb, nb, row_len, col_len = y, x, NB, MB
+                    mb, nb, row_len, col_len = y, x, NB, gy
                 else:
                     x, y = i % gx, i // gx
                     mb, nb, row_len, col_len = 0, i, gx, 1
@@ -446,7 +452,10 @@ class Matmul(Op):
                           (2, [*dev.worker_core((x, 0), noc), 0, 0, 0])
                 else:
                     in1 = (0, none)
-                roles[(x, y)] = (in0[0], in1[0], in0[1], in1[1], mb * NB + nb, self.B, MB * NB)
+                if v == "mcast2d":     # m blocks y, y + gy, ... of every batch: stride gy * NB
+                    roles[(x, y)] = (in0[0], in1[0], in0[1], in1[1], mb * NB + nb, self.B * MB // gy, gy * NB)
+                else:
+                    roles[(x, y)] = (in0[0], in1[0], in0[1], in1[1], mb * NB + nb, self.B, MB * NB)
         groups: dict[tuple[int, int], list] = {}
         for c, r in roles.items():
             groups.setdefault(r[:2], []).append(c)
@@ -474,11 +483,11 @@ class Matmul(Op):
         d = cfg["depth"]
         cbs = [CircularBuffer(0, self.a.format, tile_bytes(self.a.dtype), pm * kb * d),
                CircularBuffer(1, self.b.format, tile_bytes(self.b.dtype), kb * pn * d)]
-        if self.part_dtype == self.dtype:
-            cbs.append(CircularBuffer([16, 24], {16: out.format, 24: out.format}, tile_bytes(self.dtype), pm * pn))
-        else:
-            cbs += [CircularBuffer(16, out.format, tile_bytes(self.dtype), pm * pn),
-                    CircularBuffer(24, fmt(self.part_dtype), tile_bytes(self.part_dtype), pm * pn)]
+        # the output CB double-buffers one sub-block (the writer drains it while the next is computed);
+        # the partial sums of the whole block live in CB 24 between K blocks
+        cbs.append(CircularBuffer(16, out.format, tile_bytes(self.dtype), 2 * cfg["sub_h"] * cfg["sub_w"]))
+        if self.Kt > kb:
+            cbs.append(CircularBuffer(24, fmt(self.part_dtype), tile_bytes(self.part_dtype), pm * pn))
         if fused_bias:
             cbs.append(CircularBuffer(2, self.bias.format, tile_bytes(self.bias.dtype), pn))
         sems = [Semaphore(0) for _ in range(4)]

@@ -33,6 +33,16 @@ def split(n_units: int, n_cores: int) -> list[tuple[int, int]]:
     return out
 
 
+def work(cores: list, n_units: int, how: str = "contiguous") -> dict:
+    """core -> (first unit, count, step): "contiguous" gives each core one run of units, "strided" deals
+    them out like cards (core i takes i, i + n, ...), so at any moment the cores touch consecutive
+    pages, i.e. every DRAM bank."""
+    if how == "strided":
+        n = max(1, min(len(cores), n_units))
+        return {c: (i, len(range(i, n_units, n)), n) for i, c in enumerate(cores[:n])}
+    return {c: (s, k, 1) for c, (s, k) in zip(cores, split(n_units, len(cores)))}
+
+
 def core_list(device, n: int) -> list[tuple[int, int]]:
     """The first n worker cores, row by row."""
     gx, gy = device.grid.x, device.grid.y

@@ -177,14 +177,21 @@ def neighbours(op: Op, cfg: dict, reach: int = 1):
                     yield c
 
 
-def search(op: Op, out: Tensor, k: int, max_rounds: int = 12, max_candidates: int = 80) -> tuple[dict, dict]:
-    """Beam search from the default (and the op's extra seeds). Returns (winner, report)."""
+def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 160, budget_s: float = 45.0,
+           use_cache: bool = True) -> tuple[dict, dict]:
+    """Beam search from the default (and the op's extra seeds): each round times every unseen
+    neighbour (one axis moved by one or two steps) of the k best so far and keeps the k best; it stops
+    when a round brings no improvement, or after max_candidates timings or budget_s seconds of host
+    time. Returns (winner, report)."""
     key = _cache_key(op)
-    hit = _cache_load().get(key)
+    hit = _cache_load().get(key) if use_cache else None
     if hit and op.valid(hit["config"]):
         return hit["config"], dict(hit["report"], cached=True)
     t0 = time.perf_counter()
     seen: dict[str, float] = {}
+
+    def spent() -> bool:
+        return len(seen) >= max_candidates or time.perf_counter() - t0 > budget_s
 
     def cost(c: dict) -> float:
         h = json.dumps(c, sort_keys=True)
@@ -199,12 +206,12 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 12, max_candidates: in
     for _ in range(max_rounds):
         cands = [c for b in beam for c in neighbours(op, b, reach=2)]
         for c in cands:
-            if len(seen) >= max_candidates:
+            if spent():
                 break
             cost(c)
         pool = [json.loads(h) for h in seen]
         beam = sorted(pool, key=cost)[:k]
-        if cost(beam[0]) >= best or len(seen) >= max_candidates:
+        if cost(beam[0]) >= best or spent():
             best = min(best, cost(beam[0]))
             break
         best = cost(beam[0])
@@ -216,7 +223,8 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 12, max_candidates: in
         ok, err = op.verify(out, cand)
         if ok:
             report.update(best_us=cost(cand) * 1e6, search_s=time.perf_counter() - t0, verify_err=err)
-            _cache_store(key, {"config": cand, "report": report})
+            if use_cache:
+                _cache_store(key, {"config": cand, "report": report})
             return cand, dict(report, cached=False)
         print(f"tensix.gen: {op.name} config {cand} failed verification (error {err:.3g}); trying the next",
               file=sys.stderr)

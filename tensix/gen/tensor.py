@@ -46,18 +46,24 @@ def pad32(n: int) -> int:
     return -(-n // TILE) * TILE
 
 
+# one rounding of a value to the format, relative (half an ulp); bfp8_b: 7 magnitude bits against the
+# largest value of its 16-value face row, so up to 2^-7 of that row's max; fp32 results pass SFPU/FPU
+# paths with 19-bit (tf32-like) source registers
+ROUNDING = {"bf16": 2.0 ** -8, "fp32": 2.0 ** -11, "bfp8_b": 2.0 ** -6, "int32": 0.0}
+# LoFi multiplies the high 5 x 7 bits of each product; HiFi2 / HiFi3 add phases; HiFi4 is exact
+FIDELITY = {"LoFi": 2.0 ** -4, "HiFi2": 2.0 ** -7, "HiFi3": 2.0 ** -9, "HiFi4": 0.0}
+
+
 def tolerance(dtype: str, fidelity: str = "HiFi4", terms: int = 1, ops: int = 1) -> tuple[float, float]:
-    """(relative, absolute) error bound of a result in `dtype` made of `ops` roundings, for a sum of
-    `terms` products at `fidelity`. bf16 rounds to 8 significant bits (2^-8 relative per rounding),
-    bfp8_b keeps 7 magnitude bits against the largest value of its 16-value row (2^-6 of that
-    row's max), fp32 results still pass through bf16-rate SFPU approximations (2^-12), int32 is exact.
-    LoFi multiplies only the high 5x7 bits (about 2^-4 per product), HiFi2 2^-7, HiFi3 2^-9."""
-    d = as_dtype(dtype)
-    per = {"bf16": 2.0 ** -8, "fp32": 2.0 ** -12, "bfp8_b": 2.0 ** -6, "int32": 0.0}[d]
-    fid = {"LoFi": 2.0 ** -4, "HiFi2": 2.0 ** -7, "HiFi3": 2.0 ** -9, "HiFi4": 0.0}[fidelity]
-    rel = per * (ops + 1) + fid
-    # a sum of `terms` rounded values: errors grow like sqrt(terms) relative to the sum of magnitudes
-    return rel, rel * math.sqrt(max(terms, 1))
+    """(relative, absolute as a fraction of the largest result) error bound of a result in `dtype`
+    made by `ops` roundings (element-wise), or of a sum of `terms` products accumulated in a DST of
+    this precision at `fidelity` (matmul, reductions): each accumulation step rounds the running sum,
+    so the error walks like sqrt(terms) roundings (bound: 4 sigma), plus the fidelity error of the
+    products, relative to the result's scale."""
+    r = ROUNDING[as_dtype(dtype)]
+    if terms <= 1:
+        return r * (ops + 1), r * (ops + 1) / 4
+    return r, 4 * r / 2 * math.sqrt(terms) + FIDELITY[fidelity] + r
 
 
 @dataclass

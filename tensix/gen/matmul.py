@@ -511,5 +511,6 @@ def matmul(a: Tensor, b: Tensor, bias: Tensor | None = None, activation: str | N
         return getattr(y, activation)() if activation else y
     y = fuse(epi, *parts, out=out)
     y.run.op = "matmul+epilogue"
+    y.run.tolerance = tuple(a + b for a, b in zip(c.run.tolerance, y.run.tolerance))
     c.free()
     return y

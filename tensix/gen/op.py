@@ -42,6 +42,7 @@ class RunInfo:
     time: Any                       # DeviceTime of the functional run
     sources: dict[str, str]
     searched: dict | None = None    # search report: default_us, best_us, candidates, search_s, cached
+    tolerance: tuple = (0.0, 0.0)   # (relative, fraction of the largest value) error bound vs exact math
 
     def __str__(self) -> str:
         s = f"{self.op} {self.config}: {self.time}"
@@ -252,7 +253,7 @@ def run(op: Op, config: dict | None = None, beam: int | None = None, out: Tensor
         cfg = op.default()
     built = op.build(cfg, out)
     t = op.device.queue.enqueue(built.program)
-    out.run = RunInfo(op.name, cfg, t, built.sources, report)
+    out.run = RunInfo(op.name, cfg, t, built.sources, report, op.tolerance(cfg))
     if _debug_level() >= 2:
         print(f"---- tensix.gen {out.run}", file=sys.stderr)
         for role, src in built.sources.items():

@@ -145,7 +145,7 @@ class Tensor:
             if kind == "l1":
                 core_range = cores or CoreRange((0, 0), (device.grid.x - 1, device.grid.y - 1))
                 from ..core import as_core_range_set
-                n = as_core_range_set(core_range).num_cores
+                n = as_core_range_set(core_range).num_cores()
             else:
                 core_range, n = None, device.arch.num_dram_banks
             shard = ShardSpec((rows, cols), (-(-rows // n), cols), core_range)

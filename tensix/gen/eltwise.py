@@ -100,7 +100,8 @@ class Sym:
             return f"in{self.value}"
         if self.op == "const":
             return f"{self.value:g}"
-        return f"{self.op}({', '.join(map(repr, self.args))})"
+        extra = [f"{self.value:g}"] if self.op.startswith("scalar_") else [str(self.value)] if self.op == "cast" else []
+        return f"{self.op}({', '.join([*map(repr, self.args), *extra])})"
 
 
 def where(c, a, b) -> Sym:

@@ -24,7 +24,7 @@ from ..core import CoreRange
 from ..program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
 from .eltwise import UNARY, fuse
 from .kernels import COMPUTE_INCLUDES, l1_budget, split
-from .op import Built, Op, run
+from .op import Built, Op, RunInfo, run
 from .tensor import TILE, Tensor, fmt, tile_bytes, tolerance
 
 
@@ -387,6 +387,8 @@ class Matmul(Op):
 
     def reference(self, a, b, bias=None):
         r = a.astype(np.float64) @ b.astype(np.float64)
+        if not self.fused_epilogue:          # bias and activation run as a separate element-wise op
+            return r
         if bias is not None:
             r = r + bias.reshape(-1)
         if self.activation:
@@ -510,7 +512,9 @@ def matmul(a: Tensor, b: Tensor, bias: Tensor | None = None, activation: str | N
         y = x + rest[0] if rest else x
         return getattr(y, activation)() if activation else y
     y = fuse(epi, *parts, out=out)
-    y.run.op = "matmul+epilogue"
-    y.run.tolerance = tuple(a + b for a, b in zip(c.run.tolerance, y.run.tolerance))
+    mm, ep = c.run, y.run
+    y.run = RunInfo("matmul+epilogue", {"matmul": mm.config, "epilogue": ep.config}, ep.time,
+                    {**{f"matmul {k}": v for k, v in mm.sources.items()}, **{f"epilogue {k}": v for k, v in ep.sources.items()}},
+                    mm.searched, tuple(a + b for a, b in zip(mm.tolerance, ep.tolerance)), [mm, ep])
     c.free()
     return y

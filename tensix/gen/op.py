@@ -43,8 +43,11 @@ class RunInfo:
     sources: dict[str, str]
     searched: dict | None = None    # search report: default_us, best_us, candidates, search_s, cached
     tolerance: tuple = (0.0, 0.0)   # (relative, fraction of the largest value) error bound vs exact math
+    parts: list = field(default_factory=list)   # the RunInfo of each program when an op ran as several
 
     def __str__(self) -> str:
+        if self.parts:
+            return f"{self.op}: " + "; ".join(str(p) for p in self.parts)
         s = f"{self.op} {self.config}: {self.time}"
         if self.searched:
             r = self.searched
@@ -218,7 +221,7 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: in
         best = cost(beam[0])
     ranked = sorted((json.loads(h) for h in seen), key=cost)
     report = {"default_us": cost(default) * 1e6, "candidates": len(seen), "search_s": 0.0}
-    for cand in ranked:                       # the winner is verified functionally once
+    for cand in ranked[:3]:                   # the winner is verified functionally once
         built = op.build(cand, out)
         op.device.queue.enqueue(built.program)
         ok, err = op.verify(out, cand)
@@ -229,7 +232,8 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: in
             return cand, dict(report, cached=False)
         print(f"tensix.gen: {op.name} config {cand} failed verification (error {err:.3g}); trying the next",
               file=sys.stderr)
-    raise RuntimeError(f"tensix.gen: no configuration of {op.name} passed verification")
+    raise RuntimeError(f"tensix.gen: the 3 fastest configurations of {op.name} failed verification against numpy; "
+                       f"this is a lowering bug: run with config=... to bisect, and report the op key {key}")
 
 
 def run(op: Op, config: dict | None = None, beam: int | None = None, out: Tensor | None = None) -> Tensor:

@@ -4,7 +4,8 @@ from .arch import ARCHS, Arch, get_arch
 from .buffer import Buffer, ShardSpec
 from .core import (CoreCoord, CoreRange, CoreRangeSet, corerange_to_cores, grid_to_cores, num_cores_to_corerangeset,
                    split_work_to_cores)
-from .device import Device, DeviceTime, Queue
+from .device import Device
+from .queue import DeviceTime, Queue
 from .errors import AllocationError, CompileError, DeviceError, DeviceHang, TensixError
 from .formats import DataFormat, tile_size
 from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .buffer import Buffer, round_up
-from .core import CoreCoord
-from .errors import AllocationError
-from .formats import DataFormat, tile_size
-from .program import Kernel, Program
-from .sim import compiler
-from .sim.chip import SEM_OFFSET, Msg
+from ..buffer import Buffer, round_up
+from ..core import CoreCoord
+from ..errors import AllocationError
+from ..formats import DataFormat, tile_size
+from ..program import Kernel, Program
+from . import compiler
+from .chip import SEM_OFFSET, Msg
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
 FIDELITY = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}

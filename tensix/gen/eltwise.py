@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..program import CircularBuffer, Kernel, Program, TensorAccessorArgs
+from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs
 from .kernels import COMPUTE_INCLUDES, core_counts, core_list, f32_bits, l1_budget, work
 from .op import Built, Op, run
 from .tensor import TILE, Tensor, as_dtype, fmt, tile_bytes, tolerance

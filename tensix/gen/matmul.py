@@ -16,12 +16,10 @@ output has padding rows they would make non-zero: then they run as a fused eleme
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
-from ..core import CoreRange
-from ..program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
+from .. import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
 from .eltwise import UNARY, fuse
 from .kernels import COMPUTE_INCLUDES, l1_budget, split
 from .op import Built, Op, RunInfo, run

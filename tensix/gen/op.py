@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..program import Program
+from .. import Program
 from .tensor import Tensor
 
 

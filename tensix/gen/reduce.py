@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..program import CircularBuffer, Kernel, Program, TensorAccessorArgs
+from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs
 from .eltwise import writer_source
 from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split
 from .op import Built, Op, run

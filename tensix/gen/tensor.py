@@ -13,11 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import formats
-from ..buffer import Buffer, ShardSpec
-from ..core import CoreRange
-from ..device import Device
-from ..formats import DataFormat
+from .. import Buffer, CoreRange, CoreRangeSet, DataFormat, Device, ShardSpec, formats
 
 DTYPES = {"bf16": DataFormat.Float16_b, "fp32": DataFormat.Float32, "bfp8_b": DataFormat.Bfp8_b,
           "int32": DataFormat.Int32}
@@ -144,8 +140,7 @@ class Tensor:
         if memory.endswith("sharded"):
             if kind == "l1":
                 core_range = cores or CoreRange((0, 0), (device.grid.x - 1, device.grid.y - 1))
-                from ..core import as_core_range_set
-                n = as_core_range_set(core_range).num_cores()
+                n = CoreRangeSet(core_range).num_cores()
             else:
                 core_range, n = None, device.arch.num_dram_banks
             shard = ShardSpec((rows, cols), (-(-rows // n), cols), core_range)

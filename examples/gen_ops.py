@@ -19,14 +19,14 @@ from tensix import Device
 from tensix import gen
 
 
-def main(arch: str = "n150") -> None:
+def main(arch: str = "n150", beam: int = 4) -> None:
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (256, 200)).astype(np.float32)     # K = 200, N = 300: not multiples of 32
     W = rng.uniform(-1, 1, (200, 300)).astype(np.float32) / 16
     B = rng.uniform(-1, 1, (300,)).astype(np.float32)
     with Device(arch) as dev:
         x, w, b = gen.from_numpy(dev, X), gen.from_numpy(dev, W), gen.from_numpy(dev, B)
-        y = gen.matmul(x, w, b, "gelu", beam=4)               # searched (TENSIX_BEAM=k does the same)
+        y = gen.matmul(x, w, b, "gelu", beam=beam)            # searched (TENSIX_BEAM=k does the same)
         z = gen.fuse(lambda v: (v * 0.5 - 1.0).exp() * v, y)
         print(f"matmul: {y.run}")
         print(f"fused:  {z.run}")

@@ -80,13 +80,19 @@ def test_tensors_in_l1_and_sharded_feed_ops(memory, rng):
         close(gen.matmul(a, gen.transpose(b)), A @ B.T)
 
 
-def test_row_major_tensor_round_trip_and_ops_refuse_it(rng):
-    with Device("n150") as d:
-        x = rng.uniform(-1, 1, (5, 33)).astype(np.float32)
-        t = gen.from_numpy(d, x, "fp32", layout="row_major")
-        assert t.buffer.page_size == 33 * 4 and (t.numpy() == x).all()
-        with pytest.raises(ValueError, match="tiled"):
-            gen.exp(t)
+def test_row_major_tensors_tilize_and_untilize_on_device(dev, rng):
+    x = rng.uniform(-1, 1, (2, 37, 48)).astype(np.float32)
+    t = gen.from_numpy(dev, x, "fp32", layout="row_major")
+    assert t.buffer.page_size == 48 * 4 and (t.numpy() == x).all()
+    with pytest.raises(ValueError, match="tiled"):
+        gen.exp(t)
+    tiled = gen.to_layout(t, "tiled")
+    assert tiled.layout == "tiled" and "tilize_block" in tiled.run.sources["compute"]
+    close(tiled, x, (0, 0))                                      # exact, padding zero
+    back = gen.to_layout(gen.fuse(lambda u: u * 2.0, tiled), "row_major")
+    assert back.layout == "row_major" and (back.numpy() == 2 * x).all()
+    with pytest.raises(ValueError, match="multiple of"):
+        gen.to_layout(gen.from_numpy(dev, x[..., :36], "bf16", layout="row_major"), "tiled")
 
 
 # ---- element-wise -------------------------------------------------------------------------------------
@@ -309,6 +315,19 @@ def test_search_candidates_share_compiled_kernels(rng):
         assert rep["candidates"] <= 12
         # every candidate of the op uses the same kernel sources: only runtime args differ
         assert srcs == {json.dumps(op.sources(), sort_keys=True)}
+
+
+def test_example_gen_ops_runs(monkeypatch, tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+    monkeypatch.setattr("tensix.gen.op.cache_path", lambda: tmp_path / "winners.json")
+    path = Path(__file__).resolve().parent.parent / "examples" / "gen_ops.py"
+    spec = importlib.util.spec_from_file_location("gen_ops", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.main("n150", beam=2)
+    out = capsys.readouterr().out
+    assert "search: default" in out and "generated compute kernel" in out and "exp_tile(" in out
 
 
 def test_debug_2_prints_every_generated_kernel(rng, monkeypatch, capsys):

@@ -27,3 +27,5 @@ __all__ += ["Matmul", "matmul"]
 from .reduce import Reduce, Transpose, reduce, transpose  # noqa: E402
 from .compose import layernorm, softmax  # noqa: E402
 __all__ += ["Reduce", "Transpose", "reduce", "transpose", "softmax", "layernorm"]
+from .layout import Layout, to_layout  # noqa: E402
+__all__ += ["Layout", "to_layout"]

@@ -247,6 +247,17 @@ def test_matmul_fidelity_tolerance(rng, fidelity):
         assert exact.run.tolerance[1] < c.run.tolerance[1]
 
 
+def test_matmul_fidelity_chosen_by_search_when_allowed(rng, monkeypatch, tmp_path):
+    monkeypatch.setattr("tensix.gen.op.cache_path", lambda: tmp_path / "winners.json")
+    with Device("n150") as d:
+        a, A = up(d, rng, (256, 512))
+        b, B = up(d, rng, (512, 256))
+        assert gen.matmul(a, b, fidelity=["LoFi", "HiFi4"]).run.config["fidelity"] == "HiFi4"   # default: exact
+        c = gen.matmul(a, b, fidelity=["LoFi", "HiFi2", "HiFi4"], beam=2)
+        assert c.run.config["fidelity"] in ("LoFi", "HiFi2", "HiFi4")
+        close(c, A @ B)                  # within the bound of the fidelity it chose
+
+
 @pytest.mark.parametrize("dtype", ["fp32", "bfp8_b"])
 def test_matmul_formats(rng, dtype):
     with Device("n150") as d:

@@ -261,8 +261,8 @@ class Eltwise(Op):
             return f"block {cfg['block']} x {self.slots} DST slots > {cap} DST tiles"
         if cfg["cores"] > self.device.grid.x * self.device.grid.y or cfg["cores"] > self.tiles:
             return f"{cfg['cores']} cores for {self.tiles} tiles"
-        if self.cb_bytes(cfg) > l1_budget(self.device):
-            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device)} B of L1"
+        if self.cb_bytes(cfg) > l1_budget(self.device, self.inputs):
+            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device, self.inputs)} B of L1"
         if len(self.inputs) > 7:
             return "at most 7 inputs (CBs 0..6)"
         return None

@@ -65,7 +65,9 @@ def core_counts(device, units: int) -> list[int]:
     return sorted(vals)
 
 
-def l1_budget(device) -> int:
-    """Bytes of L1 a program's CBs may use on a core."""
+def l1_budget(device, tensors=()) -> int:
+    """Bytes of L1 a program's CBs may use on a core: the unreserved L1 less what the op's L1 tensors
+    hold on each core (CBs may not overlap L1 buffers)."""
     a = device.arch
-    return a.l1_size - a.l1_unreserved_base
+    held = sum(t.buffer.bytes_per_bank for t in tensors if not t.buffer.is_dram)
+    return a.l1_size - a.l1_unreserved_base - held

@@ -79,8 +79,8 @@ class Layout(Op):
         if cfg["cores"] > min(self.units, self.device.grid.x * self.device.grid.y):
             return "more cores than tile rows"
         need = 2 * cfg["depth"] * self.x.Wt * tile_bytes(self.x.dtype)
-        if need > l1_budget(self.device):
-            return f"CBs need {need} B > {l1_budget(self.device)} B of L1 (a tile row of {self.x.Wt} tiles, twice)"
+        if need > l1_budget(self.device, self.inputs):
+            return f"CBs need {need} B > {l1_budget(self.device, self.inputs)} B of L1 (a tile row of {self.x.Wt} tiles, twice)"
         return None
 
     def default(self):

@@ -261,7 +261,7 @@ class Matmul(Op):
     name = "matmul"
 
     def __init__(self, a: Tensor, b: Tensor, bias: Tensor | None = None, activation: str | None = None,
-                 fidelity: str = "HiFi4", fp32_acc: bool = False, out_dtype: str | None = None) -> None:
+                 fidelity: str | list[str] = "HiFi4", fp32_acc: bool = False, out_dtype: str | None = None) -> None:
         for t in (a, b) + ((bias,) if bias is not None else ()):
             if t.layout != "tiled":
                 raise ValueError(f"{t!r}: matmul takes tiled tensors")
@@ -277,7 +277,13 @@ class Matmul(Op):
         if "int32" in (a.dtype, b.dtype):
             raise ValueError("matmul of int32 tensors is not available (the FPU multiplies floats)")
         self.a, self.b, self.bias, self.activation = a, b, bias, activation
-        self.fidelity, self.fp32_acc = fidelity, fp32_acc
+        # a list of fidelities lets the search choose among them (the user accepts each one's error)
+        self.fidelities = [fidelity] if isinstance(fidelity, str) else list(fidelity)
+        for f in self.fidelities:
+            if f not in ("LoFi", "HiFi2", "HiFi3", "HiFi4"):
+                raise ValueError(f"fidelity {f!r} is not one of LoFi, HiFi2, HiFi3, HiFi4")
+        self.fidelity = max(self.fidelities, key=["LoFi", "HiFi2", "HiFi3", "HiFi4"].index)   # the default
+        self.fp32_acc = fp32_acc
         self.inputs = [a, b] + ([bias] if bias is not None else [])
         self.dtype = out_dtype or ("fp32" if "fp32" in (a.dtype, b.dtype) else a.dtype if a.dtype == "bf16" else "bf16")
         self.B = a.batch
@@ -288,7 +294,7 @@ class Matmul(Op):
         self.fused_epilogue = not ((a.H % TILE and (bias is not None or act0)) or (b.W % TILE and act0))
 
     def key(self) -> dict:
-        return dict(super().key(), act=self.activation, fid=self.fidelity, fp32=self.fp32_acc, out=self.dtype)
+        return dict(super().key(), act=self.activation, fid=self.fidelities, fp32=self.fp32_acc, out=self.dtype)
 
     def out_spec(self):
         return self.shape, self.dtype
@@ -300,7 +306,8 @@ class Matmul(Op):
     def space(self) -> dict:
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": divisors(self.Mt), "pn": divisors(self.Nt),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
-                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0]}
+                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0],
+                "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
     def layout(self, cfg: dict) -> tuple[int, int, int]:
         """(grid columns, grid rows, cores) of a configuration."""
@@ -355,8 +362,8 @@ class Matmul(Op):
                 return f"mcast1d needs the {NB} n blocks as full rows of at most {gx}"
         if v == "blocked" and self.B * MB * NB > 8 * gx * gy:
             return "more than 8 blocks per core"
-        if self.cb_bytes(cfg) > l1_budget(self.device):
-            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device)} B of L1"
+        if self.cb_bytes(cfg) > l1_budget(self.device, self.inputs):
+            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device, self.inputs)} B of L1"
         return None
 
     def default(self) -> dict:
@@ -364,14 +371,14 @@ class Matmul(Op):
         pm = min(d for d in divisors(self.Mt) if self.Mt // d <= gy or d >= 8)
         pn = min(d for d in divisors(self.Nt) if self.Nt // d <= gx)
         cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
-        kb = max(d for d in divisors(self.Kt) if d <= 2)
+        kb = max(d for d in divisors(self.Kt) if d <= 4)
         best = None
         for sh in divisors(pm):
             for sw in divisors(pn):
                 if sh * sw <= cap and (best is None or (sh * sw, sw) > (best[0] * best[1], best[1])):
                     best = (sh, sw)
         cfg = {"variant": "mcast2d", "pm": pm, "pn": pn, "kb": kb, "sub_h": best[0], "sub_w": best[1],
-               "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1}
+               "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity}
         for v in ("mcast2d", "mcast1d", "blocked"):
             c = dict(cfg, variant=v)
             if v == "mcast1d":
@@ -406,7 +413,7 @@ class Matmul(Op):
         # DST accumulates one tile product per K tile (Kt steps) in bf16, or fp32 with fp32_acc
         acc = "fp32" if self.fp32_acc else "bf16"
         rel, _ = tolerance(self.dtype, ops=1)
-        _, ab = tolerance(acc, self.fidelity, terms=self.Kt)
+        _, ab = tolerance(acc, cfg.get("fidelity", self.fidelity), terms=self.Kt)
         return rel, ab + rel
 
     # -- the lowering ---------------------------------------------------------------------------------
@@ -489,7 +496,7 @@ class Matmul(Op):
                              "HAS_BIAS": int(fused_bias)},
                     compile_args=ct, runtime_args={c: args(c) for c in cs}))
         allc = list(roles)
-        kernels.append(Kernel(srcs["compute"], on="compute", name="gen_matmul_compute.cpp", math_fidelity=self.fidelity,
+        kernels.append(Kernel(srcs["compute"], on="compute", name="gen_matmul_compute.cpp", math_fidelity=cfg["fidelity"],
                               fp32_dest_acc_en=self.fp32_acc,
                               runtime_args={c: [roles[c][5], pm, pn, kb, self.Kt // kb, cfg["sub_h"], cfg["sub_w"]]
                                             for c in allc}))
@@ -508,9 +515,11 @@ class Matmul(Op):
 
 
 def matmul(a: Tensor, b: Tensor, bias: Tensor | None = None, activation: str | None = None, *,
-           fidelity: str = "HiFi4", fp32_acc: bool = False, out_dtype: str | None = None,
+           fidelity: str | list[str] = "HiFi4", fp32_acc: bool = False, out_dtype: str | None = None,
            config: dict | None = None, beam: int | None = None, out: Tensor | None = None) -> Tensor:
     """C = activation(A @ B + bias) on the device. A: (..., M, K), B: (K, N) or (..., K, N), bias: (N,).
+    fidelity: one math fidelity, or a list of those the caller accepts (the search picks; the default
+    config takes the most exact).
     config: a dict over Matmul.space() axes (merged over the default); beam=k searches (TENSIX_BEAM=k).
     The configuration, modelled time and generated C++ are on the result's `.run`."""
     op = Matmul(a, b, bias, activation, fidelity, fp32_acc, out_dtype)

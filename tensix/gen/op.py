@@ -206,19 +206,28 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: in
     default = op.default()
     seeds = [default] + [s for s in getattr(op, "seeds", lambda: [])() if op.valid(s)]
     beam = sorted(seeds, key=cost)[:k]
-    best = cost(beam[0])
+    best, stale = cost(beam[0]), 0
     for _ in range(max_rounds):
-        cands = [c for b in beam for c in neighbours(op, b, reach=2)]
+        # the neighbours of every beam member, nearest first (the move along one axis), so a budget cut
+        # keeps the most promising ones
+        cands = sorted((c for b in beam for c in neighbours(op, b, reach=2)),
+                       key=lambda c: sum(c[a] != beam[0][a] for a in c))
         for c in cands:
             if spent():
                 break
             cost(c)
         pool = [json.loads(h) for h in seen]
         beam = sorted(pool, key=cost)[:k]
-        if cost(beam[0]) >= best or spent():
-            best = min(best, cost(beam[0]))
+        if spent():
             break
-        best = cost(beam[0])
+        if cost(beam[0]) >= best:       # one round without improvement may still open a path: allow two
+            stale += 1
+            if stale >= 2:
+                break
+            beam = sorted(pool, key=cost)[k:2 * k] or beam       # widen: explore the next k
+        else:
+            stale = 0
+        best = min(best, cost(beam[0]))
     ranked = sorted((json.loads(h) for h in seen), key=cost)
     report = {"default_us": cost(default) * 1e6, "candidates": len(seen), "search_s": 0.0}
     for cand in ranked[:3]:                   # the winner is verified functionally once

@@ -62,7 +62,7 @@ class Reduce(Op):
         if cfg["cores"] > min(self.units, self.device.grid.x * self.device.grid.y):
             return f"{cfg['cores']} cores for {self.units} output tiles"
         need = tile_bytes(self.x.dtype) * cfg["block"] * cfg["depth"] + 8 * tile_bytes("fp32")
-        if need > l1_budget(self.device):
+        if need > l1_budget(self.device, self.inputs):
             return f"CBs need {need} B of L1"
         return None
 

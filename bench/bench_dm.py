@@ -160,7 +160,7 @@ def main() -> None:
         p = copy_program(dev, src, dst, n, [(0, 0)])
         for _ in range(200):
             dev.queue.enqueue(p)
-        me, sim = os.getpid(), dev._chip.proc.pid
+        me, sim = os.getpid(), dev.backend.pid
         before = proc_stats(me), proc_stats(sim)
         t = time.perf_counter()
         for i in range(opts.runs):

@@ -36,7 +36,7 @@ def proc_stats(pid: int | str = "self") -> dict:
 
 def snapshot(dev: Device) -> dict:
     gc.collect()
-    return {"host": proc_stats(), "device": proc_stats(dev._chip.proc.pid)}
+    return {"host": proc_stats(), "device": proc_stats(dev.backend.pid)}
 
 
 def run(dev: Device, n: int = 10000, num_tiles: int = NUM_TILES, warmup: int | None = None) -> dict:
@@ -57,7 +57,7 @@ def run(dev: Device, n: int = 10000, num_tiles: int = NUM_TILES, warmup: int | N
     try:
         for i in range(n):
             if i == warmup:
-                before, pid0, cache0 = snapshot(dev), dev._chip.proc.pid, cache.stats()
+                before, pid0, cache0 = snapshot(dev), dev.backend.pid, cache.stats()
                 t_warm = time.perf_counter()
             j = i % 2
             lb.retarget(srcs[j], dsts[j])
@@ -78,7 +78,7 @@ def run(dev: Device, n: int = 10000, num_tiles: int = NUM_TILES, warmup: int | N
     return {"n": n, "warmup": warmup, "failures": failures, "cycles_per_run": [sorted(ts) for ts in times],
             "total": total, "before": before, "after": after, "wall_s": end - start,
             "us_per_run": (end - t_warm) / max(measured, 1) * 1e6,
-            "same_device_process": pid0 == dev._chip.proc.pid,
+            "same_device_process": pid0 == dev.backend.pid,
             "compiles_during_loop": (cache1.hits + cache1.misses) - (cache0.hits + cache0.misses)}
 
 

@@ -4,12 +4,13 @@ from .arch import ARCHS, Arch, get_arch
 from .buffer import Buffer, ShardSpec
 from .core import (CoreCoord, CoreRange, CoreRangeSet, corerange_to_cores, grid_to_cores, num_cores_to_corerangeset,
                    split_work_to_cores)
+from . import cache
 from .device import Device
-from .queue import DeviceTime, Queue
+from .profile import DeviceTime
+from .queue import Queue
 from .errors import AllocationError, CompileError, DeviceError, DeviceHang, TensixError
 from .formats import DataFormat, tile_size
 from .program import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
-from .sim import compiler as cache
 
 __version__ = "0.1.0"
 __all__ = ["ARCHS", "Arch", "get_arch", "Buffer", "ShardSpec", "CoreCoord", "CoreRange", "CoreRangeSet",

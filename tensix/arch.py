@@ -98,8 +98,15 @@ class Arch:
         return len(self.dram_banks)
 
     @property
-    def grid(self) -> tuple[int, int]:
-        return self.compute_grid
+    def num_l1_banks(self) -> int:
+        """L1 interleaved buffers spread over every worker core: bank i is core index i."""
+        return self.compute_grid[0] * self.compute_grid[1]
+
+    def core_index(self, core) -> int:
+        """Row-major index of logical worker `core` (its L1 bank number)."""
+        x, y = (core.x, core.y) if hasattr(core, "x") else (int(core[0]), int(core[1]))
+        self.check_logical(x, y)
+        return y * self.compute_grid[0] + x
 
     def check_logical(self, x: int, y: int) -> None:
         gx, gy = self.compute_grid

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .core import CoreCoord, CoreRangeSet, as_core_range_set
+from .core import CoreCoord, CoreRangeSet, as_coord, as_core_range_set
 from .errors import AllocationError
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class Buffer:
         arch = device.arch
         self.cores: CoreRangeSet | None = None
         self.shard = shard
-        self._locations = None
+        self._runs = None
+        self._core_set = None
         if shard is not None:
             if cores is not None:
                 raise ValueError("a sharded Buffer takes its cores from its ShardSpec, not from cores=")
@@ -163,17 +164,14 @@ class Buffer:
             self.banks = 0
             self.num_banks = nbanks
             per_bank = -(-shard.num_shards // nbanks) * shard.shard_volume * self.aligned_page_size
-            self._allocator = device._dram if kind == "dram" else device._l1
-            self.address = self._allocator.alloc(per_bank)
-            self.bytes_per_bank = per_bank
-            self._freed = False
+            self._allocate(per_bank)
             return
         if kind == "dram":
             self.alignment = arch.dram_alignment
             self.banks = arch.num_dram_banks
         elif cores is None:
             self.alignment = arch.l1_alignment
-            self.banks = len(device._chip.cores)
+            self.banks = arch.num_l1_banks
         else:
             self.alignment = arch.l1_alignment
             self.banks = 0
@@ -185,10 +183,17 @@ class Buffer:
             per_bank = -(-self.num_pages // self.banks) * self.aligned_page_size
         else:
             per_bank = size
-        self._allocator = device._dram if kind == "dram" else device._l1
-        self.address = self._allocator.alloc(per_bank)
+        self._allocate(per_bank)
+
+    def _allocate(self, per_bank: int) -> None:
+        self.freed = True                  # until the allocation succeeds
+        with self.device._lock:
+            self.device._check_open()
+            self.device._release_pending()
+            self.address = self.device.backend.allocate(self.kind, per_bank)
         self.bytes_per_bank = per_bank
-        self._freed = False
+        self.freed = False
+        self.device._buffers.add(self)
 
     @property
     def is_dram(self) -> bool:
@@ -202,21 +207,34 @@ class Buffer:
     def sharded(self) -> bool:
         return self.shard is not None
 
-    def _bank_base(self, bank: int) -> tuple[np.ndarray, int]:
-        """(memory, byte offset of this buffer) in bank `bank` of a sharded buffer."""
-        chip = self.device._chip
-        if self.is_dram:
-            b = self.device.arch.dram_banks[bank]
-            return chip.dram, b.controller * self.device.arch.dram_controller_size + b.offset + self.address
-        return chip.l1, self.device._core_index(self.bank_cores[bank]) * _slot() + self.address
+    @property
+    def per_core(self) -> bool:
+        """One copy per core at the same L1 address (cores=), not interleaved or sharded."""
+        return not (self.is_dram or self.interleaved or self.sharded)
 
-    def _sharded_pages(self):
-        """(memory, byte offset) of every page of a sharded buffer, in page-id order."""
-        if self._locations is None:
-            bank, off = self.shard.locate(self.num_banks)
-            self._locations = [(m, base + int(o) * self.aligned_page_size)
-                               for (m, base), o in zip((self._bank_base(int(b)) for b in bank), off)]
-        return self._locations
+    @property
+    def core_set(self) -> frozenset:
+        if self._core_set is None:
+            self._core_set = frozenset(self.cores.cores()) if self.cores is not None else frozenset()
+        return self._core_set
+
+    def _page_runs(self):
+        """(bank, address, stride, page ids) covering every page: where each page lives. Interleaved: one
+        run per bank; sharded: one run per page; per-core L1 is handled by the callers."""
+        if self._runs is None:
+            if self.sharded:
+                bank, off = self.shard.locate(self.num_banks)
+                if self.is_dram:
+                    banks = [int(b) for b in bank]
+                else:
+                    idx = [self.device.arch.core_index(c) for c in self.bank_cores]
+                    banks = [idx[int(b)] for b in bank]
+                self._runs = [(b, self.address + int(o) * self.aligned_page_size, self.aligned_page_size, [p])
+                              for p, (b, o) in enumerate(zip(banks, off))]
+            else:
+                self._runs = [(b, self.address, self.aligned_page_size, range(b, self.num_pages, self.banks))
+                              for b in range(self.banks) if b < self.num_pages]
+        return self._runs
 
     def __repr__(self) -> str:
         where = "DRAM" if self.is_dram else ("L1 interleaved" if self.interleaved else f"L1 on {self.cores}")
@@ -225,92 +243,88 @@ class Buffer:
         return f"Buffer({where}, {self.size} B, page {self.page_size} B, address 0x{self.address:x})"
 
     def free(self) -> None:
-        if not self._freed:
-            self._freed = True
-            self._allocator.free(self.address)
+        """Give the memory back (idempotent). Programs that still refer to the buffer are refused."""
+        dev = self.device
+        with dev._lock:
+            if not self.freed:
+                self.freed = True
+                dev._buffers.discard(self)
+                if not dev.closed:
+                    dev.backend.free(self.kind, self.address)
 
     def __del__(self) -> None:
+        # The collector may run this in any thread, even one the device's lock holder waits for: never
+        # block here. The memory goes back the next time the device is used.
         try:
-            if not self.device.closed:
-                self.free()
+            if not self.freed:
+                self.freed = True
+                self.device._release_later(self.kind, self.address)
         except Exception:
             pass
 
     def _check(self) -> None:
-        if self._freed:
-            raise ValueError(f"{self!r} was freed")
+        if self.freed:
+            raise ValueError(f"{self!r} was freed; allocate a new buffer")
         self.device._check_open()
 
-    # ---- host access --------------------------------------------------------------------------
-    def _regions(self):
-        """(memory array, offset) of each bank's contiguous run of pages, in bank order."""
-        chip = self.device._chip
-        if self.is_dram:
-            for b in self.device.arch.dram_banks:
-                yield chip.dram, b.controller * self.device.arch.dram_controller_size + b.offset + self.address
-        else:
-            for i in range(self.banks):
-                yield chip.l1, i * _slot() + self.address
+    def _cores_for(self, core) -> list[CoreCoord]:
+        if core is None:
+            return self.cores.cores()
+        c = as_coord(core)
+        if c not in self.core_set:
+            raise ValueError(f"{self!r} has no copy on core ({c.x}, {c.y}); use one of {self.cores}")
+        return [c]
 
+    # ---- host access --------------------------------------------------------------------------
     def write(self, data, core=None) -> None:
         """Copy `data` (ndarray or bytes, exactly `size` bytes) into the buffer. For a per-core L1 buffer
         the data goes to every core of the buffer, or only to `core`."""
-        self._check()
         raw = _as_bytes(data)
         if raw.size != self.size:
             raise ValueError(f"{self!r}: got {raw.size} B of data, the buffer holds {self.size} B; "
                              f"pass exactly {self.size} B")
-        if self.dtype is None and isinstance(data, np.ndarray):
+        if core is not None and not self.per_core:
+            raise ValueError(f"{self!r}: core= is for per-core L1 buffers (cores=); this buffer spreads its pages "
+                             f"over banks")
+        dev = self.device
+        with dev._lock:
+            self._check()
+            be = dev.backend
+            if self.per_core:
+                for c in self._cores_for(core):
+                    be.write_pages(self.kind, dev.arch.core_index(c), self.address, self.size, raw[None, :])
+            else:
+                pages = raw.reshape(self.num_pages, self.page_size)
+                for bank, addr, stride, ids in self._page_runs():
+                    be.write_pages(self.kind, bank, addr, stride, pages[ids.start::ids.step] if isinstance(ids, range)
+                                   else pages[ids])
+        if isinstance(data, np.ndarray):
             self.dtype = data.dtype
-        chip = self.device._chip
-        if self.sharded:
-            pages = raw.reshape(self.num_pages, self.page_size)
-            for (mem, off), page in zip(self._sharded_pages(), pages):
-                mem[off:off + self.page_size] = page
-            return
-        if not self.interleaved:
-            for c in ([CoreCoord(*core)] if core is not None else self.cores):
-                off = self.device._core_index(c) * _slot() + self.address
-                chip.l1[off:off + self.size] = raw
-            return
-        pages = raw.reshape(self.num_pages, self.page_size)
-        for b, (mem, off) in enumerate(self._regions()):
-            rows = pages[b::self.banks]
-            if len(rows):
-                mem[off:off + len(rows) * self.aligned_page_size].reshape(len(rows), -1)[:, :self.page_size] = rows
 
     def read(self, dtype=None, core=None) -> np.ndarray:
         """The buffer's contents as a new array of `dtype` (default: the dtype last written, else uint8)."""
-        self._check()
-        chip = self.device._chip
-        if self.sharded:
-            raw = np.concatenate([mem[off:off + self.page_size] for mem, off in self._sharded_pages()])
-        elif not self.interleaved:
-            c = CoreCoord(*core) if core is not None else self.cores.cores()[0]
-            off = self.device._core_index(c) * _slot() + self.address
-            raw = chip.l1[off:off + self.size].copy()
-        else:
-            raw = np.empty((self.num_pages, self.page_size), dtype=np.uint8)
-            for b, (mem, off) in enumerate(self._regions()):
-                n = len(range(b, self.num_pages, self.banks))
-                if n:
-                    raw[b::self.banks] = mem[off:off + n * self.aligned_page_size].reshape(n, -1)[:, :self.page_size]
-            raw = raw.reshape(-1)
         dt = np.dtype(dtype) if dtype is not None else (self.dtype or np.dtype(np.uint8))
-        if raw.size % dt.itemsize:
-            raise ValueError(f"{self!r}: {raw.size} B is not a whole number of {dt} values")
-        return raw.view(dt)
-
-    def kernel_address(self, core: CoreCoord) -> int:
-        """The address a kernel on `core` uses for this buffer (a runtime arg holding this Buffer)."""
-        if self.is_dram or self.interleaved or self.sharded:
-            return self.address
-        return self.device._l1_kernel_base(core) + self.address
-
-
-def _slot() -> int:
-    from .sim.chip import SLOT
-    return SLOT
+        if self.size % dt.itemsize:
+            raise ValueError(f"{self!r}: {self.size} B is not a whole number of {dt} values ({dt.itemsize} B each)")
+        if core is not None and not self.per_core:
+            raise ValueError(f"{self!r}: core= is for per-core L1 buffers (cores=)")
+        dev = self.device
+        with dev._lock:
+            self._check()
+            be = dev.backend
+            if self.per_core:
+                c = self._cores_for(core)[0]
+                raw = be.read_pages(self.kind, dev.arch.core_index(c), self.address, self.size, 1, self.size)
+            else:
+                raw = np.empty((self.num_pages, self.page_size), dtype=np.uint8)
+                for bank, addr, stride, ids in self._page_runs():
+                    n = len(ids)
+                    got = be.read_pages(self.kind, bank, addr, stride, n, self.page_size)
+                    if isinstance(ids, range):
+                        raw[ids.start::ids.step] = got
+                    else:
+                        raw[ids] = got
+        return raw.reshape(-1).view(dt)
 
 
 def _as_bytes(data) -> np.ndarray:

@@ -1,43 +1,59 @@
-"""Device and Queue: the entry points of the host API."""
+"""Device: a Tensix chip behind a backend (the simulated chip by default), its memory and its queue."""
 from __future__ import annotations
 
+import itertools
+import math
 import os
-import numpy as np
+import threading
+import weakref
 
 from .arch import Arch, get_arch
-from .buffer import Allocator, Buffer
+from .backend import Backend, open_backend
+from .buffer import Buffer
 from .core import CoreCoord, as_coord
 from .errors import DeviceError
 from .queue import Queue
-from .sim.chip import SLOT, SimChip
+
+# What Device() opens when arch / backend are not given (`tensix run --arch` sets the arch).
+DEFAULTS = {"arch": "n150", "backend": "sim"}
+_serials = itertools.count()
 
 
 class Device:
-    """A Tensix chip. `backend="sim"` (the default, and the only backend today) is the simulated chip.
+    """A Tensix chip. `backend="sim"` (the default) is the simulated chip; `"record"` runs nothing and
+    records the program plans (tensix/record.py).
 
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
-    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable)."""
+    kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
 
-    def __init__(self, arch: str | Arch = "n150", backend: str = "sim", *, timeout: float = 10.0,
+    A Device may be shared by threads: every call into the backend holds the device's lock, so calls
+    from several threads run one after another."""
+
+    def __init__(self, arch: str | Arch | None = None, backend: str | None = None, *, timeout: float = 10.0,
                  print_kernel_output: bool | None = None) -> None:
-        if backend != "sim":
-            raise ValueError(f"backend {backend!r} is not available; tensix runs on backend='sim' (the simulated chip)")
-        self.arch = get_arch(arch)
-        self.grid = CoreCoord(*self.arch.compute_grid)
         self.closed = True
-        self._chip = SimChip(self.arch, timeout)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+                or timeout <= 0:
+            raise ValueError(f"Device timeout={timeout!r}: give the seconds a run may go without progress "
+                             f"before it is stopped as hung, a finite number > 0 (e.g. 10.0)")
+        self.arch = get_arch(DEFAULTS["arch"] if arch is None else arch)
+        self.grid = CoreCoord(*self.arch.compute_grid)
+        self.serial = next(_serials)         # unique in this process (id() of a closed device is reused)
+        self.timeout = float(timeout)
+        self._lock = threading.RLock()
+        self._buffers: weakref.WeakSet[Buffer] = weakref.WeakSet()
+        self._pending_frees: list[tuple[str, int]] = []   # from collected Buffers (see Buffer.__del__)
+        self.backend_name = DEFAULTS["backend"] if backend is None else backend
+        self.backend: Backend = open_backend(self.backend_name, self.arch, timeout=self.timeout)
         self.closed = False
-        a = self.arch
-        self._dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
-        self._l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
         self.print_kernel_output = print_kernel_output
         self.queue = Queue(self)
 
     def __repr__(self) -> str:
-        return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, simulated)"
+        return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, {self.backend_name})"
 
     def __enter__(self) -> "Device":
         return self
@@ -46,9 +62,14 @@ class Device:
         self.close()
 
     def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self._chip.close()
+        """Stop the device and give back its memory; buffers of a closed device can no longer be used."""
+        with self._lock:
+            if not self.closed:
+                self.closed = True
+                for b in list(self._buffers):
+                    b.freed = True
+                self._buffers.clear()
+                self.backend.close()
 
     def __del__(self) -> None:
         try:
@@ -56,26 +77,28 @@ class Device:
         except Exception:
             pass
 
+    def _release_later(self, memory: str, address: int) -> None:
+        self._pending_frees.append((memory, address))     # list.append: safe from any thread
+
+    def _release_pending(self) -> None:
+        """Free the memory of collected Buffers; the caller holds the lock."""
+        while self._pending_frees:
+            memory, address = self._pending_frees.pop()
+            if not self.closed:
+                self.backend.free(memory, address)
+
     def _check_open(self) -> None:
         if self.closed:
             raise DeviceError("the device is closed; open a new Device")
 
     # ---- coordinates --------------------------------------------------------------------------
-    def _core_index(self, core) -> int:
-        c = as_coord(core)
-        self.arch.check_logical(c.x, c.y)
-        return c.y * self.grid.x + c.x
-
     def worker_core(self, core, noc: int = 0) -> CoreCoord:
         """NoC coordinates a kernel uses to reach logical worker `core` (worker_core_from_logical_core)."""
         c = as_coord(core)
         self.arch.check_logical(c.x, c.y)
+        if noc not in (0, 1):
+            raise ValueError(f"noc={noc!r}: a Tensix core has NoC 0 and NoC 1")
         return CoreCoord(*self.arch.kernel_xy(c.x, c.y, noc))
-
-    def _l1_kernel_base(self, core) -> int:
-        if self._chip.proc is None:
-            self._chip._start()
-        return self._chip.l1_pool_addr + self._core_index(core) * SLOT
 
     # ---- memory -------------------------------------------------------------------------------
     def dram_buffer(self, size: int, page_size: int | None = None, dtype=None, shard=None) -> Buffer:

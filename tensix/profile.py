@@ -234,3 +234,52 @@ class Profile:
         path = Path(path)
         path.write_text(self.svg())
         return path
+
+
+class LazyProfile:
+    """A program's profile, parsed from the device's reply the first time it is asked for."""
+
+    def __init__(self, make) -> None:
+        self._make, self._value = make, None
+
+    def get(self) -> Profile:
+        if self._value is None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
+@dataclass
+class DeviceTime:
+    """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
+    profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
+    `profiles` every program's (finish() keeps the last 64)."""
+    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
+    aiclk_hz: float
+    programs: int = 1
+    overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
+    _runs: list = field(default_factory=list, repr=False)
+    prints: list = field(default_factory=list, repr=False)   # kernel prints of the last program
+
+    @property
+    def profile(self) -> Profile | None:
+        return self._runs[-1].get() if self._runs else None
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return [r.get() for r in self._runs]
+
+    @property
+    def seconds(self) -> float:
+        """Modelled wall time on the device: kernels plus dispatch and host transfers."""
+        return self.cycles / self.aiclk_hz + self.overhead_s
+
+    @property
+    def us(self) -> float:
+        return self.seconds * 1e6
+
+    def __float__(self) -> float:
+        return self.seconds
+
+    def __str__(self) -> str:
+        extra = f" + {self.overhead_s * 1e6:.2f} us dispatch/transfers" if self.overhead_s else ""
+        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz{extra})"

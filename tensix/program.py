@@ -19,6 +19,7 @@ PROCESSORS = {
     "compute": (2, 0),
 }
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
+PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
 
 
 class TensorAccessorArgs:
@@ -77,9 +78,13 @@ class CircularBuffer:
         f = self.data_format[index] if isinstance(self.data_format, dict) else self.data_format
         return as_format(f)
 
+    def page_size_of(self, index: int) -> int:
+        return int(self.page_size[index] if isinstance(self.page_size, dict) else self.page_size)
+
     @property
     def total_size(self) -> int:
-        return self.page_size * self.num_pages
+        pages = self.page_size.values() if isinstance(self.page_size, dict) else [self.page_size]
+        return max(int(p) for p in pages) * int(self.num_pages)
 
 
 @dataclass
@@ -130,7 +135,11 @@ class Kernel:
             self.text = src
             if self.name is None:
                 self.name = f"kernel_{hashlib.sha256(src.encode()).hexdigest()[:8]}.cpp"
-        self.compile_args = [int(v) for v in _flatten(self.compile_args)]
+        self.accessor_buffers = [a.buffer for a in self.compile_args if isinstance(a, TensorAccessorArgs)]
+        self.compile_args = _flatten(self.compile_args)
+
+    def source_text(self) -> str:
+        return self.text if self.path is None else self.path.read_text()
 
 
 @dataclass
@@ -159,7 +168,7 @@ class Program:
         self.kernels = list(kernels)
         self.cbs = list(cbs)
         self.semaphores = list(semaphores)
-        self._built: dict[int, Any] = {}     # chip serial -> built state (kernel ids, CB/semaphore words)
+        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)

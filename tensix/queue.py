@@ -1,93 +1,64 @@
 """The command queue: programs, buffer writes and reads in order, with their modelled device time."""
 from __future__ import annotations
 
-import collections
 import os
 import sys
-from dataclasses import dataclass, field
+from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .buffer import Buffer
-from .profile import Profile
+from .plan import plan_program, with_runtime_args
+from .profile import DeviceTime, Profile
 from .program import Program
-from .sim import lower as launch
-from .sim.chip import PrintLine
 
 if TYPE_CHECKING:
     from .device import Device
 
 
-class _Lazy:
-    """A program's profile, parsed from the device's reply the first time it is asked for."""
-
-    def __init__(self, make) -> None:
-        self._make, self._value = make, None
-
-    def get(self) -> Profile:
-        if self._value is None:
-            self._value, self._make = self._make(), None
-        return self._value
-
-
-@dataclass
-class DeviceTime:
-    """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
-    profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
-    `profiles` every program's (finish() keeps the last 64)."""
-    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
-    aiclk_hz: float
-    programs: int = 1
-    overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
-    _runs: list = field(default_factory=list, repr=False)
-
-    @property
-    def profile(self) -> Profile | None:
-        return self._runs[-1].get() if self._runs else None
-
-    @property
-    def profiles(self) -> list[Profile]:
-        return [r.get() for r in self._runs]
-
-    @property
-    def seconds(self) -> float:
-        """Modelled wall time on the device: kernels plus dispatch and host transfers."""
-        return self.cycles / self.aiclk_hz + self.overhead_s
-
-    @property
-    def us(self) -> float:
-        return self.seconds * 1e6
-
-    def __float__(self) -> float:
-        return self.seconds
-
-    def __str__(self) -> str:
-        extra = f" + {self.overhead_s * 1e6:.2f} us dispatch/transfers" if self.overhead_s else ""
-        return f"{self.us:.3f} us ({self.cycles} cycles at {self.aiclk_hz / 1e9:g} GHz{extra})"
+def _trace_path(trace) -> Path | None:
+    """Where a trace goes, checked before the run so a bad path cannot lose the run's result."""
+    trace = trace or os.environ.get("TENSIX_TRACE") or None
+    if trace is None:
+        return None
+    p = Path(trace)
+    if not p.parent.is_dir():
+        raise ValueError(f"trace={str(trace)!r}: the directory {str(p.parent)!r} does not exist; create it or "
+                         f"give another path")
+    return p
 
 
 class Queue:
     """The device's command queue. Programs run in order; finish() returns the modelled device time
     of everything enqueued since the last finish()."""
 
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: "Device") -> None:
         self.device = device
         self.cycles = 0
         self.programs = 0
         self.overhead_s = 0.0
-        self.prints: list[PrintLine] = []
-        self._runs: collections.deque = collections.deque(maxlen=64)   # profiles since the last finish()
+        self.prints: list = []
+        self._runs: deque = deque(maxlen=64)   # profiles since the last finish()
 
     def write(self, buffer: Buffer, data) -> None:
         """Copy host data into `buffer`; the modelled time includes the PCIe transfer (HW §11f)."""
+        self._check_buffer(buffer)
         buffer.write(data)
-        self.overhead_s += buffer.size / (self.device.arch.timing.host_write_gbps * 1e9)
+        self.overhead_s += self.device.backend.transfer_seconds(buffer.size, buffer.page_size, True)
 
     def read(self, buffer: Buffer, dtype=None) -> np.ndarray:
+        self._check_buffer(buffer)
         out = buffer.read(dtype)
-        self.overhead_s += buffer.size / (self.device.arch.timing.host_read_gbps * 1e9)
+        self.overhead_s += self.device.backend.transfer_seconds(buffer.size, buffer.page_size, False)
         return out
+
+    def _check_buffer(self, buffer) -> None:
+        if not isinstance(buffer, Buffer):
+            raise TypeError(f"expected a Buffer, got a {type(buffer).__name__} ({buffer!r})")
+        if buffer.device is not self.device:
+            raise ValueError(f"{buffer!r} belongs to another device ({buffer.device!r}); use that device's queue")
 
     def enqueue(self, program: Program, trace: str | os.PathLike | None = None, timing_only: bool = False) -> DeviceTime:
         """Run `program` on the device; returns its modelled device time and profile.
@@ -95,34 +66,32 @@ class Queue:
         trace: write a Chrome/Perfetto timeline of the run to this path (also: TENSIX_TRACE=path).
         timing_only: skip tile arithmetic and data copies but keep every event and the modelled
         time (for kernels whose control flow does not depend on the data)."""
+        if not isinstance(program, Program):
+            raise TypeError(f"enqueue takes a Program, got a {type(program).__name__} ({program!r})")
         dev = self.device
-        trace = trace or os.environ.get("TENSIX_TRACE") or None
-        dev._check_open()
-        key = dev._chip.serial
-        built = program._built.get(key)
-        if built is None or built.generation != dev._chip.generation or dev._chip.proc is None:
-            built = launch.build(program, dev)
-            program._built[key] = built
-        msg = launch.run_message(program, dev, built, trace=bool(trace), timing_only=timing_only)
-        try:
-            cycles, prints, raw_profile = dev._chip.run(msg)
-        finally:
-            if dev._chip.proc is None:            # the device was reset: rebuild state next time
-                program._built.pop(key, None)
-        self.prints = prints
-        if prints and dev.print_kernel_output:
-            for p in prints:
+        path = _trace_path(trace)
+        with dev._lock:
+            dev._check_open()
+            dev._release_pending()          # before placement: CBs check against live L1 buffers
+            cached = program._plans.get(dev.serial)
+            if cached is None:
+                static = plan_program(program, dev)
+                plan = with_runtime_args(static, program, dev)
+                cached = program._plans[dev.serial] = (static, dev.backend.prepare(plan))
+            else:
+                plan = with_runtime_args(cached[0], program, dev)
+            t = dev.backend.run(cached[1], plan, trace=path is not None, timing_only=bool(timing_only))
+            self.prints = t.prints
+            self.cycles += t.cycles
+            self.programs += 1
+            self.overhead_s += t.overhead_s
+            self._runs.extend(t._runs)
+        if t.prints and dev.print_kernel_output:
+            for p in t.prints:
                 print(p, file=sys.stderr)
-        dispatch = dev.arch.timing.dispatch_us * 1e-6
-        self.cycles += cycles
-        self.programs += 1
-        self.overhead_s += dispatch
-        cores = dev._chip.cores
-        run = _Lazy(lambda: Profile.from_raw(dev.arch, cores, cycles, raw_profile(), prints, bool(trace)))
-        self._runs.append(run)
-        if trace:
-            run.get().save_trace(trace)
-        return DeviceTime(cycles, dev.arch.aiclk_hz, 1, dispatch, [run])
+        if path is not None and t.profile is not None:
+            t.profile.save_trace(path)
+        return t
 
     @property
     def profile(self) -> Profile | None:

@@ -2,11 +2,10 @@
 
 L1 of every worker core, DRAM and a status page are memfds owned by this object, so their contents
 survive a crash of the device process; the process is started again on the next request ("reset").
-Messages are little-endian 32-bit words: [type, nwords, payload...] (see runtime/main.cpp).
+The messages are defined in protocol.py.
 """
 from __future__ import annotations
 
-import itertools
 import mmap
 import os
 import select
@@ -22,35 +21,26 @@ import numpy as np
 
 from ..arch import Arch
 from ..errors import DeviceError, DeviceHang
-from . import compiler
-
-SLOT = 2 << 20                 # bytes between two cores' L1 in the device process (runtime/sim.h)
-RTA_OFFSET, RTA_STRIDE = 0x1000, 0x600   # per-RISC runtime args inside each L1 (reserved area)
-CRTA_OFFSET = 0x3000                      # per-RISC common runtime args
-SEM_OFFSET = 0x5000                       # semaphores, 16 B apart
-
-CONFIG, LOAD, RUN, QUIT = 1, 2, 3, 4
-OK, ERROR, HANG, CRASH = 0, 1, 2, 3
-
+from . import compiler, protocol
+from .protocol import SLOT, Command, Fault, ReplyKind
 
 class Msg:
-    """Builds a message of 32-bit words."""
+    """A message to the device process: 32-bit words."""
 
     def __init__(self) -> None:
         self.words: list[int] = []
 
-    def u(self, *vs: int) -> "Msg":
+    def u32(self, *vs: int) -> "Msg":
         self.words.extend(int(v) & 0xFFFFFFFF for v in vs)
         return self
 
     def u64(self, v: int) -> "Msg":
-        return self.u(v & 0xFFFFFFFF, v >> 32)
+        return self.u32(v & 0xFFFFFFFF, v >> 32)
 
-    def s(self, text: str) -> "Msg":
+    def str(self, text: str) -> "Msg":
         b = text.encode()
-        b += b"\0" * (-len(b) % 4)
-        self.u(len(text.encode()))
-        self.words.extend(np.frombuffer(b, dtype="<u4").tolist())
+        self.u32(len(b))
+        self.words.extend(np.frombuffer(b + b"\0" * (-len(b) % 4), dtype="<u4").tolist())
         return self
 
     def extend(self, words) -> "Msg":
@@ -59,23 +49,25 @@ class Msg:
 
 
 class Reply:
-    def __init__(self, kind: int, words: np.ndarray) -> None:
-        self.kind, self.w, self.i = kind, words, 0
+    """A reply from the device process, read front to back."""
 
-    def u(self) -> int:
-        v = int(self.w[self.i])
-        self.i += 1
+    def __init__(self, kind: int, words: np.ndarray) -> None:
+        self.kind, self.words, self.at = kind, words, 0
+
+    def u32(self) -> int:
+        v = int(self.words[self.at])
+        self.at += 1
         return v
 
     def u64(self) -> int:
-        lo = self.u()
-        return lo | (self.u() << 32)
+        lo = self.u32()
+        return lo | (self.u32() << 32)
 
-    def s(self) -> str:
-        n = self.u()
+    def str(self) -> str:
+        n = self.u32()
         nw = (n + 3) // 4
-        b = self.w[self.i:self.i + nw].tobytes()[:n]
-        self.i += nw
+        b = self.words[self.at:self.at + nw].tobytes()[:n]
+        self.at += nw
         return b.decode(errors="replace")
 
 
@@ -90,11 +82,17 @@ class PrintLine:
         return f"[core ({self.core[0]}, {self.core[1]}) {self.riscv} @ {self.cycle}] {self.text}"
 
 
-RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
-_serials = itertools.count()
+RISCV_NAMES = protocol.RISCV_NAMES
 
 
 class SimChip:
+    """The device process of one simulated chip and the memory it shares with it.
+
+    Every request either completes or leaves no device process behind: an exception of any kind while a
+    request is in flight (Ctrl-C, a hang, a crash) kills the process, so the next request starts a fresh
+    one and can never read an earlier request's reply. A process that died while idle is replaced
+    silently on the next request (nothing was lost: memory is owned by this object)."""
+
     def __init__(self, arch: Arch, timeout: float) -> None:
         self.arch = arch
         self.timeout = timeout
@@ -114,14 +112,22 @@ class SimChip:
         self.dram = np.frombuffer(self._dram_map, dtype=np.uint8)
         self.status = np.frombuffer(self._status_map, dtype=np.uint64)
         self.proc: subprocess.Popen | None = None
-        self.serial = next(_serials)  # unique for the life of the process (id() of a dead chip is reused)
         self.generation = 0           # bumps on every (re)start: kernels must be loaded again
         self.l1_pool_addr = 0
         self._loaded: dict[tuple[str, int, int], int] = {}
-        self._names: dict[int, str] = {}
         self._closed = False
 
     # ---- process lifetime ---------------------------------------------------------------------
+    def alive(self) -> bool:
+        """Start the device process if there is none, or replace one that died while idle; True when the
+        process (and every kernel loaded into it) is the one of the last call."""
+        if self.proc is not None and self.proc.poll() is not None:
+            self._died()
+        if self.proc is None:
+            self._start()
+            return False
+        return True
+
     def _start(self) -> None:
         exe = compiler.runtime_executable()
         cmd_r, self._cmd_w = os.pipe()
@@ -133,49 +139,57 @@ class SimChip:
         os.close(rep_w)
         self.generation += 1
         self._loaded.clear()
-        rep = self._request(CONFIG, self._config())
-        if rep.kind != OK:
-            raise DeviceError(f"the simulator did not accept the chip description: {rep.s()}")
+        rep = self._request(Command.CONFIG, self._config())
+        if rep.kind != ReplyKind.OK:
+            fault, text = self._fault(rep)
+            self._died()
+            raise DeviceError(f"the simulator did not accept the chip description ({fault.name}): {text}")
         self.l1_pool_addr = rep.u64()
 
     def _config(self) -> Msg:
-        a = self.arch
-        m = Msg()
-        m.u(a.l1_size, a.l1_alignment, a.num_circular_buffers, a.max_runtime_args,
-            a.noc_read_alignment["l1"], a.noc_read_alignment["dram"], a.noc_write_alignment["l1"],
-            a.noc_write_alignment["dram"], *a.noc_grid, a.noc_link_bytes_per_cycle, a.noc_max_packet,
-            a.noc_hop_cycles, a.noc_niu_cycles, a.timing.dram_latency_cycles, len(a.dram_controller_tiles),
-            a.num_dram_banks, len(self.cores), round(a.timing.dram_bytes_per_cycle * 1000))
-        m.u64(a.dram_controller_size)
-        t = a.timing
-        m.u(RTA_OFFSET, RTA_STRIDE, CRTA_OFFSET, SEM_OFFSET, t.cb_call_cycles, t.noc_issue_cycles, t.sem_call_cycles,
-            t.barrier_cycles, t.noc_cmd_cycles, t.noc_packet_cycles, t.noc_max_outstanding, t.l1_latency_cycles)
-        m.u(len(self.cores))
+        a, t = self.arch, self.arch.timing
+        params = dict(
+            l1_size=a.l1_size, l1_align=a.l1_alignment, num_cbs=a.num_circular_buffers, max_args=a.max_runtime_args,
+            num_semaphores=a.num_semaphores, read_align_l1=a.noc_read_alignment["l1"],
+            read_align_dram=a.noc_read_alignment["dram"], write_align_l1=a.noc_write_alignment["l1"],
+            write_align_dram=a.noc_write_alignment["dram"], noc_grid_x=a.noc_grid[0], noc_grid_y=a.noc_grid[1],
+            noc_bytes_per_cycle=a.noc_link_bytes_per_cycle, noc_max_packet=a.noc_max_packet,
+            noc_hop_cycles=a.noc_hop_cycles, noc_niu_cycles=a.noc_niu_cycles, dram_latency=t.dram_latency_cycles,
+            num_ctrl=len(a.dram_controller_tiles), num_banks=a.num_dram_banks, num_l1_banks=len(self.cores),
+            dram_bytes_per_cycle=t.dram_bytes_per_cycle, ctrl_size=a.dram_controller_size,
+            cost_cb=t.cb_call_cycles, cost_noc_issue=t.noc_issue_cycles, cost_sem=t.sem_call_cycles,
+            cost_barrier=t.barrier_cycles, noc_cmd_cycles=t.noc_cmd_cycles, noc_packet_cycles=t.noc_packet_cycles,
+            noc_max_outstanding=t.noc_max_outstanding, l1_latency=t.l1_latency_cycles)
+        m = Msg().u32(protocol.VERSION).extend(protocol.params_words(params))
+        m.u32(len(self.cores))
         for (x, y) in self.cores:
-            m.u(x, y, *a.noc0_xy(x, y), *a.kernel_xy(x, y, 0), *a.kernel_xy(x, y, 1))
-        m.u(len(a.dram_controller_tiles))
+            m.u32(x, y, *a.noc0_xy(x, y), *a.kernel_xy(x, y, 0), *a.kernel_xy(x, y, 1))
+        m.u32(len(a.dram_controller_tiles))
         for c, tiles in enumerate(a.dram_controller_tiles):
             bank = next(b for b in a.dram_banks if b.controller == c)
-            m.u(*bank.noc0_xy)
+            m.u32(*bank.noc0_xy)
             per_noc = [(noc, xy) for noc in (0, 1) for xy, cc in a.dram_kernel_tiles(noc).items() if cc == c]
-            m.u(len(per_noc))
+            m.u32(len(per_noc))
             for noc, (x, y) in per_noc:
-                m.u(noc, x, y)
+                m.u32(noc, x, y)
         for b in a.dram_banks:
-            m.u(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
+            m.u32(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
         for i in range(len(self.cores)):      # L1 bank i = core i
-            m.u(i)
+            m.u32(i)
         return m
 
     def close(self) -> None:
+        """Stop the device process and give back the chip's memory (numpy views are dropped first, so the
+        mappings really go away even while Buffers of this chip are still referenced)."""
         if self._closed:
             return
         self._closed = True
         self._stop()
+        self.l1 = self.dram = self.status = None
         for mp in (self._l1_map, self._dram_map, self._status_map):
             try:
                 mp.close()
-            except BufferError:       # numpy views still alive: the mapping goes away with them
+            except BufferError:       # a view handed out elsewhere is still alive: it keeps the pages
                 pass
         for fd in (self.l1_fd, self.dram_fd, self.status_fd):
             os.close(fd)
@@ -184,7 +198,7 @@ class SimChip:
         if self.proc is None:
             return
         try:
-            os.write(self._cmd_w, struct.pack("<II", QUIT, 0))
+            os.write(self._cmd_w, struct.pack("<II", Command.QUIT, 0))
         except OSError:
             pass
         try:
@@ -194,7 +208,8 @@ class SimChip:
         self._died()
 
     def _died(self) -> None:
-        """The device process is gone (crash, kill or quit): forget it; the next request starts a new one."""
+        """The device process is gone (crash, kill or quit) or must go: forget it; the next request
+        starts a new one."""
         if self.proc is None:
             return
         try:
@@ -210,25 +225,31 @@ class SimChip:
         self.proc = None
 
     # ---- requests -----------------------------------------------------------------------------
-    def _request(self, kind: int, msg: Msg) -> Reply:
+    def _request(self, kind: Command, msg: Msg) -> Reply:
         if self._closed:
             raise DeviceError("the device is closed; open a new Device")
         if self.proc is None:
             self._start()
         payload = np.asarray(msg.words, dtype="<u4").tobytes()
+        done = False
         try:
-            os.write(self._cmd_w, struct.pack("<II", kind, len(payload) // 4))
-            view = memoryview(payload)
-            while view:
-                n = os.write(self._cmd_w, view)
-                view = view[n:]
-        except BrokenPipeError:
-            self._died()
-            raise DeviceError("the simulator process exited unexpectedly; it will be restarted on the next call")
-        head = self._read(8)
-        rkind, nwords = struct.unpack("<II", head)
-        body = self._read(nwords * 4) if nwords else b""
-        return Reply(rkind, np.frombuffer(body, dtype="<u4"))
+            try:
+                view = memoryview(struct.pack("<II", kind, len(payload) // 4) + payload)
+                while view:
+                    n = os.write(self._cmd_w, view)
+                    view = view[n:]
+            except BrokenPipeError:
+                code = self.proc.wait()
+                raise DeviceError(f"the simulator process exited (status {code}) before it took the "
+                                  f"{kind.name} request; the device was reset, call again") from None
+            head = self._read(8)
+            rkind, nwords = struct.unpack("<II", head)
+            body = self._read(nwords * 4) if nwords else b""
+            done = True
+            return Reply(rkind, np.frombuffer(body, dtype="<u4"))
+        finally:
+            if not done:              # interrupted or failed mid-request: the pipe is out of step
+                self._died()
 
     def _read(self, n: int) -> bytes:
         """Read n reply bytes. The wait restarts whenever the chip makes progress; after `timeout`
@@ -242,7 +263,6 @@ class SimChip:
                 chunk = os.read(self._rep_r, n - len(out))
                 if not chunk:
                     code = self.proc.wait() if self.proc else None
-                    self._died()
                     raise DeviceError(f"the simulator process died (exit status {code}) without a report; "
                                       "the device was reset")
                 out += chunk
@@ -261,6 +281,7 @@ class SimChip:
             self.proc.send_signal(signal.SIGUSR1)
         except OSError:
             pass
+        text, so, off = "no report from the simulator", "", 0
         r, _, _ = select.select([self._rep_r], [], [], 2.0)
         if r:
             try:
@@ -273,86 +294,95 @@ class SimChip:
                         break
                     body += chunk
                 rep = Reply(kind, np.frombuffer(body, dtype="<u4"))
-                msg, so, off = rep.s(), rep.s(), rep.u64()
+                _, text = self._fault(rep)
+                so, off = rep.str(), rep.u64()
             except (OSError, struct.error, IndexError):
-                msg, so, off = "no report from the simulator", "", 0
-        else:
-            msg, so, off = "no report from the simulator", "", 0
-        self._died()
-        raise DeviceHang(f"no progress for {self.timeout:g} s: {msg}{source_line(so, off)}\n"
+                pass
+        raise DeviceHang(f"no progress for {self.timeout:g} s: {text}{source_line(so, off)}\n"
                          "The kernel is probably spinning in a loop that never calls the kernel API. "
                          "The device was reset.")
 
+    @staticmethod
+    def _fault(rep: Reply) -> tuple[Fault, str]:
+        code = rep.u32()
+        try:
+            fault = Fault(code)
+        except ValueError:
+            fault = Fault.HOST
+        return fault, rep.str()
+
     # ---- operations ---------------------------------------------------------------------------
+    def echo(self, words: list[int]) -> list[int]:
+        """A round trip through the device process that touches nothing (protocol check)."""
+        rep = self._request(Command.ECHO, Msg().u32(*words))
+        return rep.words.tolist()
+
     def load(self, so: Path, processor: int, noc: int, name: str) -> int:
         key = (str(so), processor, noc)
-        if self.proc is None:
-            self._start()
         kid = self._loaded.get(key)
         if kid is None:
             kid = len(self._loaded)
-            rep = self._request(LOAD, Msg().u(kid, processor, noc).s(name).s(str(so)))
-            if rep.kind != OK:
-                raise DeviceError(rep.s())
+            rep = self._request(Command.LOAD, Msg().u32(kid, processor, noc).str(name).str(str(so)))
+            if rep.kind != ReplyKind.OK:
+                raise DeviceError(self._fault(rep)[1])
             self._loaded[key] = kid
-            self._names[kid] = name
         return kid
 
     def run(self, msg: Msg) -> tuple[int, list[PrintLine], Callable[[], dict]]:
         """Run a program: its cycles, its prints, and a function that parses its profile (on demand:
         most runs never look at it)."""
-        rep = self._request(RUN, msg)
-        if rep.kind == OK:
+        rep = self._request(Command.RUN, msg)
+        if rep.kind == ReplyKind.OK:
             cycles = rep.u64()
             prints = self._prints(rep)
             return cycles, prints, lambda: self._profile(rep)
-        text, so, off = rep.s(), rep.s(), rep.u64()
-        prints = self._prints(rep) if rep.kind != CRASH else []
+        fault, text = self._fault(rep)
+        so, off = rep.str(), rep.u64()
+        prints = self._prints(rep)
         tail = ""
         if prints:
             tail = "\nkernel prints before the failure:\n" + "\n".join(str(p) for p in prints[-20:])
-        if rep.kind == CRASH:
+        where = source_line(so, off)
+        if rep.kind == ReplyKind.CRASH:
             self._died()
             hint = ""
-            if "segmentation fault" in text and "stack overflow" not in text:
+            if fault == Fault.SIGNAL and "segmentation fault" in text and "stack overflow" not in text:
                 hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
                         f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
                         "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")
-            raise DeviceError(f"{text}{source_line(so, off)}{hint}\nThe device was reset.{tail}")
-        where = source_line(so, off)
-        if rep.kind == HANG:
+            exc = DeviceHang if fault == Fault.NO_PROGRESS else DeviceError
+            raise exc(f"{text}{where}{hint}\nThe device was reset.{tail}")
+        if fault == Fault.DEADLOCK:
             raise DeviceHang(text + where + tail)
         raise DeviceError(text + where + tail)
 
     def _profile(self, rep: Reply) -> dict:
         """The run's raw profile (runtime/main.cpp put_profile)."""
         riscs = []
-        for _ in range(rep.u()):
-            core, slot, end = rep.u(), rep.u(), rep.u64()
-            riscs.append((self.cores[core], RISCV_NAMES[slot], end, [rep.u64() for _ in range(4)]))
-        dram = [(rep.u64(), rep.u64()) for _ in range(rep.u())]
+        for _ in range(rep.u32()):
+            core, slot, end = rep.u32(), rep.u32(), rep.u64()
+            riscs.append((self.cores[core], RISCV_NAMES[slot], end, [rep.u64() for _ in protocol.STATS]))
+        dram = [(rep.u64(), rep.u64()) for _ in range(rep.u32())]
         noc = (rep.u64(), rep.u64())
         flops = rep.u64()
-        math = [rep.u64() for _ in range(rep.u())]
+        math = [rep.u64() for _ in range(rep.u32())]
         links = {}
-        for _ in range(rep.u()):
-            idx = rep.u()
+        for _ in range(rep.u32()):
+            idx = rep.u32()
             links[idx] = rep.u64()
-        names = [rep.s() for _ in range(rep.u())]
-        n = rep.u()
-        ev = rep.w[rep.i:rep.i + 7 * n].reshape(n, 7)
-        rep.i += 7 * n
+        names = [rep.str() for _ in range(rep.u32())]
+        n = rep.u32()
+        w = protocol.TRACE_WORDS
+        ev = rep.words[rep.at:rep.at + w * n].reshape(n, w)
+        rep.at += w * n
         return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []
-        for _ in range(rep.u()):
-            core, slot, cycle, text = rep.u(), rep.u(), rep.u64(), rep.s()
+        for _ in range(rep.u32()):
+            core, slot, cycle, text = rep.u32(), rep.u32(), rep.u64(), rep.str()
             out.append(PrintLine(self.cores[core], RISCV_NAMES[slot], cycle, text))
         return out
-
-    def progress(self) -> int:
-        return int(self.status[0])
 
 
 def source_line(so: str, offset: int) -> str:

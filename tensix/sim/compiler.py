@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CompileError
+from . import protocol
 
 VERSION = "0.1.0"
 HERE = Path(__file__).resolve().parent
@@ -225,12 +226,25 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
     return entry / so_name
 
 
+def generated_include() -> Path:
+    """The directory holding tx_protocol.h, generated from tensix/sim/protocol.py (one per content)."""
+    text = protocol.header()
+    d = cache_dir() / "generated" / hashlib.sha256(text.encode()).hexdigest()[:16]
+    h = d / "tx_protocol.h"
+    if not h.exists():
+        d.mkdir(parents=True, exist_ok=True)
+        tmp = d / f".tx_protocol.h.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(text)
+        os.replace(tmp, h)
+    return d
+
+
 def kernel_flags(extra: list[str], source_dir: Path) -> list[str]:
     # -z now: the loader's tables become read-only, so a kernel's writable data is just its globals
     return ["-std=c++20", "-O2", "-gdwarf-4", "-fPIC", "-shared", "-Wl,-z,now", "-fvisibility=hidden", "-fno-exceptions",
             "-fno-rtti", "-Wall", "-Wno-unknown-pragmas", "-Wno-deprecated-declarations", "-Wno-unused-variable",
             "-Wno-unused-function", "-Wno-int-to-pointer-cast", "-Wno-unused-but-set-variable", "-Wno-multistatement-macros",
-            f"-I{INCLUDE}", f"-I{source_dir}", f"-I{source_dir.parent}", f"-I{os.getcwd()}", *extra]
+            f"-I{INCLUDE}", f"-I{generated_include()}", f"-I{source_dir}", f"-I{source_dir.parent}", *extra]
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,7 +264,9 @@ def runtime_executable() -> Path:
     """The device process executable, built from tensix/sim/runtime on first use and cached."""
     # the runtime's sources and the ABI headers it shares with kernels (hashes memoised by mtime/size)
     sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + sorted(INCLUDE.glob("tensix_*abi.h"))
+    gen = generated_include()
     h = hashlib.sha256(VERSION.encode() + compiler_id().encode() + _cpu_id().encode())
+    h.update(protocol.header().encode())
     for s in sources:
         h.update(s.name.encode() + _file_hash(str(s)).encode())
     d = cache_dir() / "runtime" / h.hexdigest()[:24]
@@ -262,7 +278,7 @@ def runtime_executable() -> Path:
     # tuned for this machine's CPU (the cache key holds the CPU); no fused multiply-adds, so results
     # do not depend on the CPU
     arch = ["-march=native"] if platform.machine() in ("x86_64", "AMD64") else []
-    cmd = [CXX, "-std=c++20", "-O3", *arch, "-ffp-contract=off", "-g", "-rdynamic", "-o", str(tmp),
+    cmd = [CXX, "-std=c++20", "-O3", *arch, "-ffp-contract=off", "-g", "-rdynamic", f"-I{gen}", "-o", str(tmp),
            *[str(s) for s in sorted(RUNTIME.glob("*.cpp"))], "-ldl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:

@@ -4,6 +4,7 @@
 #pragma once
 #include <stdint.h>
 #include <stddef.h>
+#include "tx_protocol.h"   // generated from tensix/sim/protocol.py
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,7 +16,7 @@ typedef struct tx_risc_view {
     const uint32_t* crta;         // common runtime args (in this core's L1)
     uint32_t num_rta, num_crta;
     uint32_t l1_base;             // kernel address of this core's L1 byte 0
-    uint32_t sem_base;            // kernel address of semaphore 0 (stride L1_ALIGNMENT)
+    uint32_t sem_base;            // kernel address of semaphore 0 (stride TX_SEM_STRIDE)
     uint8_t my_x[2], my_y[2];     // this core's NoC coordinates as kernels use them, per NoC
     uint8_t logical_x, logical_y;
     uint8_t processor;            // 0 BRISC, 1 NCRISC, 2 TRISC (compute)

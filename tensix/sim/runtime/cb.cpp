@@ -35,7 +35,7 @@ void check_count(const CB& cb, int32_t id, int32_t n, const char* call) {
     if (uint32_t(n) > cb.num_pages)
         fail(fmt("DEADLOCK: %s(cb %d, %d pages) can never succeed: the CB holds only %u pages of %u B; "
                  "make the CB at least %d pages (num_pages) or ask for fewer pages",
-                 call, id, n, cb.num_pages, cb.page_size, n));
+                 call, id, n, cb.num_pages, cb.page_size, n), tx_protocol::Fault::DEADLOCK);
 }
 
 void advance(uint32_t& ptr, const CB& cb, int32_t n) {

@@ -1,6 +1,6 @@
-// tensix simulated chip: the device process. It talks to the host (tensix/sim/device.py) over two
-// pipes with length-prefixed messages of little-endian 32-bit words, and shares L1, DRAM and a status
-// page with it through memfds. A crash inside a kernel is reported on the reply pipe by a signal
+// tensix simulated chip: the device process. It talks to the host (tensix/sim/chip.py) over two
+// pipes with length-prefixed messages of little-endian 32-bit words (tx_protocol.h, generated from
+// tensix/sim/protocol.py), and shares L1, DRAM and a status page with it through memfds. A crash inside a kernel is reported on the reply pipe by a signal
 // handler before the process exits; the host then starts a fresh device process.
 //
 //   argv: tensix-sim CMD_FD REPLY_FD L1_FD DRAM_FD STATUS_FD
@@ -22,8 +22,9 @@ using namespace sim;
 
 namespace {
 
-enum Msg : uint32_t { CONFIG = 1, LOAD = 2, RUN = 3, QUIT = 4 };
-enum Reply : uint32_t { OK = 0, ERROR = 1, HANG = 2, CRASH = 3 };
+using tx_protocol::Command;
+using tx_protocol::Fault;
+using tx_protocol::ReplyKind;
 
 int cmd_fd = -1, reply_fd = -1;
 std::vector<Kernel> kernels;
@@ -56,20 +57,30 @@ void write_all(int fd, const void* p, size_t n) {
     }
 }
 
+struct HostError : std::runtime_error { using std::runtime_error::runtime_error; };
+struct VersionError : std::runtime_error { using std::runtime_error::runtime_error; };
+
 struct Reader {
-    const uint32_t* w;
-    size_t n, i = 0;
-    uint32_t u() {
-        if (i >= n) throw std::runtime_error("truncated message from host");
-        return w[i++];
+    const uint32_t* words;
+    size_t n, at = 0;
+    uint32_t u32() {
+        if (at >= n) throw HostError("truncated message from host");
+        return words[at++];
     }
-    uint64_t u64() { uint64_t lo = u(); return lo | (uint64_t(u()) << 32); }
-    std::string s() {
-        uint32_t len = u();
-        size_t words = (len + 3) / 4;
-        if (i + words > n) throw std::runtime_error("truncated string from host");
-        std::string r(reinterpret_cast<const char*>(w + i), len);
-        i += words;
+    uint64_t u64() { uint64_t lo = u32(); return lo | (uint64_t(u32()) << 32); }
+    double f64() { uint64_t b = u64(); double d; memcpy(&d, &b, sizeof d); return d; }
+    // a count or index the host sends: must be below `limit`
+    uint32_t below(uint32_t limit, const char* what) {
+        uint32_t v = u32();
+        if (v >= limit) throw HostError(std::string(what) + " = " + std::to_string(v) + " is out of range (limit " + std::to_string(limit) + ")");
+        return v;
+    }
+    std::string str() {
+        uint32_t len = u32();
+        size_t nw = (len + 3) / 4;
+        if (at + nw > n) throw HostError("truncated string from host");
+        std::string r(reinterpret_cast<const char*>(words + at), len);
+        at += nw;
         return r;
     }
 };
@@ -83,40 +94,51 @@ void put_str(const std::string& s) {
     memcpy(out.data() + at, s.data(), s.size());
 }
 
-void send(uint32_t type) {
-    uint32_t head[2] = {type, uint32_t(out.size())};
+void send(ReplyKind kind) {
+    uint32_t head[2] = {uint32_t(kind), uint32_t(out.size())};
     write_all(reply_fd, head, sizeof head);
     write_all(reply_fd, out.data(), out.size() * 4);
     out.clear();
 }
 
-void send_text(uint32_t type, const std::string& s) {
+// an error reply: [fault, message, library, code offset, no prints]
+void send_error(Fault fault, const std::string& s) {
     out.clear();
+    put(uint32_t(fault));
     put_str(s);
     put_str("");
     put64(0);
-    send(type);
+    put(0);
+    send(ReplyKind::ERROR);
 }
 
-void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
+void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t dram_len) {
+    uint32_t version = m.u32();
+    if (version != tx_protocol::VERSION)
+        throw VersionError("protocol version mismatch: the host speaks version " + std::to_string(version) +
+                                 ", this device runtime was built for version " + std::to_string(tx_protocol::VERSION));
     Params& p = chip.p;
-    uint32_t* f = reinterpret_cast<uint32_t*>(&p);
-    // every field before dram_bytes_per_cycle is a uint32
-    size_t n32 = offsetof(Params, dram_bytes_per_cycle) / 4;
-    for (size_t i = 0; i < n32; i++) f[i] = m.u();
-    p.dram_bytes_per_cycle = m.u() / 1000.0;
-    p.ctrl_size = m.u64();
-    p.rta_offset = m.u(); p.rta_stride = m.u(); p.crta_offset = m.u(); p.sem_offset = m.u();
-    p.cost_cb = m.u(); p.cost_noc_issue = m.u(); p.cost_sem = m.u(); p.cost_barrier = m.u();
-    p.noc_cmd_cycles = m.u(); p.noc_packet_cycles = m.u(); p.noc_max_outstanding = std::min(m.u(), 32u); p.l1_latency = m.u();
+    tx_protocol::read_params(m, p);
+    auto check = [](bool ok, const std::string& what) { if (!ok) throw HostError("chip description: " + what); };
+    check(p.l1_size > 0 && p.l1_size <= SLOT, "l1_size " + std::to_string(p.l1_size) + " exceeds the L1 slot");
+    check(p.num_cbs <= uint32_t(MAX_CB), "num_cbs " + std::to_string(p.num_cbs) + " > " + std::to_string(MAX_CB));
+    check(p.noc_grid_x > 0 && p.noc_grid_x <= MAX_GRID && p.noc_grid_y > 0 && p.noc_grid_y <= MAX_GRID, "NoC grid out of range");
+    check(p.num_banks <= 64 && p.num_l1_banks <= 256, "bank counts out of range");
+    check(tx_protocol::SEM_OFFSET + p.num_semaphores * tx_protocol::SEM_STRIDE <= p.l1_size, "semaphores outside L1");
+    check(p.max_args * 4 <= tx_protocol::RTA_STRIDE, "max_args exceeds the runtime-args area");
+    check(p.noc_max_outstanding <= 32, "noc_max_outstanding > 32");
     memset(chip.tile, 0xff, sizeof chip.tile);   // -1 everywhere
-    uint32_t ncores = m.u();
+    uint32_t ncores = m.below(uint32_t(l1_len / SLOT) + 1, "cores");
     chip.cores = std::vector<Core>(ncores);
     for (uint32_t i = 0; i < ncores; i++) {
         Core& c = chip.cores[i];
         c.index = int(i);
-        c.lx = uint8_t(m.u()); c.ly = uint8_t(m.u()); c.px = uint8_t(m.u()); c.py = uint8_t(m.u());
-        for (int n = 0; n < 2; n++) { c.kx[n] = uint8_t(m.u()); c.ky[n] = uint8_t(m.u()); chip.tile[n][c.ky[n]][c.kx[n]] = int16_t(i); }
+        c.lx = uint8_t(m.below(MAX_GRID, "logical x")); c.ly = uint8_t(m.below(MAX_GRID, "logical y"));
+        c.px = uint8_t(m.below(p.noc_grid_x, "NoC0 x")); c.py = uint8_t(m.below(p.noc_grid_y, "NoC0 y"));
+        for (int n = 0; n < 2; n++) {
+            c.kx[n] = uint8_t(m.below(MAX_GRID, "kernel x")); c.ky[n] = uint8_t(m.below(MAX_GRID, "kernel y"));
+            chip.tile[n][c.ky[n]][c.kx[n]] = int16_t(i);
+        }
         c.l1 = l1_pool + size_t(i) * SLOT;
         c.l1_kaddr = uint32_t(reinterpret_cast<uintptr_t>(c.l1));
         for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].slot = s; }
@@ -124,21 +146,25 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
     Calendar* ports = new_calendars(size_t(ncores) * 4);
     for (uint32_t i = 0; i < ncores; i++) { chip.cores[i].port_in = ports + 4 * i; chip.cores[i].port_out = ports + 4 * i + 2; }
     chip.links = new_calendars(size_t(4) * p.noc_grid_x * p.noc_grid_y);
-    uint32_t nctrl = m.u();
+    check(p.num_ctrl > 0 && p.ctrl_size > 0 && p.num_ctrl * p.ctrl_size <= dram_len, "DRAM controllers exceed the DRAM mapping");
+    uint32_t nctrl = m.below(p.num_ctrl + 1, "DRAM controllers");
     chip.ctrls = std::vector<Ctrl>(nctrl);
     for (uint32_t i = 0; i < nctrl; i++) {
         Ctrl& c = chip.ctrls[i];
         c.mem = dram + i * p.ctrl_size;
-        c.px = uint8_t(m.u()); c.py = uint8_t(m.u());
-        uint32_t ntiles = m.u();
+        c.px = uint8_t(m.below(p.noc_grid_x, "DRAM NoC0 x")); c.py = uint8_t(m.below(p.noc_grid_y, "DRAM NoC0 y"));
+        uint32_t ntiles = m.below(2 * MAX_GRID * MAX_GRID, "DRAM endpoint tiles");
         for (uint32_t t = 0; t < ntiles; t++) {
-            uint32_t noc = m.u(), x = m.u(), y = m.u();
+            uint32_t noc = m.below(2, "NoC"), x = m.below(MAX_GRID, "DRAM tile x"), y = m.below(MAX_GRID, "DRAM tile y");
             chip.tile[noc][y][x] = int16_t(-2 - int(i));
         }
     }
     for (uint32_t b = 0; b < p.num_banks; b++) {
-        for (int n = 0; n < 2; n++) { uint32_t x = m.u(), y = m.u(); tx_dram_bank_to_noc_xy[n][b] = uint16_t((y << 6) | x); }
-        tx_bank_to_dram_offset[b] = int32_t(m.u());
+        for (int n = 0; n < 2; n++) {
+            uint32_t x = m.below(MAX_GRID, "bank x"), y = m.below(MAX_GRID, "bank y");
+            tx_dram_bank_to_noc_xy[n][b] = uint16_t((y << 6) | x);
+        }
+        tx_bank_to_dram_offset[b] = int32_t(m.below(uint32_t(std::min<uint64_t>(p.ctrl_size, 1ull << 31)), "bank offset"));
         // each bank is a channel of its controller with its own bandwidth (HW §7: WH 12 x 24 GB/s)
         uint16_t xy = tx_dram_bank_to_noc_xy[0][b];
         int t = chip.tile[0][xy >> 6][xy & 63];
@@ -160,7 +186,7 @@ void configure(Reader& m, uint8_t* l1_pool, uint8_t* dram) {
         c.channels = new_calendars(c.bank_offsets.size());
     }
     for (uint32_t b = 0; b < p.num_l1_banks; b++) {
-        uint32_t core = m.u();
+        uint32_t core = m.below(ncores, "L1 bank core");
         for (int n = 0; n < 2; n++)
             tx_l1_bank_to_noc_xy[n][b] = uint16_t((chip.cores[core].ky[n] << 6) | chip.cores[core].kx[n]);
         tx_bank_to_l1_offset[b] = 0;
@@ -192,21 +218,21 @@ void find_globals(void* handle, Kernel& k) {
 }
 
 void load(Reader& m) {
-    uint32_t id = m.u();
+    uint32_t id = m.below(1u << 16, "kernel id");
     Kernel k;
-    k.processor = int(m.u());
-    k.noc = int(m.u());
-    k.name = m.s();
-    k.path = m.s();
+    k.processor = int(m.below(NUM_RISCS, "processor"));
+    k.noc = int(m.below(2, "NoC"));
+    k.name = m.str();
+    k.path = m.str();
     void* h = dlopen(k.path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!h) { send_text(ERROR, std::string("cannot load kernel ") + k.name + ": " + dlerror()); return; }
+    if (!h) { send_error(Fault::LOAD, std::string("cannot load kernel ") + k.name + ": " + dlerror()); return; }
     k.entry = reinterpret_cast<void (*)()>(dlsym(h, "tx_kernel_entry"));
-    if (!k.entry) { send_text(ERROR, "kernel " + k.name + " has no entry point tx_kernel_entry"); return; }
+    if (!k.entry) { send_error(Fault::LOAD, "kernel " + k.name + " has no entry point tx_kernel_entry"); return; }
     find_globals(h, k);
     if (kernels.size() <= id) kernels.resize(id + 1);
     kernels[id] = k;
     out.clear();
-    send(OK);
+    send(ReplyKind::OK);
 }
 
 // per RISC-V: core, slot, end cycle, waits; per DRAM channel bytes; NoC bytes; flops; per-core math
@@ -247,9 +273,9 @@ void put_profile() {
 }
 
 void run(Reader& m) {
-    uint32_t flags = m.u();
-    chip.trace = flags & 1;
-    chip.timing_only = flags & 2;
+    uint32_t flags = m.u32();
+    chip.trace = flags & tx_protocol::RUN_TRACE;
+    chip.timing_only = flags & tx_protocol::RUN_TIMING_ONLY;
     sched_reset();
     prints.clear();
     print_bytes = 0;
@@ -257,37 +283,43 @@ void run(Reader& m) {
         for (CB& cb : c.cb) cb = CB{};
         for (Risc& r : c.risc) { r.kernel = nullptr; r.state = State::Idle; }
     }
-    uint32_t ncb = m.u();
+    const uint32_t ncores = uint32_t(chip.cores.size()), l1 = chip.p.l1_size;
+    uint32_t ncb = m.below(MAX_CB * ncores + 1, "CB configs");
     for (uint32_t i = 0; i < ncb; i++) {
         CB cb;
-        uint32_t index = m.u();
-        cb.base = m.u(); cb.size = m.u(); cb.page_size = m.u(); cb.format = m.u(); cb.tile_size = m.u();
+        uint32_t index = m.below(chip.p.num_cbs, "CB index");
+        cb.base = m.below(l1, "CB base"); cb.size = m.below(l1 - cb.base + 1, "CB size");
+        cb.page_size = m.below(cb.size + 1, "CB page size"); cb.format = m.below(256, "CB data format");
+        cb.tile_size = m.u32();
+        if (!cb.page_size) throw HostError("CB page size 0");
         cb.num_pages = cb.size / cb.page_size;
         cb.rd = cb.wr = cb.base;
         cb.on = true;
-        cb.global = m.u() & 1;        // globally allocated: placed on an L1 buffer
-        uint32_t n = m.u();
-        for (uint32_t j = 0; j < n; j++) chip.cores[m.u()].cb[index] = cb;
+        cb.global = m.u32() & 1;        // globally allocated: placed on an L1 buffer
+        uint32_t n = m.below(ncores + 1, "CB cores");
+        for (uint32_t j = 0; j < n; j++) chip.cores[m.below(ncores, "core")].cb[index] = cb;
     }
-    uint32_t nsem = m.u();
+    uint32_t nsem = m.below(chip.p.num_semaphores + 1, "semaphores");
     for (uint32_t i = 0; i < nsem; i++) {
-        uint32_t offset = m.u(), value = m.u(), n = m.u();
-        for (uint32_t j = 0; j < n; j++) *reinterpret_cast<uint32_t*>(chip.cores[m.u()].l1 + offset) = value;
+        uint32_t id = m.below(chip.p.num_semaphores, "semaphore id"), value = m.u32(), n = m.below(ncores + 1, "semaphore cores");
+        for (uint32_t j = 0; j < n; j++)
+            *reinterpret_cast<uint32_t*>(chip.cores[m.below(ncores, "core")].l1 + tx_protocol::SEM_OFFSET + id * tx_protocol::SEM_STRIDE) = value;
     }
-    uint32_t nk = m.u();
+    uint32_t nk = m.below(NUM_RISCS * ncores + 1, "kernels");
     for (uint32_t i = 0; i < nk; i++) {
-        Kernel* k = &kernels.at(m.u());
-        uint32_t ncommon = m.u();
+        uint32_t kid = m.below(uint32_t(kernels.size()), "kernel id");
+        Kernel* k = &kernels[kid];
+        uint32_t ncommon = m.below(chip.p.max_args + 1, "common runtime args");
         std::vector<uint32_t> common(ncommon);
-        for (auto& v : common) v = m.u();
-        uint32_t n = m.u();
+        for (auto& v : common) v = m.u32();
+        uint32_t n = m.below(ncores + 1, "kernel cores");
         for (uint32_t j = 0; j < n; j++) {
-            Core& c = chip.cores.at(m.u());
+            Core& c = chip.cores[m.below(ncores, "core")];
             Risc& r = c.risc[k->processor];
-            uint32_t nargs = m.u();
-            auto* rta = reinterpret_cast<uint32_t*>(c.l1 + chip.p.rta_offset + uint32_t(r.slot) * chip.p.rta_stride);
-            auto* crta = reinterpret_cast<uint32_t*>(c.l1 + chip.p.crta_offset + uint32_t(r.slot) * chip.p.rta_stride);
-            for (uint32_t a = 0; a < nargs; a++) rta[a] = m.u();
+            uint32_t nargs = m.below(chip.p.max_args - ncommon + 1, "runtime args");
+            auto* rta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::RTA_OFFSET + uint32_t(r.slot) * tx_protocol::RTA_STRIDE);
+            auto* crta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::CRTA_OFFSET + uint32_t(r.slot) * tx_protocol::RTA_STRIDE);
+            for (uint32_t a = 0; a < nargs; a++) rta[a] = m.u32();
             memcpy(crta, common.data(), common.size() * 4);
             r.kernel = k;
             r.view.rta = rta;
@@ -295,7 +327,7 @@ void run(Reader& m) {
             r.view.num_rta = nargs;
             r.view.num_crta = ncommon;
             r.view.l1_base = c.l1_kaddr;
-            r.view.sem_base = c.l1_kaddr + chip.p.sem_offset;
+            r.view.sem_base = c.l1_kaddr + tx_protocol::SEM_OFFSET;
             for (int no = 0; no < 2; no++) { r.view.my_x[no] = c.kx[no]; r.view.my_y[no] = c.ky[no]; }
             r.view.logical_x = c.lx;
             r.view.logical_y = c.ly;
@@ -309,6 +341,7 @@ void run(Reader& m) {
     bool ok = run_all(err);
     out.clear();
     if (!ok) {
+        put(uint32_t(run_fault));
         put_str(err);
         put_str(error_so);
         put64(error_offset);
@@ -320,7 +353,7 @@ void run(Reader& m) {
         put(uint32_t(pr.core)); put(uint32_t(pr.slot)); put64(pr.cycle); put_str(pr.text);
     }
     if (ok) put_profile();     // last: the host parses it only when asked
-    send(ok ? OK : (err.find("DEADLOCK") != std::string::npos ? HANG : ERROR));
+    send(ok ? ReplyKind::OK : ReplyKind::ERROR);
 }
 
 // ---- crash and hang reports ----------------------------------------------------------------
@@ -365,9 +398,10 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
         so = di.dli_fname;
         off = pc - uintptr_t(di.dli_fbase);
     }
-    // hand-built reply: type, then [str msg][str so][u64 offset][u32 nprints=0]
+    // hand-built reply: CRASH [fault][str msg][str so][u64 offset][u32 nprints=0]
     uint32_t buf[700];
     size_t w = 0;
+    buf[w++] = uint32_t(sig == SIGUSR1 ? Fault::NO_PROGRESS : Fault::SIGNAL);
     auto ps = [&](const char* s, size_t len) {
         buf[w++] = uint32_t(len);
         memset(buf + w, 0, (len + 3) / 4 * 4);
@@ -379,7 +413,7 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
     buf[w++] = uint32_t(off);
     buf[w++] = uint32_t(off >> 32);
     buf[w++] = 0;
-    uint32_t head[2] = {sig == SIGUSR1 ? uint32_t(HANG) : uint32_t(CRASH), uint32_t(w)};
+    uint32_t head[2] = {uint32_t(ReplyKind::CRASH), uint32_t(w)};
     write_all(reply_fd, head, sizeof head);
     write_all(reply_fd, buf, w * 4);
     _exit(sig == SIGUSR1 ? 3 : 4);
@@ -434,15 +468,22 @@ int main(int argc, char** argv) {
         if (!read_all(cmd_fd, msg.data(), size_t(head[1]) * 4)) return 0;
         Reader m{msg.data(), msg.size()};
         try {
-            switch (head[0]) {
-                case CONFIG: configure(m, chip.l1_pool, chip.dram); out.clear(); put64(uint64_t(uintptr_t(chip.l1_pool))); send(OK); break;
-                case LOAD: load(m); break;
-                case RUN: run(m); break;
-                case QUIT: return 0;
-                default: send_text(ERROR, "unknown command " + std::to_string(head[0]));
+            switch (Command(head[0])) {
+                case Command::CONFIG:
+                    configure(m, chip.l1_pool, size_t(l1_len), chip.dram, size_t(dram_len));
+                    out.clear(); put64(uint64_t(uintptr_t(chip.l1_pool))); send(ReplyKind::OK); break;
+                case Command::LOAD: load(m); break;
+                case Command::RUN: run(m); break;
+                case Command::ECHO: out.assign(msg.begin(), msg.end()); send(ReplyKind::OK); break;
+                case Command::QUIT: return 0;
+                default: send_error(Fault::HOST, "unknown command " + std::to_string(head[0]));
             }
+        } catch (const HostError& e) {
+            send_error(Fault::HOST, std::string("simulator: bad message from the host: ") + e.what());
+        } catch (const VersionError& e) {
+            send_error(Fault::VERSION, e.what());
         } catch (const std::exception& e) {
-            send_text(ERROR, std::string("simulator: ") + e.what());
+            send_error(Fault::HOST, std::string("simulator: ") + e.what());
         }
     }
 }

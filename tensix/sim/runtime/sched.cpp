@@ -160,7 +160,7 @@ std::string describe_wait(const Risc& r) {
         }
         case Wait::SemEq: case Wait::SemMin: {
             uint32_t off = uint32_t(reinterpret_cast<const volatile uint8_t*>(r.wait_addr) - c.l1);
-            int id = off >= chip.p.sem_offset ? int((off - chip.p.sem_offset) / chip.p.l1_align) : -1;
+            int id = off >= tx_protocol::SEM_OFFSET ? int((off - tx_protocol::SEM_OFFSET) / tx_protocol::SEM_STRIDE) : -1;
             snprintf(b, sizeof b, "noc_semaphore_wait%s(L1 0x%x%s, %s %u): value is %u",
                      r.wait == Wait::SemMin ? "_min" : "", off,
                      id >= 0 && id < 16 ? (std::string(" = semaphore ") + std::to_string(id)).c_str() : "",
@@ -197,6 +197,7 @@ std::string fmt(const char* f, ...) {
 void progress() { if (chip.status) chip.status[0] = chip.status[0] + 1; }
 
 void sched_reset() {
+    run_fault = tx_protocol::Fault::NONE;
     error_so.clear();
     error_offset = 0;
     chip.events.clear();
@@ -300,7 +301,10 @@ void kernel_frame() {
     }
 }
 
-[[noreturn]] void fail(const std::string& msg) {
+tx_protocol::Fault run_fault = tx_protocol::Fault::NONE;
+
+[[noreturn]] void fail(const std::string& msg, tx_protocol::Fault fault) {
+    run_fault = fault;
     if (!running) throw RunFailure(msg);
     failed = true;
     error = where(*running) + ": " + msg;
@@ -341,6 +345,7 @@ bool run_all(std::string& err) {
                                " since cycle " + std::to_string(r->wait_since);
                 if (msg.empty()) return true;
                 err = "DEADLOCK: every unfinished RISC-V is waiting for something no one will provide" + msg;
+                run_fault = tx_protocol::Fault::DEADLOCK;
                 return false;
             }
             if (!events.empty() && (ready.empty() || events.top().time <= ready.top()->clock)) {

@@ -4,6 +4,7 @@
 // wait resolves at the simulated time its condition became true, and runs are deterministic.
 #pragma once
 #include "../include/tensix_abi.h"
+#include "tx_protocol.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -13,28 +14,13 @@
 
 namespace sim {
 
-constexpr uint32_t SLOT = 2u << 20;      // distance between two cores' L1 in the device process
-constexpr uint64_t L1_POOL_ADDR = 0x40000000ull;   // where the L1 pool is mapped (below 4 GiB)
-constexpr int MAX_CB = 64;
-constexpr int NUM_RISCS = 3;             // BRISC, NCRISC, compute (the three TRISCs run as one)
+// the host <-> runtime contract and the L1 memory map: generated from tensix/sim/protocol.py
+using tx_protocol::Params;
+constexpr uint32_t SLOT = tx_protocol::SLOT;          // distance between two cores' L1 in the device process
+constexpr uint64_t L1_POOL_ADDR = tx_protocol::L1_POOL_ADDR;   // where the L1 pool is mapped (below 4 GiB)
+constexpr int MAX_CB = tx_protocol::MAX_CB;
+constexpr int NUM_RISCS = tx_protocol::NUM_RISCS;     // BRISC, NCRISC, compute (the three TRISCs run as one)
 constexpr int MAX_GRID = 64;             // NoC coordinates are 6 bits
-
-// Chip description sent by the host (tensix/sim/device.py builds it from tensix/arch.py).
-struct Params {
-    uint32_t l1_size, l1_align, num_cbs, max_args;
-    uint32_t read_align_l1, read_align_dram, write_align_l1, write_align_dram;
-    uint32_t noc_grid_x, noc_grid_y, noc_bytes_per_cycle, noc_max_packet, noc_hop_cycles, noc_niu_cycles;
-    uint32_t dram_latency, num_ctrl, num_banks, num_l1_banks;
-    double dram_bytes_per_cycle;
-    uint64_t ctrl_size;
-    // where the runtime keeps per-RISC runtime args and the semaphores inside each L1
-    uint32_t rta_offset, rta_stride, crta_offset, sem_offset;
-    // issue costs of API calls in cycles (refined by the calibrated timing model)
-    uint32_t cost_cb, cost_noc_issue, cost_sem, cost_barrier;
-    // calibrated NoC model (tensix/arch.py Timing): NIU command and per-packet overheads, the
-    // number of reads a RISC-V may have in flight per NoC, L1 access latency
-    uint32_t noc_cmd_cycles, noc_packet_cycles, noc_max_outstanding, l1_latency;
-};
 
 struct CB {
     uint32_t base = 0, size = 0, page_size = 0, num_pages = 0;   // L1 offsets / bytes
@@ -79,6 +65,7 @@ struct Kernel {
 enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
 // where a RISC-V's cycles went (profile): busy = everything else
 enum Stat : uint8_t { WAIT_CB = 0, WAIT_SEM, WAIT_NOC, WAIT_DRAM, NUM_STATS };
+static_assert(NUM_STATS == tx_protocol::NUM_STATS, "profile rows: protocol.STATS");
 enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
 
 // Occupancy of a shared resource (a NoC link, a core's NoC port, a DRAM channel) over time, in
@@ -232,7 +219,8 @@ void post_event(const Event& e);
 bool run_all(std::string& err);           // run until every RISC-V is done; false + err on failure
 uint64_t finish_time();
 const std::vector<Risc*>& active_riscs();
-[[noreturn]] void fail(const std::string& msg);
+[[noreturn]] void fail(const std::string& msg, tx_protocol::Fault fault = tx_protocol::Fault::KERNEL);
+extern tx_protocol::Fault run_fault;       // why the last run failed
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
 std::string risc_name(const Risc& r);

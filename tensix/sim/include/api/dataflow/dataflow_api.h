@@ -359,7 +359,7 @@ enum class ProgrammableCoreType : std::uint8_t { TENSIX = 0, ACTIVE_ETH = 1, IDL
 template <ProgrammableCoreType type = ProgrammableCoreType::TENSIX>
 FORCE_INLINE std::uintptr_t get_semaphore(std::uint32_t semaphore_id) {
     if (semaphore_id >= TX_NUM_SEMAPHORES) tx_fail("get_semaphore(%u): a core has %u semaphores", semaphore_id, TX_NUM_SEMAPHORES);
-    return tx_cur->sem_base + semaphore_id * L1_ALIGNMENT;
+    return tx_cur->sem_base + semaphore_id * TX_SEM_STRIDE;
 }
 FORCE_INLINE void noc_semaphore_set(volatile std::uint32_t* sem_addr, std::uint32_t val) { tx_sem_set(sem_addr, val); }
 FORCE_INLINE void noc_semaphore_wait(volatile std::uint32_t* sem_addr, std::uint32_t val) { tx_sem_wait(sem_addr, val, 0); }

@@ -182,23 +182,6 @@ class Tensor:
     def free(self) -> None:
         self.buffer.free()
 
-    # ---- operators build one fused element-wise op each (see tensix.gen.eltwise) ----------------------
-    def _bin(self, other, op, swap=False):
-        from .eltwise import fuse
-        return fuse((lambda a, b: op(b, a)) if swap else op, self, other)
-
-    def __add__(self, o): return self._bin(o, lambda a, b: a + b)
-    def __radd__(self, o): return self._bin(o, lambda a, b: a + b, True)
-    def __sub__(self, o): return self._bin(o, lambda a, b: a - b)
-    def __rsub__(self, o): return self._bin(o, lambda a, b: a - b, True)
-    def __mul__(self, o): return self._bin(o, lambda a, b: a * b)
-    def __rmul__(self, o): return self._bin(o, lambda a, b: a * b, True)
-    def __truediv__(self, o): return self._bin(o, lambda a, b: a / b)
-
-    def __matmul__(self, o):
-        from .matmul import matmul
-        return matmul(self, o)
-
 
 def from_numpy(device: Device, array, dtype=None, layout: str = "tiled", memory: str = "dram", cores=None) -> Tensor:
     """A device tensor holding `array` (padded to whole tiles in tiled layout)."""

@@ -190,3 +190,13 @@ def test_mlp_example_trains_on_the_tile_engines():
     r = tinygrad_mlp.main("n150", 4)
     assert r["losses"][-1] < 0.7 * r["losses"][0]
     assert min(r["shares"]) >= 0.95 and all(t > 0 for t in r["times"])
+
+
+def test_beam_runs_tensix_gen_matmul(capfd):
+    from tinygrad.helpers import Context as C
+    x = RNG.uniform(-1, 1, (20, 24)).astype(np.float32)
+    w = RNG.uniform(-1, 1, (24, 16)).astype(np.float32)
+    with C(BEAM=1, DEBUG=2, IGNORE_BEAM_CACHE=1):
+        out = (t(x) @ t(w)).relu().numpy()
+    close(out, np.maximum(x @ w, 0), rtol=3e-3, atol=3e-3)
+    assert any("tensix.gen matmul" in ln for ln in capfd.readouterr().out.splitlines() if ln.startswith("TT "))

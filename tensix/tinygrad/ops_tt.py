@@ -21,7 +21,7 @@ import math
 import tinygrad.codegen.opt.heuristic as tg_heuristic
 import tinygrad.codegen.opt.search as tg_search
 from tinygrad.device import Allocator, Compiled, Compiler, TinyELF
-from tinygrad.helpers import DEBUG, Target, getenv
+from tinygrad.helpers import BEAM, DEBUG, Target, getenv
 from tinygrad.renderer import Estimates, Renderer
 from tinygrad.dtype import dtypes
 from tinygrad.uop.ops import GroupOp, Ops
@@ -109,7 +109,7 @@ class TTRenderer(Renderer):
         k = tir.analyze(uops, name)
         plan = {"name": name, "path": k.path, "why": k.why, "exact": exact,
                 "slots": sorted(k.bufs), "vars": [n for _, n in k.vars],
-                "beam": int(getattr(sink.arg, "beam", 0) or 0) if sink.op is Ops.SINK else 0}
+                "beam": max(int(getattr(sink.arg, "beam", 0) or 0) if sink.op is Ops.SINK else 0, int(BEAM.value))}
         ranges = {cgen.rid(r): _size_tree(r.src[0]) for r in k.ranges}
         if k.path != "fallback":
             try:
@@ -340,6 +340,68 @@ class TTProgram:
         stats.record(self, S, ntiles, ncores, t)
         return t
 
+    def _gen_program(self, key: str, ncores: int, reader_src: str, second: tensix.Kernel, cbs: list):
+        if (key, ncores) not in self.programs:
+            cores = self.dev.cores[:ncores]
+            reader = tensix.Kernel(reader_src, on="reader", name=f"{self.plan['name']}_{key}")
+            self.programs[(key, ncores)] = (tensix.Program(cores, [reader, second], cbs), [reader, second])
+        return self.programs[(key, ncores)]
+
+    def _launch_gen(self, bufs, vals):
+        """BEAM on a matmul whose sides are plain loads: the reader packs A and B tiles in tensix.gen's
+        tiled layout, tensix.gen's matmul runs with its searched configuration (beam = BEAM), and the
+        post expression and the store run on the result tiles. Returns the summed modelled time."""
+        from tensix import gen as tgen
+        p, g = self.plan, self.plan["gen"]
+        vd = dict(zip(p["vars"], vals))
+        S = self._sizes(vd)
+        ext = {key: math.prod(S[r] for r in p["mm"][key]) for key in ("batch", "m", "n", "k")}
+        nb, M, N, K = ext["batch"], ext["m"], ext["n"], ext["k"]
+        Mt, Nt, Kt = -(-M // 32), -(-N // 32), -(-K // 32)
+        chip = self.dev.chip
+        lead = (nb,) if nb > 1 else ()
+        A, B = tgen.empty(chip, lead + (M, K), "fp32"), tgen.empty(chip, lead + (K, N), "fp32")
+        words, varw = self._words(bufs), [int(v) & 0xFFFFFFFF for v in vals]
+        total, C = 0.0, None
+        try:
+            for key, tensor, ntiles, cb in (("pack_a", A, nb * Mt * Kt, g["cb_a"]), ("pack_b", B, nb * Kt * Nt, g["cb_b"])):
+                n = max(1, min(ntiles, len(self.dev.cores)))
+                writer = tensix.Kernel(g["page_writer"], on="writer", name=f"{p['name']}_pages")
+                cbs = [tensix.CircularBuffer(cb, tensix.DataFormat.Float32, TILE_BYTES, 2)]
+                prog, ks = self._gen_program(key, n, g[key], writer, cbs)
+                split = _split(ntiles, n)
+                ks[0].runtime_args = {c: words + varw + [st, cnt, self.dev.scratch] for c, (st, cnt) in zip(self.dev.cores, split)}
+                ks[1].runtime_args = {c: [tensor.buffer, st, cnt, cb] for c, (st, cnt) in zip(self.dev.cores, split)}
+                total += chip.queue.enqueue(prog).seconds
+            C = tgen.matmul(A, B, beam=p["beam"], fp32_acc=True, out_dtype="fp32")
+            total += float(C.run.time)
+            ntiles = nb * Mt * Nt
+            n = max(1, min(ntiles, len(self.dev.cores)))
+            if ("unpack", n) not in self.programs:
+                cbs = [tensix.CircularBuffer(i, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
+                                             TILE_BYTES, 2) for i, kd in enumerate(p["leaf_kinds"])]
+                cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
+                                              TILE_BYTES, 2) for cb, kd in p["outs"]]
+                cbs.append(tensix.CircularBuffer(tiles.CB_C, tensix.DataFormat.Float32, TILE_BYTES, 2))
+                reader = tensix.Kernel(g["unpack"], on="reader", name=f"{p['name']}_unpack")
+                writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['name']}_writer")
+                compute = tensix.Kernel(g["unpack_compute"], on="compute", name=f"{p['name']}_post", fp32_dest_acc_en=True,
+                                        dst_full_sync_en=True)
+                self.programs[("unpack", n)] = (tensix.Program(self.dev.cores[:n], [reader, writer, compute], cbs),
+                                                [reader, writer, compute])
+            prog, ks = self.programs[("unpack", n)]
+            split = _split(ntiles, n)
+            ks[0].runtime_args = {c: words + varw + [st, cnt, self.dev.scratch, C.buffer] for c, (st, cnt) in zip(self.dev.cores, split)}
+            ks[1].runtime_args = {c: words + varw + [st, cnt, self.dev.scratch] for c, (st, cnt) in zip(self.dev.cores, split)}
+            ks[2].runtime_args = {c: [cnt, Kt] for c, (st, cnt) in zip(self.dev.cores, split)}
+            total += chip.queue.enqueue(prog).seconds
+        finally:
+            for x in (A, B, C):
+                if x is not None:
+                    x.free()
+        stats.record(self, S, ntiles, n, _Seconds(total), via="tensix.gen matmul")
+        return total
+
     def search(self, bufs, vals) -> None:
         """BEAM: time the program on 1, 2, 4, ... cores on the modelled chip and keep the fastest."""
         cands, n = [], 1
@@ -353,10 +415,28 @@ class TTProgram:
             print(f"TT BEAM {self.plan['name']}: {best} cores")
 
     def __call__(self, *bufs, global_size=(1, 1, 1), local_size=(1, 1, 1), vals=(), wait=False, timeout=None):
+        if self.plan.get("beam") and self.plan.get("gen"):
+            t = self._launch_gen(bufs, vals)
+            return t if wait else None
         if self.plan.get("beam") and self.cores_choice is None and self.plan["path"] != "fallback":
             self.search(bufs, vals)
         t = self._launch(bufs, vals)
         return t.seconds if wait else None
+
+
+class _Seconds:
+    def __init__(self, s: float) -> None:
+        self.seconds = s
+
+
+def _split(ntiles: int, ncores: int) -> list[tuple[int, int]]:
+    per, extra = divmod(ntiles, ncores)
+    out, at = [], 0
+    for c in range(ncores):
+        n = per + (1 if c < extra else 0)
+        out.append((at, n))
+        at += n
+    return out
 
 
 def _make_renderer(arch: str):

@@ -34,7 +34,7 @@ def reset() -> Stats:
     return old
 
 
-def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
+def record(prog, sizes: dict, ntiles: int, ncores: int, t, via: str = "") -> None:
     p = prog.plan
     s = STATS
     s.runs += 1
@@ -59,7 +59,7 @@ def record(prog, sizes: dict, ntiles: int, ncores: int, t) -> None:
     if DEBUG >= 2:
         name = p["name"]
         print(f"TT {name:<40} path {p['path']:8} cores {ncores:2d} tiles {ntiles:5d} "
-              f"modelled {t.seconds * 1e6:10.2f} us" + (f"  ({p['why']})" if p["why"] else ""))
+              f"modelled {t.seconds * 1e6:10.2f} us" + (f"  ({p['why'] or via})" if p["why"] or via else ""))
 
 
 def summary() -> str:

@@ -282,6 +282,7 @@ def build(ir: KernelIR, exact: bool) -> dict:
         comp.emit(f"cb_wait_front({a}, 1); cb_wait_front({b}, 1); mm_init_short({a}, {b});")
         comp.emit(f"reconfig_data_format({b}, {a}); matmul_tiles({a}, {b}, 0, 0, {acc}); cb_pop_front({a}, 1); cb_pop_front({b}, 1); }}")
         steps.append(("matmul", matmul["a_leaves"] + matmul["b_leaves"]))
+        mm_end = len(comp.lines)
     else:
         for ri, red in enumerate(reds):
             acc = comp.alloc()
@@ -328,25 +329,41 @@ def build(ir: KernelIR, exact: bool) -> dict:
     pack = [f"cb_reserve_back({cb}, 1); pack_reconfig_data_format({cb}); pack_tile({s}, {cb}); cb_push_back({cb}, 1);"
             for s, (cb, _) in zip(out_slots, outs)]
     red_args = "".join(f"    const uint32_t R{i} = get_arg_val<uint32_t>({1 + i});\n" for i in range(len(reds)))
-    compute_src = (
-        '#include "api/compute/common.h"\n#include "api/compute/tile_move_copy.h"\n#include "api/compute/matmul.h"\n'
-        '#include "api/compute/eltwise_binary_sfpu.h"\n#include "api/compute/compute_kernel_api.h"\n'
-        '#include "api/compute/eltwise_unary/eltwise_unary.h"\n#include "api/compute/eltwise_unary/typecast.h"\n'
-        "void kernel_main() {\n    const uint32_t ntiles = get_arg_val<uint32_t>(0);\n" + red_args +
-        ("    const uint32_t Kt = get_arg_val<uint32_t>(1);\n" if matmul else "") +
-        f"    {'mm_init(%d, %d, %d)' % (cb_of[matmul['a']] if matmul['a'] is not None else CB_A, cb_of[matmul['b']] if matmul['b'] is not None else CB_B, OUT_CB0) if matmul else 'init_sfpu(%d, %d)' % (0 if ir.leaves else OUT_CB0, OUT_CB0)};\n"
-        "    for (uint32_t t = 0; t < ntiles; t++) {\n        tile_regs_acquire();\n" +
-        "".join(f"        {ln}\n" for ln in comp.lines) +
-        "        tile_regs_commit();\n        tile_regs_wait();\n" + "".join(f"        {p}\n" for p in pack) +
-        "        tile_regs_release();\n    }\n}\n")
+    init = ('mm_init(%d, %d, %d)' % (cb_of[matmul['a']] if matmul['a'] is not None else CB_A,
+                                      cb_of[matmul['b']] if matmul['b'] is not None else CB_B, OUT_CB0)
+            if matmul else 'init_sfpu(%d, %d)' % (0 if ir.leaves else OUT_CB0, OUT_CB0))
+
+    def source(lines: list, init: str) -> str:
+        return ('#include "api/compute/common.h"\n#include "api/compute/tile_move_copy.h"\n#include "api/compute/matmul.h"\n'
+                '#include "api/compute/eltwise_binary_sfpu.h"\n#include "api/compute/compute_kernel_api.h"\n'
+                '#include "api/compute/eltwise_unary/eltwise_unary.h"\n#include "api/compute/eltwise_unary/typecast.h"\n'
+                "void kernel_main() {\n    const uint32_t ntiles = get_arg_val<uint32_t>(0);\n" + red_args +
+                ("    const uint32_t Kt = get_arg_val<uint32_t>(1); (void)Kt;\n" if matmul else "") +
+                f"    {init};\n"
+                "    for (uint32_t t = 0; t < ntiles; t++) {\n        tile_regs_acquire();\n" +
+                "".join(f"        {ln}\n" for ln in lines) +
+                "        tile_regs_commit();\n        tile_regs_wait();\n" + "".join(f"        {p}\n" for p in pack) +
+                "        tile_regs_release();\n    }\n}\n")
+    compute_src = source(comp.lines, init)
     loads = _load_slots(ir)
     reader = _reader(ir, steps, cb_of, matmul, reds, loads)
     writer = _writer(ir, outs, matmul)
+    gen = None
+    if matmul and matmul["a"] is not None and matmul["b"] is not None and not exact:
+        # BEAM: the matmul itself runs as tensix.gen's searched matmul on tiles packed in its layout
+        unpack_compute = source([f"cb_wait_front({CB_C}, 1); reconfig_data_format_srca({CB_C}); copy_tile_init({CB_C}); "
+                                 f"copy_tile({CB_C}, 0, {comp.slot[id(reds[0])]}); cb_pop_front({CB_C}, 1);"]
+                                + comp.lines[mm_end:], f"init_sfpu({CB_C}, {OUT_CB0})")
+        gen = {"pack_a": _reader(ir, steps, cb_of, matmul, reds, loads, "pack_a"),
+               "pack_b": _reader(ir, steps, cb_of, matmul, reds, loads, "pack_b"),
+               "unpack": _reader(ir, steps, cb_of, matmul, reds, loads, "unpack"),
+               "unpack_compute": unpack_compute, "page_writer": PAGE_WRITER,
+               "cb_a": cb_of[matmul["a"]], "cb_b": cb_of[matmul["b"]]}
     # FLOPs per output element that run on the tile engines: the value ALU ops (reduce bodies per step)
     return {"reader": reader, "writer": writer, "compute": compute_src, "matmul": matmul is not None,
             "leaf_kinds": [kind(lf.dtype) for lf in ir.leaves], "outs": outs, "nreduce": len(reds),
             "loads": sorted(loads), "stores": sorted({st.slot for st in ir.stores}),
-            "post_ops": comp.ops, "body_ops": body_ops, "prep_ops": prep_ops,
+            "post_ops": comp.ops, "body_ops": body_ops, "prep_ops": prep_ops, "gen": gen,
             "extra_cbs": ([CB_A] if matmul and matmul["a"] is None else []) + ([CB_B] if matmul and matmul["b"] is None else [])
             + ([CB_ACC] if matmul and (matmul["a"] is None or matmul["b"] is None) else [])}
 
@@ -424,7 +441,27 @@ def _leaf_fn(ir: KernelIR, sc: cgen.Scalar, L: int) -> tuple[list[str], float]:
     return [f"static inline {t} leaf{L}() {{"] + [f"    {x}" for x in lines] + [f"    return ({t}){res};", "}"], cost
 
 
-def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
+CB_C = 27            # tensix.gen's matmul result tile, read back for the post expression (BEAM path)
+
+PAGE_WRITER = r"""
+// writes CB 0's tiles to pages t0 .. t0+nt-1 of an interleaved DRAM buffer (a tensix.gen tiled tensor)
+void kernel_main() {
+    const uint32_t dst = get_arg_val<uint32_t>(0), t0 = get_arg_val<uint32_t>(1), nt = get_arg_val<uint32_t>(2);
+    const uint32_t cb = get_arg_val<uint32_t>(3), page = get_tile_size(cb);
+    InterleavedAddrGen<true> g{.bank_base_address = dst, .page_size = page};
+    for (uint32_t t = t0; t < t0 + nt; t++) {
+        cb_wait_front(cb, 1);
+        noc_async_write(get_read_ptr(cb), get_noc_addr(t, g), page);
+        noc_async_write_barrier();
+        cb_pop_front(cb, 1);
+    }
+}
+"""
+
+
+def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads, mode: str = "run") -> str:
+    """mode: "run" (the tile program), "pack_a" / "pack_b" (gather one matmul side's tiles in tensix.gen's
+    tiled order), "unpack" (read tensix.gen's result tiles into CB_C with the post leaves)."""
     top, body, sc = _common(ir, loads, set())
     top.append(POS)
     costs = {}
@@ -449,18 +486,28 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
         top.append(f"static inline void set_n(uint32_t n) {{ {' '.join(cgen.decode(n_r, 'n'))} }}")
         top.append(f"static inline void set_k(uint32_t k) {{ {' '.join(cgen.decode(k_r, 'k'))} }}")
         lines += [f"const uint32_t M = {cgen.extent(m_r)}, N = {cgen.extent(n_r)}, K = {cgen.extent(k_r)};",
-                  "const uint32_t Mt = (M + 31) / 32, Nt = (N + 31) / 32, Kt = (K + 31) / 32;",
-                  "for (uint32_t t = t0; t < t0 + nt; t++) {",
-                  "  const uint32_t nt_ = t % Nt, mt = (t / Nt) % Mt, b = t / (Nt * Mt); set_b(b);"]
-        lines.append("  for (uint32_t kt = 0; kt < Kt; kt++) {")
-        for la in matmul["a_leaves"]:
+                  "const uint32_t Mt = (M + 31) / 32, Nt = (N + 31) / 32, Kt = (K + 31) / 32; (void)Kt;",
+                  "for (uint32_t t = t0; t < t0 + nt; t++) {"]
+        if mode == "pack_a":
+            lines += ["  const uint32_t kt = t % Kt, mt = (t / Kt) % Mt, b = t / (Kt * Mt), nt_ = 0; set_b(b); {"]
+        elif mode == "pack_b":
+            lines += ["  const uint32_t nt_ = t % Nt, kt = (t / Nt) % Kt, b = t / (Nt * Kt), mt = 0; set_b(b); {"]
+        else:
+            lines.append("  const uint32_t nt_ = t % Nt, mt = (t / Nt) % Mt, b = t / (Nt * Mt); set_b(b);")
+        if mode == "unpack":
+            lines += ["  { InterleavedAddrGen<true> g{.bank_base_address = get_arg_val<uint32_t>(tx_base + 3), .page_size = 4096};",
+                      f"    cb_reserve_back({CB_C}, 1); noc_async_read(get_noc_addr(t, g), get_write_ptr({CB_C}), 4096);",
+                      f"    noc_async_read_barrier(); cb_push_back({CB_C}, 1);"]
+        elif mode == "run":
+            lines.append("  for (uint32_t kt = 0; kt < Kt; kt++) {")
+        for la in (matmul["a_leaves"] if mode in ("run", "pack_a") else []):
             t = "float" if kind(ir.leaves[la].dtype) == "f" else "int32_t"
             lines += [f"    cb_reserve_back({cb_of[la]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[la]});",
                       "      for (uint32_t i = 0; i < 32; i++) { uint32_t m = mt * 32 + i; if (m < M) set_m(m);",
                       "        for (uint32_t j = 0; j < 32; j++) { uint32_t k = kt * 32 + j;",
                       f"          if (m < M && k < K) {{ set_k(k); d[tx_pos(i, j)] = leaf{la}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
                       f"    {_charge(costs[la], 'std::min(32u, M - std::min(M, mt * 32)) * std::min(32u, K - kt * 32)')} cb_push_back({cb_of[la]}, 1);"]
-        for lb in matmul["b_leaves"]:
+        for lb in (matmul["b_leaves"] if mode in ("run", "pack_b") else []):
             t = "float" if kind(ir.leaves[lb].dtype) == "f" else "int32_t"
             lines += [f"    cb_reserve_back({cb_of[lb]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[lb]});",
                       "      for (uint32_t i = 0; i < 32; i++) { uint32_t k = kt * 32 + i; if (k < K) set_k(k);",
@@ -468,7 +515,7 @@ def _reader(ir: KernelIR, steps, cb_of, matmul, reds, loads) -> str:
                       f"          if (n < N && k < K) {{ set_n(n); d[tx_pos(i, j)] = leaf{lb}(); }} else d[tx_pos(i, j)] = 0; }} }} }}",
                       f"    {_charge(costs[lb], 'std::min(32u, N - std::min(N, nt_ * 32)) * std::min(32u, K - kt * 32)')} cb_push_back({cb_of[lb]}, 1);"]
         lines.append("  }")
-        post = steps[-1][1]
+        post = steps[-1][1] if mode in ("run", "unpack") else []
         for L in post:
             t = "float" if kind(ir.leaves[L].dtype) == "f" else "int32_t"
             lines += [f"  cb_reserve_back({cb_of[L]}, 1); {{ {t}* d = ({t}*)get_write_ptr({cb_of[L]});",

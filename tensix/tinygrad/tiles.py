@@ -45,6 +45,17 @@ class Compute:
         self.uses: dict[int, int] = {}
         self.slot: dict[int, int] = {}
         self.ops = 0                      # tile ops issued per evaluation (for the FLOP accounting)
+        self.pinned: dict[int, int] = {}  # slots an operator is holding as an operand while it evaluates the rest
+        self.deferred: set[int] = set()   # pinned slots whose value is dead once the operator is done
+
+    def pin(self, s: int) -> None:
+        self.pinned[s] = self.pinned.get(s, 0) + 1
+
+    def unpin(self, s: int) -> None:
+        self.pinned[s] -= 1
+        if not self.pinned[s] and s in self.deferred:
+            self.deferred.discard(s)
+            self.release(s)
 
     def alloc(self) -> int:
         if not self.free:
@@ -75,6 +86,9 @@ class Compute:
             s = self.slot[id(n)]
             if self.uses[id(n)] == 0:
                 del self.slot[id(n)]
+                if self.pinned.get(s):           # an operator still reads it: no in-place reuse
+                    self.deferred.add(s)
+                    return s, False
                 return s, True
             return s, False
         s = self.value(n)
@@ -145,10 +159,14 @@ class Compute:
         op, k = n.alu, kind(n.src[-1].dtype)
         if op is Ops.WHERE:
             c, cown = self.take(n.src[0])
+            self.pin(c)
             t, town = self.take(n.src[1])
+            self.pin(t)
             f, fown = self.take(n.src[2])
             o = c if cown else t if town else f if fown else self.alloc()
             self.emit(f"where_tile<{DF[k]}u>({c}, {t}, {f}, {o});")
+            self.unpin(c)
+            self.unpin(t)
             for s, own in ((c, cown), (t, town), (f, fown)):
                 if s != o:
                     self.done(s, own)
@@ -173,7 +191,9 @@ class Compute:
             self.emit(f"{SCALAR_L[op]}({s}, {fbits(float(a.value))});")
             return s
         x, xown = self.take(a)
+        self.pin(x)
         y, yown = self.take(b)
+        self.unpin(x)
         o = x if xown else y if yown else self.alloc()
         if k == "i":
             if op in (Ops.CMPLT, Ops.CMPNE, Ops.CMPEQ):

@@ -42,7 +42,7 @@ class Node:
 
 @dataclass(eq=False)
 class Reduce:
-    op: Ops                             # ADD or MAX (the accumulate op)
+    op: Ops                             # ADD, MAX or MUL (the accumulate op)
     body: Node
     ranges: list                        # RANGE uops it loops over, outer first
     identity: float
@@ -183,8 +183,8 @@ class _Builder:
         if upd is None:
             raise NoTile("reduce update not found")
         val = upd.src[1]
-        if val.op not in (Ops.ADD, Ops.MAX):
-            raise NoTile(f"reduce with {val.op}")
+        if val.op not in (Ops.ADD, Ops.MAX, Ops.MUL) or (val.op is Ops.MUL and kind(val.dtype) != "f"):
+            raise NoTile(f"reduce with {val.op} on {val.dtype}")
         accs = [i for i, x in enumerate(val.src) if x.op is Ops.LOAD and x.src[0].src[0].buf_uop is acc]
         if len(accs) != 1:
             raise NoTile("reduce update does not read the accumulator once")
@@ -215,9 +215,11 @@ def _walk_types(n: Node, seen: set) -> None:
     if n.op == "alu":
         ks = {kind(s.dtype) for s in n.src[1:]} if n.alu is Ops.WHERE else {kind(s.dtype) for s in n.src}
         ok = TILE_INT_OPS if ks == {"i"} else TILE_FLOAT_OPS if ks == {"f"} else set()
+        if ks == {"i"} and n.alu is Ops.XOR and any(s.op == "const" and int(s.value) == -1 for s in n.src):
+            ok = {Ops.XOR}                                   # ~x = -x - 1
         if n.alu not in ok:
             raise NoTile(f"{n.alu.name} on {n.src[0].dtype} tiles")
-        if n.alu in (Ops.AND, Ops.OR, Ops.XOR) and n.dtype != dtypes.bool:
+        if n.alu in (Ops.AND, Ops.OR, Ops.XOR) and n.dtype != dtypes.bool and ks != {"i"}:
             raise NoTile(f"bitwise {n.alu.name} on {n.dtype}")
     for s in n.src:
         _walk_types(s, seen)

@@ -182,6 +182,12 @@ class Compute:
                            Ops.TRUNC: f"trunc_tile({s});"}[op])
             return s
         a, b = n.src
+        if k == "i" and op is Ops.XOR:                       # x ^ -1 (bitwise not) = -x - 1
+            s = self.writable(b if a.op == "const" else a)
+            t = self.alloc()
+            self.emit(f"negative_tile_int32({s}); fill_tile_int({t}, 0xffffffffu); add_int32_tile({s}, {t}, {s});")
+            self.release(t)
+            return s
         if k == "f" and b.op == "const" and op in SCALAR_R:
             s = self.writable(a)
             self.emit(f"{SCALAR_R[op]}({s}, {fbits(float(b.value))});")
@@ -325,7 +331,7 @@ def build(ir: KernelIR, exact: bool) -> dict:
             if kk == "i":
                 body.emit(f"{'add_int32_tile' if op is Ops.ADD else 'binary_max_int32_tile'}({acc}, {s}, {acc});")
             else:
-                body.emit(f"{'add' if op is Ops.ADD else 'max'}_binary_tile({acc}, {s}, {acc});")
+                body.emit(f"{'add' if op is Ops.ADD else 'max' if op is Ops.MAX else 'mul'}_binary_tile({acc}, {s}, {acc});")
             comp.lines += body.lines
             body_ops.append(body.ops + 1)
             for L in lv:

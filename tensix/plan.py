@@ -19,8 +19,9 @@ import numpy as np
 
 from .buffer import Buffer
 from .core import CoreCoord
+from .errors import AllocationError
 from .formats import DataFormat
-from .program import MATH_FIDELITIES, PROCESSOR_NAMES, CircularBuffer, Kernel, Program
+from .program import PROCESSOR_NAMES, CircularBuffer, Kernel, Program
 
 if TYPE_CHECKING:
     from .device import Device
@@ -88,9 +89,15 @@ class ProgramPlan:
     semaphores: tuple[SemaphorePlan, ...]
     key: str                             # hash of everything but the runtime args: what a build depends on
     buffers: tuple[Buffer, ...] = ()     # buffers the static part refers to (accessor args, CB placement)
+    arg_buffers: tuple[Buffer, ...] = ()  # buffers the runtime args refer to
 
-    def with_args(self, kernels: tuple[KernelPlan, ...]) -> "ProgramPlan":
-        return dataclasses.replace(self, kernels=kernels)
+    def with_args(self, kernels: tuple[KernelPlan, ...], arg_buffers: tuple[Buffer, ...] = ()) -> "ProgramPlan":
+        return dataclasses.replace(self, kernels=kernels, arg_buffers=arg_buffers)
+
+    def check_buffers(self, device: "Device") -> None:
+        """Every buffer the plan refers to is still alive and on `device` (a replayed trace reuses plans)."""
+        for b in self.buffers + self.arg_buffers:
+            check_buffer(b, device, "the program")
 
 
 def _u32(v, what: str) -> int:
@@ -138,7 +145,6 @@ def _cb_plan(cb: CircularBuffer, cores: tuple[CoreCoord, ...], device: "Device")
         if b.is_dram:
             raise ValueError(f"CircularBuffer {indices}: a globally allocated CB must sit on an L1 buffer, not {b!r}")
         if cb.total_size > b.bytes_per_bank:
-            from .errors import AllocationError
             raise AllocationError(f"CircularBuffer {indices}: {cb.total_size} B do not fit on {b!r} "
                                   f"({b.bytes_per_bank} B per core); use fewer pages or a larger buffer")
         address = b.address
@@ -211,9 +217,10 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
     return ProgramPlan(kernels, cbs, sems, _static_key(kernels, cbs, sems, arch.board), tuple(buffers))
 
 
-def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int]) -> int:
+def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: list) -> int:
     if isinstance(v, Buffer):
         check_buffer(v, device, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
+        used.append(v)
         if v.per_core:
             if core not in v.core_set:
                 raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is {v!r}, which "
@@ -247,10 +254,10 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
     for b in plan.buffers:
         check_buffer(b, device, "the program")
     limit = device.arch.max_runtime_args
-    kernels = []
+    kernels, used = [], []
     for kp, k in zip(plan.kernels, program.kernels):
         cl1: list[int] = []
-        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1) for i, v in enumerate(k.common_runtime_args))
+        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1, used) for i, v in enumerate(k.common_runtime_args))
         per_core = []
         for c, args in zip(kp.cores, _core_args(k, kp.cores)):
             if len(args) + len(common) > limit:
@@ -258,6 +265,6 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
                                  f"{len(common)} common args = {len(args) + len(common)}; the limit is {limit} "
                                  f"per core; pass the rest through a buffer")
             l1: list[int] = []
-            per_core.append(CoreArgs(c, tuple(_arg(v, c, k, i, device, l1) for i, v in enumerate(args)), tuple(l1)))
+            per_core.append(CoreArgs(c, tuple(_arg(v, c, k, i, device, l1, used) for i, v in enumerate(args)), tuple(l1)))
         kernels.append(kp.with_args(tuple(per_core), common, tuple(cl1)))
-    return plan.with_args(tuple(kernels))
+    return plan.with_args(tuple(kernels), tuple(dict.fromkeys(used)))

@@ -168,7 +168,7 @@ class Program:
         self.kernels = list(kernels)
         self.cbs = list(cbs)
         self.semaphores = list(semaphores)
-        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle)
+        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle, dispatch counts)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)

@@ -159,7 +159,8 @@ class SimChip:
             dram_bytes_per_cycle=t.dram_bytes_per_cycle, ctrl_size=a.dram_controller_size,
             cost_cb=t.cb_call_cycles, cost_noc_issue=t.noc_issue_cycles, cost_sem=t.sem_call_cycles,
             cost_barrier=t.barrier_cycles, noc_cmd_cycles=t.noc_cmd_cycles, noc_packet_cycles=t.noc_packet_cycles,
-            noc_max_outstanding=t.noc_max_outstanding, l1_latency=t.l1_latency_cycles)
+            noc_max_outstanding=t.noc_max_outstanding, l1_latency=t.l1_latency_cycles,
+            noc_vc_buffer=t.noc_vc_buffer_bytes)
         m = Msg().u32(protocol.VERSION).extend(protocol.params_words(params))
         m.u32(len(self.cores))
         for (x, y) in self.cores:
@@ -171,7 +172,7 @@ class SimChip:
             per_noc = [(noc, xy) for noc in (0, 1) for xy, cc in a.dram_kernel_tiles(noc).items() if cc == c]
             m.u32(len(per_noc))
             for noc, (x, y) in per_noc:
-                m.u32(noc, x, y)
+                m.u32(noc, x, y, *a.dram_tile_noc0((x, y), noc))
         for b in a.dram_banks:
             m.u32(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
         for i in range(len(self.cores)):      # L1 bank i = core i
@@ -375,7 +376,10 @@ class SimChip:
         w = protocol.TRACE_WORDS
         ev = rep.words[rep.at:rep.at + w * n].reshape(n, w)
         rep.at += w * n
-        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
+        nres, window = rep.u32(), rep.u32()       # the conservation check's account (check mode)
+        resources = [(rep.str(), rep.u64(), rep.u32() / window) for _ in range(nres)]
+        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names,
+                "events": ev, "resources": resources}
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

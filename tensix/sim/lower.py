@@ -152,10 +152,11 @@ def flags(k: KernelPlan, a: Arch, src: Path) -> list[str]:
 
 
 def run_message(plan: ProgramPlan, arch: Arch, static: list[int], kernel_ids: list[int], l1_base, trace: bool,
-                timing_only: bool) -> Msg:
+                timing_only: bool, check: bool = False, check_fault: bool = False) -> Msg:
     """The RUN message: flags, CBs and semaphores (`static`), then each kernel's args per core. Words that
     hold a per-core L1 buffer's address are relocated to where that core's L1 lives (`l1_base(core)`)."""
-    m = Msg().u32((protocol.RUN_TRACE if trace else 0) | (protocol.RUN_TIMING_ONLY if timing_only else 0))
+    m = Msg().u32((protocol.RUN_TRACE if trace else 0) | (protocol.RUN_TIMING_ONLY if timing_only else 0)
+                  | (protocol.RUN_CHECK if check else 0) | (protocol.RUN_CHECK_FAULT if check_fault else 0))
     m.extend(static)
     m.u32(len(plan.kernels))
     for k, kid in zip(plan.kernels, kernel_ids):

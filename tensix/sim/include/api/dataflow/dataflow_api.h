@@ -312,21 +312,19 @@ template <std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1>
 FORCE_INLINE void noc_async_write_multicast(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast, std::uint32_t size,
                                             std::uint32_t num_dests, bool linked = false, std::uint8_t noc = noc_index,
                                             std::uint8_t vc = NOC_MULTICAST_WRITE_VC) {
-    (void)linked; (void)vc;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, noc);
+    (void)vc;
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, linked, noc);
 }
 template <bool enable_noc_tracing = true>
 FORCE_INLINE void noc_async_write_multicast_one_packet(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast,
                                                        std::uint32_t size, std::uint32_t num_dests, bool linked = false,
                                                        std::uint8_t noc = noc_index) {
-    (void)linked;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, noc);
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, linked, noc);
 }
 FORCE_INLINE void noc_async_write_multicast_loopback_src(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast,
                                                          std::uint32_t size, std::uint32_t num_dests, bool linked = false,
                                                          std::uint8_t noc = noc_index) {
-    (void)linked;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 1, noc);
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 1, linked, noc);
 }
 
 FORCE_INLINE void noc_async_read_barrier(std::uint8_t noc = noc_index) { tx_noc_read_barrier(noc); }
@@ -335,10 +333,11 @@ FORCE_INLINE void noc_async_writes_flushed(std::uint8_t noc = noc_index) { tx_no
 FORCE_INLINE void noc_async_posted_writes_flushed(std::uint8_t noc = noc_index) { tx_noc_writes_flushed(noc); }
 FORCE_INLINE void noc_async_atomic_barrier(std::uint8_t noc_idx = noc_index) { tx_noc_atomic_barrier(noc_idx); }
 FORCE_INLINE void noc_async_full_barrier(std::uint8_t noc_idx = noc_index) { tx_noc_full_barrier(noc_idx); }
-// transaction ids are tracked as one group: a trid barrier waits for every read of this RISC-V
-FORCE_INLINE void noc_async_read_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; (void)noc; }
-FORCE_INLINE void noc_async_read_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; tx_noc_read_barrier(noc); }
-FORCE_INLINE void noc_async_write_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; tx_noc_write_barrier(noc); }
+// transaction ids: 16 per NoC interface, sticky per command buffer; a trid barrier waits only for its id
+FORCE_INLINE void noc_async_read_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_set_trid(trid, noc, 0); }
+FORCE_INLINE void noc_async_write_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_set_trid(trid, noc, 1); }
+FORCE_INLINE void noc_async_read_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_trid_barrier(trid, noc, 0); }
+FORCE_INLINE void noc_async_write_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_trid_barrier(trid, noc, 1); }
 FORCE_INLINE void noc_async_read_inc_num_issued(std::uint32_t n, std::uint8_t noc = noc_index) { (void)n; (void)noc; }
 
 enum class InlineWriteDst : std::uint8_t { DEFAULT, L1, REG };

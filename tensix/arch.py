@@ -112,7 +112,6 @@ class Arch:
     noc_hop_cycles: int = 9
     noc_niu_cycles: int = 5
     dram_bank_bytes_per_cycle: float = 24.0
-    dram_latency_cycles: int = 375
     num_circular_buffers: int = 32
     max_runtime_args: int = 341
     num_semaphores: int = 16
@@ -204,7 +203,7 @@ _WH_COMMON = dict(
     dram_bank_size=1 * GiB, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.0e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=24.0, dram_latency_cycles=278, num_circular_buffers=32,
+    dram_bank_bytes_per_cycle=24.0, num_circular_buffers=32,
     sources={
         "noc_grid": "HW §5, §15(b)", "worker_cols_noc0": "HW §15(b) Logical -> NoC0",
         "worker_rows_noc0": "HW §15(b); simulated board has NoC0 row 11 harvested (tensix choice)",
@@ -262,7 +261,7 @@ BLACKHOLE_P150A = Arch(
     dram_bank_size=4_278_190_080, dram_unreserved_base=64, l1_alignment=16, dram_alignment=64,
     noc_read_alignment={"l1": 16, "dram": 64, "pcie": 64}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.35e9, noc_link_bytes_per_cycle=64, noc_max_packet=16384, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=64e9 / 1.35e9, dram_latency_cycles=375, num_circular_buffers=64, timing=BH_TIMING,
+    dram_bank_bytes_per_cycle=64e9 / 1.35e9, num_circular_buffers=64, timing=BH_TIMING,
     dram_controller_tiles_noc0=_BH_CONTROLLERS_NOC0,
     sources={
         "noc_grid": "HW §5, §15(c)", "compute_grid": "HW §5: p150a on FW >= 19.5.0, 11x10 = 110",
@@ -288,7 +287,7 @@ GRAYSKULL_E150 = Arch(
     dram_bank_size=1 * GiB - 32, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.2e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, dram_latency_cycles=375, num_circular_buffers=32, timing=GS_TIMING,
+    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, num_circular_buffers=32, timing=GS_TIMING,
     sources={
         "noc_grid": "HW §15(a): 13x12", "compute_grid": "HW §5, §15(a): 12x9 = 108",
         "worker_rows_noc0": "HW §15(a): y0 = ly+1 for ly <= 4, ly+2 above",

@@ -57,6 +57,9 @@ class KernelPlan:
     runtime_args: tuple[CoreArgs, ...] = ()   # one per core, in `cores` order
     common_args: tuple[int, ...] = ()
     common_l1_args: tuple[int, ...] = ()
+    include_dirs: tuple[Path, ...] = ()  # the kernel's and the program's include directories
+    preincludes: tuple[str, ...] = ()    # headers included before the source (generated Metal 2.0 bindings)
+    generated_headers: tuple[tuple[str, str], ...] = ()   # (file name, text): headers made for this kernel
 
     def with_args(self, runtime_args: tuple[CoreArgs, ...], common: tuple[int, ...], common_l1: tuple[int, ...]):
         """This kernel with other runtime args (on every enqueue: cheaper than dataclasses.replace)."""
@@ -124,7 +127,8 @@ def check_buffer(b: Buffer, device: "Device", what: str) -> None:
 
 def _cb_plan(cb: CircularBuffer, cores: tuple[CoreCoord, ...], device: "Device") -> CBPlan:
     arch = device.arch
-    for v, what in ((cb.page_size, "page_size"), (cb.num_pages, "num_pages")):
+    pages = list(cb.page_size.values()) if isinstance(cb.page_size, dict) else [cb.page_size]
+    for v, what in [*((p, "page_size") for p in pages), (cb.num_pages, "num_pages")]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
             raise ValueError(f"CircularBuffer {cb.index!r}: {what} = {v!r} must be a positive integer")
     indices = cb.indices
@@ -155,7 +159,7 @@ def _static_key(kernels, cbs, sems, arch_name: str) -> str:
     h = hashlib.sha256(arch_name.encode())
     for k in kernels:
         h.update(repr((k.name, k.processor, k.noc, k.cores, k.compile_args, k.named_compile_args, k.defines,
-                       k.compute, str(k.path))).encode())
+                       k.compute, str(k.path), k.include_dirs, k.preincludes, k.generated_headers)).encode())
         h.update(k.source.encode(errors="replace"))
     h.update(repr((cbs, sems)).encode())
     return h.hexdigest()[:32]
@@ -189,7 +193,9 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
             tuple(_u32(v, f"kernel {k.name} compile-time arg {i}") for i, v in enumerate(k.compile_args)),
             tuple((str(n), _u32(v, f"kernel {k.name} named compile-time arg {n!r}"))
                   for n, v in k.named_compile_args.items()),
-            tuple((str(n), str(v)) for n, v in k.defines.items()), compute))
+            tuple((str(n), str(v)) for n, v in k.defines.items()), compute,
+            include_dirs=(*k.include_dirs, *program.include_dirs), preincludes=tuple(k.preincludes),
+            generated_headers=tuple(sorted((str(n), str(t)) for n, t in k.generated_headers.items()))))
     cbs, seen = [], {}
     for cb in program.cbs:
         if not isinstance(cb, CircularBuffer):
@@ -217,7 +223,8 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
     return ProgramPlan(kernels, cbs, sems, _static_key(kernels, cbs, sems, arch.board), tuple(buffers))
 
 
-def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: list) -> int:
+def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: list,
+         common: bool = False) -> int:
     if isinstance(v, Buffer):
         check_buffer(v, device, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
         used.append(v)
@@ -225,6 +232,11 @@ def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int],
             if core not in v.core_set:
                 raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is {v!r}, which "
                                  f"has no copy on this core")
+            l1.append(i)
+        elif not v.is_dram and not common:
+            # an interleaved or sharded L1 buffer sits at one offset in every core's L1, so its address is
+            # a valid local pointer on every worker core (API-current §9): a relocation like a per-core
+            # buffer's. A common arg is one word for all cores: the bank offset (fine in NoC addresses).
             l1.append(i)
         return v.address
     return _u32(v, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
@@ -257,7 +269,8 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
     kernels, used = [], []
     for kp, k in zip(plan.kernels, program.kernels):
         cl1: list[int] = []
-        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1, used) for i, v in enumerate(k.common_runtime_args))
+        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1, used, common=True)
+                       for i, v in enumerate(k.common_runtime_args))
         per_core = []
         for c, args in zip(kp.cores, _core_args(k, kp.cores)):
             if len(args) + len(common) > limit:

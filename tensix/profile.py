@@ -47,6 +47,7 @@ class Profile:
     # with the conservation check on (Device(check=True) or TENSIX_CHECK=1): every NoC link, core NoC
     # port and DRAM channel the run used: (name, cycles booked, busiest 256-cycle window's fraction)
     resources: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)     # race warnings of the run (RaceWarning texts)
 
     @classmethod
     def from_raw(cls, arch: Arch, cores: list[tuple[int, int]], cycles: int, raw: dict, prints, traced: bool) -> "Profile":
@@ -59,7 +60,8 @@ class Profile:
             y, rest = rest % Y, rest // Y
             links[(rest // 2, "xy"[rest % 2], (x, y))] = nbytes
         return cls(arch, cycles, riscs, [r for r, _ in raw["dram"]], [w for _, w in raw["dram"]], raw["noc"],
-                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links, raw.get("resources", []))
+                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links, raw.get("resources", []),
+                   raw.get("warnings", []))
 
     # ---- derived numbers ------------------------------------------------------------------------
     @property

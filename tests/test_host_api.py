@@ -162,7 +162,7 @@ def test_clock_charges_bytes_and_distance(dev):
         return t
     small, big = cycles(2048, (0, 0)), cycles(8192, (0, 0))
     assert big > small * 1.5          # bandwidth: 4x the bytes costs clearly more
-    assert small > 2 * 8 * dev.arch.dram_latency_cycles   # every read pays the DRAM latency
+    assert small > 2 * 8 * dev.arch.timing.dram_latency_cycles   # every read pays the DRAM latency
 
 
 def test_semaphores_and_two_cores(dev):

@@ -59,6 +59,8 @@ RTA_STRIDE = 0x600           # 341 args + room, per RISC-V
 CRTA_OFFSET = 0x3000
 SEM_OFFSET = 0x5000
 SEM_STRIDE = 16
+ZEROS_OFFSET, ZEROS_SIZE = 0x8000, 512     # MEM_ZEROS_BASE: never written, a NoC source of zeros (tensix choice)
+WARNING_MARK = "\x1etensix race warning\x1f"  # a print line that is a race warning (runtime/cb.cpp race_warning)
 MAX_CB = 64                  # CB table size in the runtime (an arch has at most this many)
 NUM_RISCS = 3                # BRISC, NCRISC, compute (the three TRISCs run as one)
 RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
@@ -126,6 +128,13 @@ def params_words(values: dict) -> list[int]:
     return words
 
 
+def _c_string(text: str) -> str:
+    """A C string literal of `text` (control characters as their own \\x.. pieces)."""
+    import re
+    return " ".join(f'"\\x{ord(p):02x}"' if len(p) == 1 and ord(p) < 32 else f'"{p}"'
+                    for p in re.findall(r"[\x00-\x1f]|[^\x00-\x1f]+", text))
+
+
 @functools.cache
 def header() -> str:
     """tx_protocol.h: everything above, for the runtime and the kernel headers."""
@@ -163,6 +172,8 @@ inline constexpr uint32_t SLOT = {SLOT};
 inline constexpr uint64_t L1_POOL_ADDR = {L1_POOL_ADDR:#x}ull;
 inline constexpr uint32_t RTA_OFFSET = {RTA_OFFSET:#x}, RTA_STRIDE = {RTA_STRIDE:#x}, CRTA_OFFSET = {CRTA_OFFSET:#x};
 inline constexpr uint32_t SEM_OFFSET = {SEM_OFFSET:#x}, SEM_STRIDE = {SEM_STRIDE};
+inline constexpr uint32_t ZEROS_OFFSET = {ZEROS_OFFSET:#x}, ZEROS_SIZE = {ZEROS_SIZE};
+inline constexpr const char* WARNING_MARK = {_c_string(WARNING_MARK)};
 inline constexpr int MAX_CB = {MAX_CB}, NUM_RISCS = {NUM_RISCS}, NUM_STATS = {len(STATS)}, TRACE_WORDS = {TRACE_WORDS};
 
 struct Params {{
@@ -172,7 +183,8 @@ template <class Reader> void read_params(Reader& m, Params& p) {{
 {reads}
 }}
 
-// data formats (tensix/formats.py): element bits, tile bytes, kind (1 float, 2 integer, 3 block float)
+// data formats (tensix/formats.py): their numbers; element bits, tile bytes, kind (1 float, 2 integer, 3 block float)
+enum Format : uint32_t {{ {", ".join(f"{f.name} = {int(f)}" for f in DataFormat)} }};
 {table("FORMAT_ELEM_BITS", "uint8_t", elem_bits)}{table("FORMAT_TILE_BYTES", "uint16_t", tile_bytes)}{table("FORMAT_KIND", "uint8_t", kinds)}inline constexpr bool format_known(uint32_t f) {{ return f < 256 && FORMAT_KIND[f] != 0; }}
 inline constexpr bool format_is_int(uint32_t f) {{ return f < 256 && FORMAT_KIND[f] == 2; }}
 inline constexpr uint32_t format_elem_bytes(uint32_t f) {{ return f < 256 ? (FORMAT_ELEM_BITS[f] + 7) / 8 : 0; }}

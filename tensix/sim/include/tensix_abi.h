@@ -46,6 +46,8 @@ uint32_t tx_cb_read_ptr(int32_t cb);
 uint32_t tx_cb_page_size(int32_t cb);
 uint32_t tx_cb_tile_size(int32_t cb);
 uint32_t tx_cb_data_format(int32_t cb);
+// base, size, page size, pages, read ptr, write ptr (kernel addresses / bytes), acked | received << 16, wr tile ptr
+void tx_cb_state(int32_t cb, uint32_t* out);
 
 // NoC
 void tx_noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t noc);

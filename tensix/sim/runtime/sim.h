@@ -35,7 +35,7 @@ struct CB {
 // The compute engine of a core: DST and the unpacker/packer configuration (compute.cpp).
 struct Compute {
     std::vector<uint32_t> dst;           // 16 tiles x 1024 words, each tile in face order
-    uint32_t fidelity = 4, fp32 = 0, full_sync = 0, approx = 0;
+    uint32_t fidelity = 4, fp32 = 0, full_sync = 0;
     bool acquired = false, math_held = false, committed = false, pack_held = false;
     uint32_t fmt[3] = {255, 255, 255};   // unpacker A, unpacker B, packer
     // the three TRISC stages as a pipeline: the coroutine's clock is the unpacker's; the math and
@@ -45,6 +45,8 @@ struct Compute {
     uint64_t half_free[2]{};             // DST halves: free once the packer released them
     uint32_t src_bank = 0, half = 0;
     uint32_t dirty = 0;                  // DST tiles written since the last release
+    uint32_t l1_acc = 0;                 // packer L1 accumulation (pack_reconfig_l1_acc)
+    uint32_t relu = 0;                   // packer ReLU mode (llk_pack_relu_config)
 };
 
 struct Risc;
@@ -272,6 +274,10 @@ std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
+// a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per
+// kernel line and run, with that line
+void race_warning(const std::string& msg);   // cb.cpp
+void race_warnings_reset(int core);          // at a run's start on that core
 
 // NoC and memory (noc.cpp)
 // px, py: the physical NoC0 tile addressed (a core, or the DRAM endpoint tile the address names)

@@ -326,8 +326,7 @@ class Matmul(Op):
         pm, pn, kb, d = cfg["pm"], cfg["pn"], cfg["kb"], cfg["depth"]
         ta, tb, tc = tile_bytes(self.a.dtype), tile_bytes(self.b.dtype), tile_bytes(self.dtype)
         n = (pm * kb * ta + kb * pn * tb) * d + 2 * cfg["sub_h"] * cfg["sub_w"] * tc
-        if self.Kt > kb:
-            n += pm * pn * tile_bytes(self.part_dtype)
+        n += (pm * pn if self.Kt > kb else 1) * tile_bytes(self.part_dtype)
         if self.bias is not None and self.fused_epilogue:
             n += pn * tile_bytes(self.bias.dtype)
         return n
@@ -506,8 +505,9 @@ class Matmul(Op):
         # the output CB double-buffers one sub-block (the writer drains it while the next is computed);
         # the partial sums of the whole block live in CB 24 between K blocks
         cbs.append(CircularBuffer(16, out.format, tile_bytes(self.dtype), 2 * cfg["sub_h"] * cfg["sub_w"]))
-        if self.Kt > kb:
-            cbs.append(CircularBuffer(24, fmt(self.part_dtype), tile_bytes(self.part_dtype), pm * pn))
+        # (one page when K is a single block: unused, but every candidate then has the same CB formats,
+        # so they share one compile)
+        cbs.append(CircularBuffer(24, fmt(self.part_dtype), tile_bytes(self.part_dtype), pm * pn if self.Kt > kb else 1))
         if fused_bias:
             cbs.append(CircularBuffer(2, self.bias.format, tile_bytes(self.bias.dtype), pn))
         sems = [Semaphore(0) for _ in range(4)]

@@ -46,8 +46,8 @@ def mcast_matmul(dev: Device, M: int, K: int, N: int, passes: int, fidelity: str
 
         def reader_args(i, xy, n, row0=row0):
             x, y = xy
-            in0 = [*_rect(dev, (1, y), (gx - 1, y), noc), gx - 1] if x == 0 else [*dev.worker_core((0, y), noc), 0, 0, 0]
-            in1 = [*_rect(dev, (x, 1), (x, gy - 1), noc), gy - 1] if y == 0 else [*dev.worker_core((x, 0), noc), 0, 0, 0]
+            in0 = [*_rect(dev, (1, y), (gx - 1, y), noc), gx - 1] if x == 0 else [*dev.worker_core((0, y)), 0, 0, 0]
+            in1 = [*_rect(dev, (x, 1), (x, gy - 1), noc), gy - 1] if y == 0 else [*dev.worker_core((x, 0)), 0, 0, 0]
             return [a, b, row0 + y * pm, x * pn, *in0, *in1]
         for k in readers:
             k.runtime_args = reader_args

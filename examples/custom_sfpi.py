@@ -5,9 +5,12 @@ functions (vFloat, dst_reg rows of 32 lanes, 8 rows per 16x16 face) and hand the
 which call them once per face of the DST tile:
   * add (kernels/sfpu/sfpi_add.cpp): a -> DST 0, b -> DST 1, then
     _llk_math_eltwise_binary_sfpu_params_(add_face, 0, 1, 0): DST[0] = DST[0] + DST[1];
-  * smoothstep (kernels/sfpu/sfpi_smoothstep.cpp): x -> DST 0, then
-    _llk_math_eltwise_unary_sfpu_params_(smoothstep_face, 0, VectorMode::RC, edge0, edge1, 1/(edge1-edge0)),
-    with v_if (x < edge0) 0 / v_elseif (x > edge1) 1 / v_else t^2 (3 - 2t) / v_endif per lane.
+  * smoothstep (kernels/sfpu/sfpi_smoothstep.cpp, today's form): x -> DST 0, then
+    SFPU_UNARY_CALL_NO_TEMPLATE_ARGS(DST_SYNC_MODE, DST_ACCUM_MODE, smoothstep_tile_face, 0, VectorMode::RC,
+    edge0, edge1, 1/(edge1-edge0)) with tt-metal's experimental/llk_sfpu/ckernel_sfpu_smoothstep.h face
+    function (t = clamp(...), sfpi::clamp); the baseline form (sfpi_smoothstep_legacy.cpp) writes the face
+    function itself with v_if (x < edge0) 0 / v_elseif (x > edge1) 1 / v_else t^2 (3 - 2t) / v_endif and
+    calls _llk_math_eltwise_unary_sfpu_params_ (run(..., compute="legacy")).
 The readers and writer are plain TensorAccessor tile loops.
 
 Tolerance: vFloat arithmetic is IEEE fp32 and DST rounds to bf16 (nearest-even) after the call, so both
@@ -78,8 +81,10 @@ def smoothstep_reference(x: np.ndarray, e0=EDGE0, e1=EDGE1) -> np.ndarray:
     return round_to_bf16(np.where(x < e0, np.float32(0), np.where(x > e1, np.float32(1), mid)).astype(np.float32))
 
 
-def run(dev: Device, num_tiles: int = 4, seed: int = 0) -> dict:
-    """Both custom kernels on random bf16 inputs; returns per-kernel output, reference, mismatches, time."""
+def run(dev: Device, num_tiles: int = 4, seed: int = 0, compute: str = "current") -> dict:
+    """Both custom kernels on random bf16 inputs; returns per-kernel output, reference, mismatches, time.
+    compute="current": the smoothstep face function from experimental/llk_sfpu dispatched with
+    SFPU_UNARY_CALL; "legacy": the v_if version written in the kernel."""
     rng = np.random.default_rng(seed)
     shape = (num_tiles * 32, 32)
     a = round_to_bf16((rng.standard_normal(shape) * 10).astype(np.float32))
@@ -89,7 +94,8 @@ def run(dev: Device, num_tiles: int = 4, seed: int = 0) -> dict:
     t0 = time.perf_counter()
     add_out, add_t = _run(dev, "sfpi_add.cpp", [a, b], [])
     inv = np.float32(1) / (EDGE1 - EDGE0)
-    ss_out, ss_t = _run(dev, "sfpi_smoothstep.cpp", [x], [f32_bits(EDGE0), f32_bits(EDGE1), f32_bits(inv)])
+    ss_file = {"current": "sfpi_smoothstep.cpp", "legacy": "sfpi_smoothstep_legacy.cpp"}[compute]
+    ss_out, ss_t = _run(dev, ss_file, [x], [f32_bits(EDGE0), f32_bits(EDGE1), f32_bits(inv)])
     host_s = time.perf_counter() - t0
 
     add_ref = round_to_bf16(a + b)

@@ -39,9 +39,10 @@ def bf16_ulps(y: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.abs(y.astype(np.float64) - ref) / ulp
 
 
-def run(dev: Device, num_tiles: int = 64, seed: int = 0, approx: bool = False) -> dict:
+def run(dev: Device, num_tiles: int = 64, seed: int = 0, approx: bool = False, compute: str = "current") -> dict:
     """exp of a random (num_tiles*32) x 32 bf16 matrix with values in [-4, 4]; `approx` compiles the
-    compute kernel with math_approx_mode. Returns input, output, errors and the device time."""
+    compute kernel with math_approx_mode; compute="legacy" runs the baseline kernel (init_sfpu) instead of
+    today's (compute_kernel_hw_startup + copy_init). Returns input, output, errors and the device time."""
     rng = np.random.default_rng(seed)
     shape = (num_tiles * 32, 32)
     x = round_to_bf16(rng.uniform(-4, 4, shape).astype(np.float32))
@@ -54,11 +55,11 @@ def run(dev: Device, num_tiles: int = 64, seed: int = 0, approx: bool = False) -
                         compile_args=[TensorAccessorArgs(src)], runtime_args=[src, num_tiles])
         writer = Kernel(KERNELS / "compute" / "eltwise_writer.cpp", on="writer",
                         compile_args=[TensorAccessorArgs(dst)], runtime_args=[dst, num_tiles])
-        compute = Kernel(KERNELS / "sfpu" / "eltwise_exp.cpp", on="compute", math_approx_mode=approx,
-                         runtime_args=[num_tiles])
+        source = {"current": "eltwise_exp.cpp", "legacy": "eltwise_exp_legacy.cpp"}[compute]
+        compute_k = Kernel(KERNELS / "sfpu" / source, on="compute", math_approx_mode=approx, runtime_args=[num_tiles])
         cbs = [CircularBuffer(0, FMT, TILE_BYTES, 2), CircularBuffer(16, FMT, TILE_BYTES, 2)]
         t0 = time.perf_counter()
-        t = dev.queue.enqueue(Program(CORE, [reader, writer, compute], cbs))
+        t = dev.queue.enqueue(Program(CORE, [reader, writer, compute_k], cbs))
         host_s = time.perf_counter() - t0
         out = untilize(bf16_bits_to_float(dst.read(np.uint16)), shape)
         dev.queue.finish()

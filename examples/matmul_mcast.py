@@ -27,11 +27,13 @@ GRID = (8, 8)
 
 
 def _rect(dev: Device, a, b, noc: int) -> list[int]:
-    """NoC rectangle covering logical cores a..b, normalised so NoC 0's start is the top-left corner
-    (NoC 1 runs the other way: its start is the bottom-right)."""
-    pa, pb = dev.worker_core(a, noc), dev.worker_core(b, noc)
+    """The NoC rectangle covering logical cores a..b as a tt-metal host passes it: NoC0 coordinates,
+    start = top-left. A NoC 1 multicast needs start and end swapped; on Wormhole and Blackhole
+    (translated coordinates, the same on both NoCs) the host swaps them, on Grayskull the kernel API
+    mirrors NoC0 coordinates for NoC 1, which swaps them by itself."""
+    pa, pb = dev.worker_core(a), dev.worker_core(b)
     lo, hi = (min(pa.x, pb.x), min(pa.y, pb.y)), (max(pa.x, pb.x), max(pa.y, pb.y))
-    return [*lo, *hi] if noc == 0 else [*hi, *lo]
+    return [*hi, *lo] if noc == 1 and dev.arch.translated else [*lo, *hi]
 
 
 def run(dev: Device, M: int = 8 * 2 * 32, K: int = 4 * 32, N: int = 8 * 2 * 32, in0_block_w: int = 2,
@@ -73,11 +75,11 @@ def run(dev: Device, M: int = 8 * 2 * 32, K: int = 4 * 32, N: int = 8 * 2 * 32, 
             if x == 0:            # in0 sender: the rest of the row
                 in0 = [*_rect(dev, (1, y), (gx - 1, y), noc), gx - 1] if gx > 1 else [0, 0, 0, 0, 0]
             else:                 # in0 receiver: the left-column core of the row
-                in0 = [*dev.worker_core((0, y), noc), 0, 0, 0]
+                in0 = [*dev.worker_core((0, y)), 0, 0, 0]
             if y == 0:            # in1 sender: the rest of the column
                 in1 = [*_rect(dev, (x, 1), (x, gy - 1), noc), gy - 1] if gy > 1 else [0, 0, 0, 0, 0]
             else:
-                in1 = [*dev.worker_core((x, 0), noc), 0, 0, 0]
+                in1 = [*dev.worker_core((x, 0)), 0, 0, 0]
             return [src_a, src_b, y * pm, x * pn, *in0, *in1]
 
         for k in readers:

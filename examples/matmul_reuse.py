@@ -8,6 +8,10 @@ outputs of a sub-block held in DST. Between K blocks the partial sums are spille
 with copy_tile_to_dst_init_short(c_24) + copy_tile; the final sums go to CB 16. CB 16 and CB 24 are ONE
 CircularBuffer (index=[16, 24]) sharing one L1 region, as in tt-metal's matmul_multicore_reuse.
 
+The compute kernel is today's form by default (kernels/compute/bmm_block_helpers.cpp: ttnn's
+kernel_lib matmul_block helper after compute_kernel_hw_startup<SrcOrder::Reverse>); compute="legacy"
+runs the hand-written loop with mm_init and acquire_dst (kernels/compute/bmm_block.cpp).
+
     python examples/matmul_reuse.py [arch]      # arch: n150 (default), p150a, e150, ...
 """
 from __future__ import annotations
@@ -65,7 +69,7 @@ def block_cbs(cfg: dict) -> list[CircularBuffer]:
 
 def run(dev: Device, M: int = 640, K: int = 640, N: int = 640, per_core_M: int = 4, per_core_N: int = 4,
         in0_block_w: int = 2, out_subblock_h: int = 2, out_subblock_w: int = 4, fidelity: str = "HiFi4",
-        seed: int = 0) -> dict:
+        seed: int = 0, compute: str = "current") -> dict:
     """C = A @ B with one output block per core; returns the output, the reference, errors and times."""
     cfg = block_config(M // 32, K // 32, N // 32, per_core_M, per_core_N, in0_block_w, out_subblock_h,
                        out_subblock_w)
@@ -87,9 +91,10 @@ def run(dev: Device, M: int = 640, K: int = 640, N: int = 640, per_core_M: int =
         writer = Kernel(KERNELS / "mm" / "writer_block.cpp", on="writer",
                         compile_args=[*cfg["writer_args"], TensorAccessorArgs(dst)],
                         runtime_args=lambda i, xy, n: [dst, *origin[xy]])
-        compute = Kernel(KERNELS / "compute" / "bmm_block.cpp", on="compute", compile_args=cfg["compute_args"],
-                         math_fidelity=fidelity)
-        program = Program(cores, [reader, writer, compute], block_cbs(cfg))
+        source = {"current": "bmm_block_helpers.cpp", "legacy": "bmm_block.cpp"}[compute]
+        compute_k = Kernel(KERNELS / "compute" / source, on="compute", compile_args=cfg["compute_args"],
+                           math_fidelity=fidelity)
+        program = Program(cores, [reader, writer, compute_k], block_cbs(cfg))
         t0 = time.perf_counter()
         t = dev.queue.enqueue(program)
         host_s = time.perf_counter() - t0

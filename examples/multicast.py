@@ -37,11 +37,11 @@ def run(dev: Device, sender=SENDER, receivers: CoreRange = RECEIVERS, seed: int 
         out.write(np.zeros(n * TILE_BYTES // 2, np.uint16))
         sender_k = Kernel(KERNELS / "mcast_sender.cpp", on="riscv_0", cores=[sender],
                           compile_args=[TensorAccessorArgs(src)])
-        lo = dev.worker_core(receivers.start, noc=sender_k.noc)
-        hi = dev.worker_core(receivers.end, noc=sender_k.noc)
+        lo = dev.worker_core(receivers.start)
+        hi = dev.worker_core(receivers.end)
         sender_k.runtime_args = [src, lo.x, lo.y, hi.x, hi.y, n]
         recv_k = Kernel(KERNELS / "mcast_receiver.cpp", on="riscv_1", cores=receivers)
-        recv_k.runtime_args = list(dev.worker_core(sender, noc=recv_k.noc))
+        recv_k.runtime_args = list(dev.worker_core(sender))
         index = {(c.x, c.y): i for i, c in enumerate(rcv)}
         writer_k = Kernel(KERNELS / "mcast_writer.cpp", on="riscv_0", cores=receivers,
                           compile_args=[TensorAccessorArgs(out)],

@@ -33,8 +33,8 @@ def run(dev: Device, core_a=(0, 0), core_b=(1, 0), seed: int = 0) -> dict:
         w_a = Kernel(KERNELS / "tile_transfer_writer_a.cpp", on="riscv_0", cores=[core_a])
         r_b = Kernel(KERNELS / "tile_transfer_reader_b.cpp", on="riscv_1", cores=[core_b])
         # NoC coordinates of the other core, as seen on the NoC each kernel uses
-        w_a.runtime_args = list(dev.worker_core(core_b, noc=w_a.noc))
-        r_b.runtime_args = list(dev.worker_core(core_a, noc=r_b.noc))
+        w_a.runtime_args = list(dev.worker_core(core_b))
+        r_b.runtime_args = list(dev.worker_core(core_a))
         kernels = [
             Kernel(KERNELS / "tile_transfer_reader_a.cpp", on="riscv_1", cores=[core_a],
                    compile_args=[TensorAccessorArgs(src)], runtime_args=[src]),

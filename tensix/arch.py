@@ -35,22 +35,53 @@ class Timing:
     cb_call_cycles: int = 10            # cb_* call on a RISC-V (tensix choice: a few loads/stores of CB state)
     sem_call_cycles: int = 10           # semaphore call (tensix choice)
     barrier_cycles: int = 10            # HW §11c: barrier tail 10
-    noc_cmd_cycles: int = 18            # NIU setup per transfer: fits HW §11b 29.13 B/cycle for 16 x 8 KB
-    noc_packet_cycles: int = 6          # gap per packet besides its header flit: fits 31.15 B/cycle at 256 x 64 KB
-    noc_max_outstanding: int = 16       # reads in flight per RISC-V and NoC (HW §6: 16 transaction IDs)
+    # NIU latency from a request's issue to its first flit (it does not occupy the port); with the
+    # per-packet gap it fits HW §11b: 29.13 B/cycle for 16 x 8 KB and 31.15 at 256 x 64 KB
+    noc_cmd_cycles: int = 18
+    noc_packet_cycles: int = 6          # link cycles per packet besides its header flit (HW §11b, as above)
+    # reads in flight per RISC-V and NoC. tensix choice: the docs give no hardware limit besides the
+    # 8-bit per-id counters (NoC §6.4); read headers fill router buffers (32 B each, NoC §4.3), and 16
+    # keeps one core's DRAM stream at the channel's rate (HW §11a) while bounding it per core
+    noc_max_outstanding: int = 16
     l1_latency_cycles: int = 8          # L1 read latency seen by a NoC read (tensix choice)
-    dram_latency_cycles: int = 375      # HW §11c: Tdram
+    noc_vc_buffer_bytes: int = 480      # router buffer one static VC may hold per hop (HW §9, NoC §4.3): back-pressure
+    # DRAM access latency. BH: HW §11c Tdram 375 cycles at 1.35 GHz. WH: GDDR6 latency is unknown
+    # (NoC §7.4); tensix choice: the same GDDR6 access time in ns, 375 / 1.35 = 278 cycles at 1 GHz
+    dram_latency_cycles: int = 278
     dram_bytes_per_cycle: float = 22.2  # achieved per channel; WH: HW §11a 22.2 GB/s at 1 GHz
-    dispatch_us: float = 1.05           # per program (HW §11d: trace-replay floor, WH n300)
-    host_write_gbps: float = 10.3       # host -> device (HW §11f, WH n300, 1 KB pages)
-    host_read_gbps: float = 8.5         # device -> host (HW §11f)
+    # Program dispatch (tensix/sim/dispatch.py). Documented: NCRISC's IRAM copy ≈10 B/cycle on WH (BH
+    # has none), CB setup ≈25 cycles per CB on WH, ≈20 on BH (NoC §9.5). Fitted to HW §11d: the fixed
+    # part of a dispatch (dispatcher and firmware work the docs do not itemise) to the trace floor, the
+    # host part of an untraced dispatch to the non-trace row.
+    dispatch_fixed_cycles: int = 337    # WH: 1.05 us trace floor (n300) less its modelled 713 cycles
+    dispatch_host_us: float = 2.02      # WH: 2.70 us non-trace (n300) less its modelled device part (0.68 us)
+    dispatch_iram_bytes_per_cycle: float = 10.0
+    dispatch_cb_setup_cycles: int = 25
+    dispatch_issue_cycles: int = 14     # derived, NoC §6.2: one >= 7-cycle ready poll and ~7 stores per request
+    dispatch_launch_msg_bytes: int = 96 # tensix choice: sizeof(launch_msg_t) is not in the docs (a few dozen words)
+    dispatch_binary_bytes: int = 2048   # tensix choice: bytes of one RISC-V binary (the docs: kernels up to ~8 KB)
+    # PCIe per page: max(floor, fixed + bytes / rate) (tensix/sim/dispatch.py), fitted to HW §11f
+    host_write_gbps: float = 10.3       # host -> device streaming rate (WH n300: 10.3 at 1 KB, 10.4 at 2 KB pages)
+    host_read_gbps: float = 10.7        # device -> host: 8.49 GB/s at 1 KB and 9.47 at 2 KB pages give
+    pcie_read_fixed_ns: float = 25.0    # 10.7 GB/s and 25 ns per page
+    pcie_write_fixed_ns: float = 0.0
+    host_write_pinned_gbps: float = 18.9   # pinned host memory (WH: 19.08 / 18.70 / 18.86)
+    host_read_pinned_gbps: float = 15.9    # 11.61 at 1 KB and 13.43 at 2 KB pages: 15.9 GB/s, 24 ns per page
+    # per-page floors: tensix choice for WH (no small-page rows): BH's, below
+    pcie_write_floor_ns: float = 23.7
+    pcie_read_floor_ns: float = 19.0
 
 
 WH_TIMING = Timing()
 # BH: the per-bank peak (HW §7: 47.4 B/cycle) at the efficiency WH reaches (22.2 of 24): tensix choice
-BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dispatch_us=0.92, host_write_gbps=21.5, host_read_gbps=14.5)
+# BH PCIe (HW §11f, p150): 32 B pages 1.35 GB/s write / 1.68 read give the per-page floors 23.7 / 19.0 ns;
+# 1 KB pages 21.47 / 14.47 GB/s the streaming rates. Pinned rates are not published for BH: tensix choice, unpinned.
+BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=375, host_write_gbps=21.47,
+                   host_read_gbps=14.47, pcie_read_fixed_ns=0.0, host_write_pinned_gbps=21.47,
+                   host_read_pinned_gbps=14.47, dispatch_iram_bytes_per_cycle=float("inf"), dispatch_cb_setup_cycles=20,
+                   dispatch_fixed_cycles=231)   # 0.92 us trace floor (p150) less its modelled 1011 cycles; host part: WH's (tensix choice)
 # GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
-GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24)
+GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24, dram_latency_cycles=375)
 
 
 @dataclass(frozen=True)
@@ -81,11 +112,11 @@ class Arch:
     noc_hop_cycles: int = 9
     noc_niu_cycles: int = 5
     dram_bank_bytes_per_cycle: float = 24.0
-    dram_latency_cycles: int = 375
     num_circular_buffers: int = 32
     max_runtime_args: int = 341
     num_semaphores: int = 16
     timing: Timing = WH_TIMING
+    dram_controller_tiles_noc0: tuple = ()   # physical tiles per controller where kernel coords differ (BH)
     sources: dict = field(default_factory=dict)
 
     # ---- derived helpers -------------------------------------------------------------------
@@ -138,6 +169,14 @@ class Arch:
                 out[xy if self.translated else self.mirror(xy, noc)] = c
         return out
 
+    def dram_tile_noc0(self, xy: tuple[int, int], noc: int) -> tuple[int, int]:
+        """Physical NoC0 coordinates of the DRAM tile a kernel on `noc` addresses as `xy`."""
+        for c, tiles in enumerate(self.dram_controller_tiles):
+            for p, t in enumerate(tiles):
+                if (t if self.translated else self.mirror(t, noc)) == xy:
+                    return self.dram_controller_tiles_noc0[c][p] if self.dram_controller_tiles_noc0 else t
+        raise ValueError(f"{xy} is not a DRAM tile of {self.board} on NoC {noc}")
+
     def hops(self, src: tuple[int, int], dst: tuple[int, int], noc: int) -> int:
         """Router hops on the unidirectional torus: NoC0 runs +x then +y, NoC1 the opposite way."""
         X, Y = self.noc_grid
@@ -164,7 +203,7 @@ _WH_COMMON = dict(
     dram_bank_size=1 * GiB, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.0e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=24.0, dram_latency_cycles=375, num_circular_buffers=32,
+    dram_bank_bytes_per_cycle=24.0, num_circular_buffers=32,
     sources={
         "noc_grid": "HW §5, §15(b)", "worker_cols_noc0": "HW §15(b) Logical -> NoC0",
         "worker_rows_noc0": "HW §15(b); simulated board has NoC0 row 11 harvested (tensix choice)",
@@ -177,7 +216,9 @@ _WH_COMMON = dict(
         "alignment": "API §2.2 / HW §8: L1 16/16, DRAM 32/16, PCIe 32/16",
         "aiclk_hz": "HW §4: 1.0 GHz", "noc": "HW §9: 32 B/cycle, 8 KB packets, 9 cycles/hop, NIU 5",
         "dram_bank_bytes_per_cycle": "HW §7: 24 GB/s per channel at 1 GHz",
-        "dram_latency_cycles": "HW §11(c) Tdram 375 (Blackhole calibration, used for WH too: tensix choice)",
+        "dram_latency_cycles": "tensix choice: WH GDDR6 latency is unknown (NoC §7.4); BH's Tdram (HW §11(c), 375 "
+                               "cycles at 1.35 GHz) as the same time in ns, 278 cycles at 1 GHz",
+        "dram_endpoints": "HW §15(b), NoC §7.2: every bank has its own endpoint tile, the same for both NoCs",
         "num_circular_buffers": "API §2.4: WH 32",
         "max_runtime_args": "API §2.3: 341", "num_semaphores": "API §2.3: 16",
     })
@@ -220,7 +261,8 @@ BLACKHOLE_P150A = Arch(
     dram_bank_size=4_278_190_080, dram_unreserved_base=64, l1_alignment=16, dram_alignment=64,
     noc_read_alignment={"l1": 16, "dram": 64, "pcie": 64}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.35e9, noc_link_bytes_per_cycle=64, noc_max_packet=16384, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=64e9 / 1.35e9, dram_latency_cycles=375, num_circular_buffers=64, timing=BH_TIMING,
+    dram_bank_bytes_per_cycle=64e9 / 1.35e9, num_circular_buffers=64, timing=BH_TIMING,
+    dram_controller_tiles_noc0=_BH_CONTROLLERS_NOC0,
     sources={
         "noc_grid": "HW §5, §15(c)", "compute_grid": "HW §5: p150a on FW >= 19.5.0, 11x10 = 110",
         "translated": "HW §15(c): Tensix translated = NoC0 when unharvested columns are kept; DRAM (17|18, 12+3(b%4)+p)",
@@ -245,7 +287,7 @@ GRAYSKULL_E150 = Arch(
     dram_bank_size=1 * GiB - 32, dram_unreserved_base=32, l1_alignment=16, dram_alignment=32,
     noc_read_alignment={"l1": 16, "dram": 32, "pcie": 32}, noc_write_alignment={"l1": 16, "dram": 16, "pcie": 16},
     aiclk_hz=1.2e9, noc_link_bytes_per_cycle=32, noc_max_packet=8192, noc_hop_cycles=9, noc_niu_cycles=5,
-    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, dram_latency_cycles=375, num_circular_buffers=32, timing=GS_TIMING,
+    dram_bank_bytes_per_cycle=118e9 / 8 / 1.2e9, num_circular_buffers=32, timing=GS_TIMING,
     sources={
         "noc_grid": "HW §15(a): 13x12", "compute_grid": "HW §5, §15(a): 12x9 = 108",
         "worker_rows_noc0": "HW §15(a): y0 = ly+1 for ly <= 4, ly+2 above",

@@ -42,8 +42,10 @@ class Backend(Protocol):
     def prepare(self, plan: ProgramPlan) -> Any:
         """Compile and load what `plan` needs (cached by plan.key); an opaque handle for run()."""
 
-    def run(self, prepared: Any, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False) -> DeviceTime:
-        """Run a prepared program with `plan`'s runtime args: its modelled time, profile and prints."""
+    def run(self, prepared: Any, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False,
+            traced: bool = False) -> DeviceTime:
+        """Run a prepared program with `plan`'s runtime args: its modelled time, profile and prints, and
+        in `dispatch` the dispatch cost by part. `traced`: replayed from a trace (no host-side dispatch)."""
 
     def transfer_seconds(self, nbytes: int, page_size: int, to_device: bool) -> float:
         """Modelled time of a host <-> device copy (PCIe)."""

@@ -66,13 +66,31 @@ class ShardSpec:
     tensor of `tensor_shape` pages (row-major page ids), cut into shards of `shard_shape` pages (edge
     shards padded); shard k goes to bank k % banks at (k // banks) * shard volume pages into the bank,
     pages row-major inside a shard. In L1 the banks are `cores` (row-major order, or column-major with
-    orientation="col_major"); in DRAM they are the DRAM banks."""
+    orientation="col_major"); in DRAM they are the DRAM banks.
+
+    With `page_shape=` the shapes are in elements, as in the C++ host API (ShardSpec's shard shape in
+    elements plus ShardSpecBuffer's page shape, e.g. (32, 32) for tiles or (1, W) for row-major
+    sticks): the tensor shape rounds up to whole pages, the shard shape must be whole pages."""
     tensor_shape: tuple
     shard_shape: tuple
     cores: Any = None
     orientation: str = "row_major"
+    page_shape: tuple | None = None
 
     def __post_init__(self) -> None:
+        if self.page_shape is not None:
+            ps = tuple(int(v) for v in self.page_shape)
+            te, se = tuple(int(v) for v in self.tensor_shape), tuple(int(v) for v in self.shard_shape)
+            if not (len(ps) == len(te) == len(se)) or min(ps + te + se, default=0) <= 0:
+                raise ValueError(f"ShardSpec: tensor_shape {self.tensor_shape}, shard_shape {self.shard_shape} and "
+                                 f"page_shape {self.page_shape} must be positive element counts of the same rank")
+            bad = [i for i, (s_, p_) in enumerate(zip(se, ps)) if s_ % p_]
+            if bad:
+                raise ValueError(f"ShardSpec: shard_shape {se} (elements) is not a whole number of {ps} pages in "
+                                 f"dimension {bad[0]}; make each shard dimension a multiple of the page dimension")
+            object.__setattr__(self, "tensor_shape", tuple(-(-t_ // p_) for t_, p_ in zip(te, ps)))
+            object.__setattr__(self, "shard_shape", tuple(s_ // p_ for s_, p_ in zip(se, ps)))
+            object.__setattr__(self, "page_shape", ps)
         t, sh = tuple(int(v) for v in self.tensor_shape), tuple(int(v) for v in self.shard_shape)
         if len(t) != len(sh) or not t or min(t + sh) <= 0:
             raise ValueError(f"ShardSpec: tensor_shape {self.tensor_shape} and shard_shape {self.shard_shape} must be "

@@ -12,7 +12,8 @@ from .backend import Backend, open_backend
 from .buffer import Buffer
 from .core import CoreCoord, as_coord
 from .errors import DeviceError
-from .queue import Queue
+from .queue import Queue, make_queues
+from .status import StatusRecord
 
 # What Device() opens when arch / backend are not given (`tensix run --arch` sets the arch).
 DEFAULTS = {"arch": "n150", "backend": "sim"}
@@ -26,12 +27,16 @@ class Device:
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
     kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
+    `queues` are the device's two command queues; `queue` is queue 0.
+    `check` turns on the simulated clock's conservation check: every run verifies that no NoC link, core
+    NoC port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
+    violation fails the run, and profiles list each resource's use.
 
     A Device may be shared by threads: every call into the backend holds the device's lock, so calls
     from several threads run one after another."""
 
     def __init__(self, arch: str | Arch | None = None, backend: str | None = None, *, timeout: float = 10.0,
-                 print_kernel_output: bool | None = None) -> None:
+                 print_kernel_output: bool | None = None, check: bool | None = None) -> None:
         self.closed = True
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
                 or timeout <= 0:
@@ -46,11 +51,15 @@ class Device:
         self._pending_frees: list[tuple[str, int]] = []   # from collected Buffers (see Buffer.__del__)
         self.backend_name = DEFAULTS["backend"] if backend is None else backend
         self.backend: Backend = open_backend(self.backend_name, self.arch, timeout=self.timeout)
+        if check is not None and hasattr(self.backend, "check"):
+            self.backend.check = bool(check)
         self.closed = False
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))
         self.print_kernel_output = print_kernel_output
-        self.queue = Queue(self)
+        self.queues: list[Queue] = make_queues(self, 2)   # two command queues, as fast dispatch has
+        self.queue = self.queues[0]
+        self._status = StatusRecord(self)                  # what `tensix smi` shows of this device
 
     def __repr__(self) -> str:
         return f"Device({self.arch.board}, {self.arch.name}, grid {self.grid.x}x{self.grid.y}, {self.backend_name})"
@@ -69,6 +78,7 @@ class Device:
                 for b in list(self._buffers):
                     b.freed = True
                 self._buffers.clear()
+                self._status.close()
                 self.backend.close()
 
     def __del__(self) -> None:

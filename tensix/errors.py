@@ -19,3 +19,8 @@ class DeviceError(TensixError):
 
 class DeviceHang(DeviceError):
     """A kernel deadlocked or stopped making progress. The message names each blocked RISC-V and call."""
+
+
+class RaceWarning(UserWarning):
+    """A kernel did something silicon allows but that may race (e.g. reading a pre-filled CB without
+    waiting for it). Shown once per kernel line; also in DeviceTime.profile.warnings."""

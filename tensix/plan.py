@@ -19,8 +19,9 @@ import numpy as np
 
 from .buffer import Buffer
 from .core import CoreCoord
+from .errors import AllocationError
 from .formats import DataFormat
-from .program import MATH_FIDELITIES, PROCESSOR_NAMES, CircularBuffer, Kernel, Program
+from .program import PROCESSOR_NAMES, CircularBuffer, Kernel, Program
 
 if TYPE_CHECKING:
     from .device import Device
@@ -56,6 +57,9 @@ class KernelPlan:
     runtime_args: tuple[CoreArgs, ...] = ()   # one per core, in `cores` order
     common_args: tuple[int, ...] = ()
     common_l1_args: tuple[int, ...] = ()
+    include_dirs: tuple[Path, ...] = ()  # the kernel's and the program's include directories
+    preincludes: tuple[str, ...] = ()    # headers included before the source (generated Metal 2.0 bindings)
+    generated_headers: tuple[tuple[str, str], ...] = ()   # (file name, text): headers made for this kernel
 
     def with_args(self, runtime_args: tuple[CoreArgs, ...], common: tuple[int, ...], common_l1: tuple[int, ...]):
         """This kernel with other runtime args (on every enqueue: cheaper than dataclasses.replace)."""
@@ -88,9 +92,15 @@ class ProgramPlan:
     semaphores: tuple[SemaphorePlan, ...]
     key: str                             # hash of everything but the runtime args: what a build depends on
     buffers: tuple[Buffer, ...] = ()     # buffers the static part refers to (accessor args, CB placement)
+    arg_buffers: tuple[Buffer, ...] = ()  # buffers the runtime args refer to
 
-    def with_args(self, kernels: tuple[KernelPlan, ...]) -> "ProgramPlan":
-        return dataclasses.replace(self, kernels=kernels)
+    def with_args(self, kernels: tuple[KernelPlan, ...], arg_buffers: tuple[Buffer, ...] = ()) -> "ProgramPlan":
+        return dataclasses.replace(self, kernels=kernels, arg_buffers=arg_buffers)
+
+    def check_buffers(self, device: "Device") -> None:
+        """Every buffer the plan refers to is still alive and on `device` (a replayed trace reuses plans)."""
+        for b in self.buffers + self.arg_buffers:
+            check_buffer(b, device, "the program")
 
 
 def _u32(v, what: str) -> int:
@@ -117,7 +127,8 @@ def check_buffer(b: Buffer, device: "Device", what: str) -> None:
 
 def _cb_plan(cb: CircularBuffer, cores: tuple[CoreCoord, ...], device: "Device") -> CBPlan:
     arch = device.arch
-    for v, what in ((cb.page_size, "page_size"), (cb.num_pages, "num_pages")):
+    pages = list(cb.page_size.values()) if isinstance(cb.page_size, dict) else [cb.page_size]
+    for v, what in [*((p, "page_size") for p in pages), (cb.num_pages, "num_pages")]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
             raise ValueError(f"CircularBuffer {cb.index!r}: {what} = {v!r} must be a positive integer")
     indices = cb.indices
@@ -138,7 +149,6 @@ def _cb_plan(cb: CircularBuffer, cores: tuple[CoreCoord, ...], device: "Device")
         if b.is_dram:
             raise ValueError(f"CircularBuffer {indices}: a globally allocated CB must sit on an L1 buffer, not {b!r}")
         if cb.total_size > b.bytes_per_bank:
-            from .errors import AllocationError
             raise AllocationError(f"CircularBuffer {indices}: {cb.total_size} B do not fit on {b!r} "
                                   f"({b.bytes_per_bank} B per core); use fewer pages or a larger buffer")
         address = b.address
@@ -149,7 +159,7 @@ def _static_key(kernels, cbs, sems, arch_name: str) -> str:
     h = hashlib.sha256(arch_name.encode())
     for k in kernels:
         h.update(repr((k.name, k.processor, k.noc, k.cores, k.compile_args, k.named_compile_args, k.defines,
-                       k.compute, str(k.path))).encode())
+                       k.compute, str(k.path), k.include_dirs, k.preincludes, k.generated_headers)).encode())
         h.update(k.source.encode(errors="replace"))
     h.update(repr((cbs, sems)).encode())
     return h.hexdigest()[:32]
@@ -183,7 +193,9 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
             tuple(_u32(v, f"kernel {k.name} compile-time arg {i}") for i, v in enumerate(k.compile_args)),
             tuple((str(n), _u32(v, f"kernel {k.name} named compile-time arg {n!r}"))
                   for n, v in k.named_compile_args.items()),
-            tuple((str(n), str(v)) for n, v in k.defines.items()), compute))
+            tuple((str(n), str(v)) for n, v in k.defines.items()), compute,
+            include_dirs=(*k.include_dirs, *program.include_dirs), preincludes=tuple(k.preincludes),
+            generated_headers=tuple(sorted((str(n), str(t)) for n, t in k.generated_headers.items()))))
     cbs, seen = [], {}
     for cb in program.cbs:
         if not isinstance(cb, CircularBuffer):
@@ -211,13 +223,20 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
     return ProgramPlan(kernels, cbs, sems, _static_key(kernels, cbs, sems, arch.board), tuple(buffers))
 
 
-def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int]) -> int:
+def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: list,
+         common: bool = False) -> int:
     if isinstance(v, Buffer):
         check_buffer(v, device, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
+        used.append(v)
         if v.per_core:
             if core not in v.core_set:
                 raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is {v!r}, which "
                                  f"has no copy on this core")
+            l1.append(i)
+        elif not v.is_dram and not common:
+            # an interleaved or sharded L1 buffer sits at one offset in every core's L1, so its address is
+            # a valid local pointer on every worker core (API-current §9): a relocation like a per-core
+            # buffer's. A common arg is one word for all cores: the bank offset (fine in NoC addresses).
             l1.append(i)
         return v.address
     return _u32(v, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
@@ -247,10 +266,11 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
     for b in plan.buffers:
         check_buffer(b, device, "the program")
     limit = device.arch.max_runtime_args
-    kernels = []
+    kernels, used = [], []
     for kp, k in zip(plan.kernels, program.kernels):
         cl1: list[int] = []
-        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1) for i, v in enumerate(k.common_runtime_args))
+        common = tuple(_arg(v, kp.cores[0], k, i, device, cl1, used, common=True)
+                       for i, v in enumerate(k.common_runtime_args))
         per_core = []
         for c, args in zip(kp.cores, _core_args(k, kp.cores)):
             if len(args) + len(common) > limit:
@@ -258,6 +278,6 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
                                  f"{len(common)} common args = {len(args) + len(common)}; the limit is {limit} "
                                  f"per core; pass the rest through a buffer")
             l1: list[int] = []
-            per_core.append(CoreArgs(c, tuple(_arg(v, c, k, i, device, l1) for i, v in enumerate(args)), tuple(l1)))
+            per_core.append(CoreArgs(c, tuple(_arg(v, c, k, i, device, l1, used) for i, v in enumerate(args)), tuple(l1)))
         kernels.append(kp.with_args(tuple(per_core), common, tuple(cl1)))
-    return plan.with_args(tuple(kernels))
+    return plan.with_args(tuple(kernels), tuple(dict.fromkeys(used)))

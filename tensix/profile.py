@@ -44,6 +44,10 @@ class Profile:
     prints: list = field(default_factory=list)
     traced: bool = False
     link_bytes: dict = field(default_factory=dict)   # (noc, "x"|"y", (x, y) NoC0 router) -> bytes
+    # with the conservation check on (Device(check=True) or TENSIX_CHECK=1): every NoC link, core NoC
+    # port and DRAM channel the run used: (name, cycles booked, busiest 256-cycle window's fraction)
+    resources: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)     # race warnings of the run (RaceWarning texts)
 
     @classmethod
     def from_raw(cls, arch: Arch, cores: list[tuple[int, int]], cycles: int, raw: dict, prints, traced: bool) -> "Profile":
@@ -56,7 +60,8 @@ class Profile:
             y, rest = rest % Y, rest // Y
             links[(rest // 2, "xy"[rest % 2], (x, y))] = nbytes
         return cls(arch, cycles, riscs, [r for r, _ in raw["dram"]], [w for _, w in raw["dram"]], raw["noc"],
-                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links)
+                   raw["flops"], math, raw["names"], raw["events"], prints, traced, links, raw.get("resources", []),
+                   raw.get("warnings", []))
 
     # ---- derived numbers ------------------------------------------------------------------------
     @property
@@ -151,7 +156,14 @@ class Profile:
             ev.append({"ph": "i", "s": "t", "name": p.text[:80], "pid": p.core[1] * gx + p.core[0],
                        "tid": tids[p.riscv], "ts": p.cycle * us, "args": {"cycle": p.cycle, "text": p.text}})
         return {"traceEvents": ev, "displayTimeUnit": "ns",
-                "otherData": {"arch": self.arch.board, "aiclk_hz": self.arch.aiclk_hz, "cycles": self.cycles}}
+                "otherData": {"arch": self.arch.board, "aiclk_hz": self.arch.aiclk_hz, "cycles": self.cycles,
+                              **self.traffic()}}
+
+    def traffic(self, links: int = 16) -> dict:
+        """Bytes per DRAM channel and the busiest NoC links, for trace files (`tensix profile` reads them)."""
+        return {"dram_read": list(self.dram_read), "dram_written": list(self.dram_written),
+                "noc_bytes": list(self.noc_bytes), "flops": self.flops,
+                "links": [[noc, dim, x, y, b] for (noc, dim, (x, y)), b in self.busiest_links(links)]}
 
     def save_trace(self, path: str | Path) -> Path:
         path = Path(path)
@@ -253,12 +265,13 @@ class DeviceTime:
     """Modelled device time of what ran on the device: cycles of the AI clock and seconds, with the
     profile of the run (per-RISC-V waits, bytes moved, FPU use): `profile` is the last program's,
     `profiles` every program's (finish() keeps the last 64)."""
-    cycles: int                          # kernel cycles (first RISC-V start to last RISC-V end)
+    cycles: int                          # kernel cycles: first RISC-V start to the last RISC-V end or the last byte still in flight
     aiclk_hz: float
     programs: int = 1
     overhead_s: float = 0.0              # program dispatch and host <-> device transfers (HW §11d, §11f)
     _runs: list = field(default_factory=list, repr=False)
     prints: list = field(default_factory=list, repr=False)   # kernel prints of the last program
+    dispatch: dict = field(default_factory=dict, repr=False)  # a program's dispatch cost by part, seconds
 
     @property
     def profile(self) -> Profile | None:

@@ -61,14 +61,17 @@ class TensorAccessorArgs:
 @dataclass
 class CircularBuffer:
     """A circular buffer on `cores`. `index` may list several CB indices that share one L1 region
-    (each keeps its own pointers); `data_format` may be one format or a dict per index. With
-    `buffer=` the CB is placed on that L1 buffer (a globally allocated CB)."""
+    (each keeps its own pointers); `data_format` and `page_size` may be one value or a dict per index
+    (API-current §10: one region, one total size, each index its own page size; the region is
+    `size` bytes, by default num_pages pages of the largest page size, and must hold a whole number of
+    pages of every index). With `buffer=` the CB is placed on that L1 buffer (a globally allocated CB)."""
     index: int | Sequence[int]
     data_format: Any = DataFormat.Float16_b
-    page_size: int = 2048
+    page_size: int | dict = 2048
     num_pages: int = 2
     cores: Any = None
     buffer: Buffer | None = None
+    size: int | None = None
 
     @property
     def indices(self) -> list[int]:
@@ -79,10 +82,17 @@ class CircularBuffer:
         return as_format(f)
 
     def page_size_of(self, index: int) -> int:
-        return int(self.page_size[index] if isinstance(self.page_size, dict) else self.page_size)
+        if not isinstance(self.page_size, dict):
+            return int(self.page_size)
+        if index not in self.page_size:
+            raise ValueError(f"CircularBuffer {self.indices}: no page size for index {index} in page_size="
+                             f"{self.page_size}; give one for every index")
+        return int(self.page_size[index])
 
     @property
     def total_size(self) -> int:
+        if self.size is not None:
+            return int(self.size)
         pages = self.page_size.values() if isinstance(self.page_size, dict) else [self.page_size]
         return max(int(p) for p in pages) * int(self.num_pages)
 
@@ -102,6 +112,11 @@ class Kernel:
     runtime_args: Any = None
     common_runtime_args: Sequence[Any] = ()
     name: str | None = None
+    # extra include directories (a tt-metal checkout root also gives its ttnn/ and ttnn/cpp/, as
+    # tt-metal's JIT does); files beside the kernel source are found as well
+    include_dirs: Sequence[Any] = ()
+    preincludes: Sequence[str] = ()      # headers included before the source (generated bindings)
+    generated_headers: dict = field(default_factory=dict)   # {file name: text} the kernel can include
     # compute configuration (used by compute kernels)
     math_fidelity: str = "HiFi4"
     fp32_dest_acc_en: bool = False
@@ -137,6 +152,10 @@ class Kernel:
                 self.name = f"kernel_{hashlib.sha256(src.encode()).hexdigest()[:8]}.cpp"
         self.accessor_buffers = [a.buffer for a in self.compile_args if isinstance(a, TensorAccessorArgs)]
         self.compile_args = _flatten(self.compile_args)
+        self.include_dirs = [Path(d).expanduser().resolve() for d in self.include_dirs]
+        for d in self.include_dirs:
+            if not d.is_dir():
+                raise FileNotFoundError(f"kernel {self.name}: include directory {d} does not exist")
 
     def source_text(self) -> str:
         return self.text if self.path is None else self.path.read_text()
@@ -163,12 +182,13 @@ class Program:
     args between runs (kernel.runtime_args = ...) without recompiling."""
 
     def __init__(self, cores, kernels: Sequence[Kernel], cbs: Sequence[CircularBuffer] = (),
-                 semaphores: Sequence[Semaphore] = ()) -> None:
+                 semaphores: Sequence[Semaphore] = (), include_dirs: Sequence[Any] = ()) -> None:
         self.cores = as_core_range_set(cores)
+        self.include_dirs = [Path(d).expanduser().resolve() for d in include_dirs]   # for every kernel
         self.kernels = list(kernels)
         self.cbs = list(cbs)
         self.semaphores = list(semaphores)
-        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle)
+        self._plans: dict[int, Any] = {}     # device serial -> (static ProgramPlan, the backend's prepared handle, dispatch counts)
 
     def kernel_cores(self, k: Kernel) -> CoreRangeSet:
         return self.cores if k.cores is None else as_core_range_set(k.cores)

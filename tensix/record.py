@@ -62,7 +62,8 @@ class RecordBackend:
         self.prepared.setdefault(plan.key, plan)
         return plan
 
-    def run(self, prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False) -> DeviceTime:
+    def run(self, prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False,
+            traced: bool = False) -> DeviceTime:
         self.plans.append(plan)
         if self.limit is not None and len(self.plans) >= self.limit:
             raise RecordingDone(f"recorded {len(self.plans)} program(s)")

@@ -3,36 +3,19 @@ eltwise add of 64 bf16 tiles bit-exact vs numpy, the sharded vector add with glo
 and the errors bad compute kernels raise."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, CompileError, DataFormat, Device, DeviceError, Kernel, Program
+from conftest import EXAMPLES, load_example
+from tensix import CircularBuffer, CompileError, DataFormat, DeviceError, Kernel, Program
 from tensix.formats import round_to_bf16
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def _load(name: str):
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    spec = importlib.util.spec_from_file_location(f"tensix_example_{name}", EXAMPLES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+eltwise_add = load_example("eltwise_add")
+vecadd_sharding = load_example("vecadd_sharding")
 
-
-eltwise_add = _load("eltwise_add")
-vecadd_sharding = _load("vecadd_sharding")
-
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device("n150") as d:
-        yield d
 
 
 # ---- eltwise add -------------------------------------------------------------------------------------

@@ -3,50 +3,25 @@
 Every example exposes run(dev) -> dict; one Device per arch is shared by the tests of this module."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tensix import Device
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from conftest import load_example
 
 
-def _load(name: str):
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))        # loop.py imports loopback
-    spec = importlib.util.spec_from_file_location(f"tensix_example_{name}", EXAMPLES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
-
-add_integers = _load("add_integers")
-loopback = _load("loopback")
-noc_tile_transfer = _load("noc_tile_transfer")
-multicast = _load("multicast")
-shard_sticks = _load("shard_sticks")
-loop = _load("loop")
+add_integers = load_example("add_integers")
+loopback = load_example("loopback")
+noc_tile_transfer = load_example("noc_tile_transfer")
+multicast = load_example("multicast")
+shard_sticks = load_example("shard_sticks")
+loop = load_example("loop")
 
 ARCHS = ["n150", "p150a", "e150"]
 
 
-@pytest.fixture(scope="module")
-def devices():
-    opened: dict[str, Device] = {}
-
-    def get(arch: str) -> Device:
-        if arch not in opened:
-            opened[arch] = Device(arch)
-        return opened[arch]
-
-    yield get
-    for d in opened.values():
-        d.close()
 
 
 @pytest.fixture

@@ -9,37 +9,19 @@ simulated chip and checked here against numpy independently of the example's own
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tensix import Device
+from conftest import load_example
 from tensix.formats import round_to_bf16
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def _load(name: str):
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    spec = importlib.util.spec_from_file_location(f"tensix_example_{name}", EXAMPLES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+eltwise_sfpu = load_example("eltwise_sfpu")
+sfpu_chain = load_example("sfpu_chain")
+custom_sfpi = load_example("custom_sfpi")
 
-
-eltwise_sfpu = _load("eltwise_sfpu")
-sfpu_chain = _load("sfpu_chain")
-custom_sfpi = _load("custom_sfpi")
-
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device("n150") as d:
-        yield d
 
 
 def bf(a) -> np.ndarray:

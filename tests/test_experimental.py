@@ -8,17 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tensix import (CircularBuffer, CompileError, Device, DeviceError, Kernel, Program, Semaphore,
+from tensix import (CircularBuffer, CompileError, DeviceError, Kernel, Program, Semaphore,
                     TensorAccessorArgs)
 from tensix.formats import float_to_bf16_bits
 
 TILE = 2048   # one bf16 tile
 
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device() as d:
-        yield d
 
 
 def bf16_tiles(n: int, seed: int) -> np.ndarray:

@@ -8,7 +8,8 @@ bytes (a bf16 NaN), so a position the kernel does not write can never pass as a 
 
 The rules (API doc §4.4-§4.6, §4.8, §5; numerics in tensix/sim/runtime/compute.cpp):
   * reduce_tile: reduce(A) over the axis, scaled by element [0][0] of the scaler tile, accumulated
-    into DST (which is 0 after tile_regs_acquire); REDUCE_ROW -> column 0, REDUCE_COL -> row 0,
+    into DST (which is 0 after tile_regs_acquire; MAX reads an unwritten DST as -inf, API-current §7);
+    REDUCE_ROW -> column 0, REDUCE_COL -> row 0,
     REDUCE_SCALAR -> [0][0]; the rest of the tile is whatever DST held (0).
   * transpose_wh_tile: out[w][h] = in[h][w].
   * tilize / untilize / pack_untilize: the layouts of tensix.formats.tilize/untilize.
@@ -145,7 +146,7 @@ REDUCE_CASES = (
     + [("MAX", d, 0, 0, None) for d in DIMS]
     + [("AVG", "REDUCE_ROW", 0, 1, None), ("AVG", "REDUCE_COL", 0, 1, None), ("AVG", "REDUCE_SCALAR", 0, 2, None)]
     + [("SUM", d, 1, 3, None) for d in DIMS]        # random data: fp32 accumulation, checked with a tolerance
-    + [("MAX", d, 2, 3, None) for d in DIMS]        # all-negative data: DST's 0 wins (accumulates into DST)
+    + [("MAX", d, 2, 3, None) for d in DIMS]        # all-negative data: the true maximum (DST reads as -inf)
     + [("SUM", "REDUCE_ROW", 0, 0, 0), ("SUM", "REDUCE_COL", 0, 0, 0), ("MAX", "REDUCE_ROW", 2, 3, 1)]
 )
 
@@ -168,7 +169,10 @@ def reduce_ref(x, pool, dim, s, init=None) -> np.ndarray:
         pos, v = (0, slice(None)), f(x, axis=0) * s
     else:
         pos, v = (0, 0), f(x) * s
-    out[pos] = np.maximum(out[pos], v) if pool == "MAX" else out[pos] + v
+    if pool == "MAX" and init is None:     # an unwritten DST reads as -inf for the max pool (API-current §7)
+        out[pos] = v
+    else:
+        out[pos] = np.maximum(out[pos], v) if pool == "MAX" else out[pos] + v
     return out
 
 
@@ -221,17 +225,20 @@ def test_reduce_tile(reduced, case):
         assert_bits(got, round_to_bf16(ref.astype(np.float32)), f"{pool} {dim}")
 
 
-def test_reduce_max_of_negative_rows_is_dst_zero(reduced):
-    """The doc (§4.6) says reduce_tile accumulates into DST, and DST is 0 after tile_regs_acquire (§4.2):
-    so MAX over all-negative rows/columns gives max(0, ...) = 0 rather than the true maximum. A caller
-    that wants the true maximum first copies a very negative tile into DST (the "-acc" case)."""
+def test_reduce_max_of_negative_rows_is_the_true_max(reduced):
+    """MAX reduce accumulates into DST with GMPOOL, which reads a released (ZEROACC'd) DST row as minus
+    infinity (API-current §7): all-negative rows and columns reduce to their true maximum, not to
+    DST's 0. A DST tile the kernel wrote first (the "-acc" case: a copy_tile of -1000) takes part as is."""
     neg = reduced["data"][2]
     assert neg.max() < 0
     for case, (pool, dim, t, s, p) in enumerate(REDUCE_CASES):
         if pool == "MAX" and t == 2:
             got = reduced["out"][case]
             if p is None:
-                assert (got == 0).all(), dim
+                ref = {"REDUCE_ROW": neg.max(axis=1), "REDUCE_COL": neg.max(axis=0), "REDUCE_SCALAR": neg.max()}[dim]
+                where = {"REDUCE_ROW": (slice(None), 0), "REDUCE_COL": (0, slice(None)), "REDUCE_SCALAR": (0, 0)}[dim]
+                assert_bits(np.atleast_1d(got[where]), np.atleast_1d(ref), f"MAX {dim} of negative data")
+                assert (got[where] < 0).all()
             else:       # DST started at -1000: the true row maxima land in column 0
                 assert_bits(got[:, 0], neg.max(axis=1), "MAX row of negative data over -1000")
                 assert (got[:, 1:] == -1000).all()

@@ -87,6 +87,13 @@ def test_block_reuse_shared_cb(dev, single_hifi4):
     assert len(shared) == 1 and shared[0].indices == [16, 24]
 
 
+def test_block_reuse_legacy_kernel(dev, single_hifi4):
+    # the hand-written bmm_large_block_zm loop (mm_init, acquire_dst) beside the kernel_lib helper
+    r = reuse.run(dev, compute="legacy")
+    _check(r)
+    assert np.array_equal(r["output"], single_hifi4["output"])
+
+
 def test_mcast_8x8(dev):
     r = mcast.run(dev)
     _check(r, 512, 128, 512)

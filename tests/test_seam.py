@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 
 import tensix
+from conftest import load_example
 from tensix import Buffer, Device, DeviceError, Kernel, Program
 from tensix.record import RecordBackend, RecordingDone
 
@@ -111,13 +111,6 @@ def test_unknown_backend_is_a_clear_error():
 
 
 # ---- 2. the record backend ---------------------------------------------------------------------
-def _load(name: str):
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    spec = importlib.util.spec_from_file_location(f"tensix_seam_example_{name}", EXAMPLES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.py") if "def run(" in p.read_text())
@@ -136,7 +129,7 @@ def no_simulator(monkeypatch):
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_record_backend_plans_every_example(name, no_simulator, monkeypatch):
     monkeypatch.setattr(RecordBackend, "stop_after", 1)
-    mod = _load(name)
+    mod = load_example(name)
     with Device("n150", backend="record") as dev:
         with pytest.raises(RecordingDone):
             mod.run(dev)
@@ -164,7 +157,7 @@ def test_record_backend_plans_every_example(name, no_simulator, monkeypatch):
 
 def test_record_backend_loopback_plan_in_detail(no_simulator, monkeypatch):
     monkeypatch.setattr(RecordBackend, "stop_after", 1)
-    loopback = _load("loopback")
+    loopback = load_example("loopback")
     with Device("n150", backend="record") as dev:
         with pytest.raises(RecordingDone):
             loopback.run(dev)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, DataFormat, Device, DeviceError, Kernel, Program, TensorAccessorArgs, tile_size
+from tensix import CircularBuffer, DataFormat, DeviceError, Kernel, Program, TensorAccessorArgs, tile_size
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, round_to_bf16, tilize, untilize
 
 CORE = (0, 0)
@@ -60,11 +60,6 @@ HEAD = r"""
 #include "api/compute/eltwise_binary.h"
 """
 
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device("n150") as d:
-        yield d
 
 
 def _to_dev(x: np.ndarray, fmt: DataFormat) -> np.ndarray:

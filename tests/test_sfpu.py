@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, CompileError, DataFormat, Device, DeviceError, Kernel, Program, TensorAccessorArgs
+from tensix import CircularBuffer, CompileError, DataFormat, DeviceError, Kernel, Program, TensorAccessorArgs
 from tensix.formats import pack, round_to_bf16, tile_size, unpack
 
 F = DataFormat
@@ -102,11 +102,6 @@ def compute_source(blocks) -> str:
     body = "".join(BLOCK.format(n=n, code=code, out=out) for n, code, out in blocks)
     return HEADERS + "void kernel_main() {\n    init_sfpu(0, 16);\n" + body + "}\n"
 
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device("n150") as d:
-        yield d
 
 
 def _run(dev, blocks, tiles, in_fmt=F.Float16_b, out_fmt=F.Float16_b, **cfg):

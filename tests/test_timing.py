@@ -4,16 +4,12 @@ import json
 import numpy as np
 import pytest
 
-import importlib.util
-from pathlib import Path
 
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs
 from tensix.formats import float_to_bf16_bits, quantize, tilize
 
-# the calibration benchmark's microbenchmarks measure the model's shape too
-_spec = importlib.util.spec_from_file_location("calibrate", Path(__file__).resolve().parent.parent / "bench" / "calibrate.py")
-calibrate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(calibrate)
+# the calibration microbenchmarks (bench/calibrate.py prints them) measure the model's shape too
+from tensix.sim import calibration as calibrate
 
 COPY = r"""
 void kernel_main() {   // pages [start, start+n) of src -> L1 -> dst, one barrier per page

@@ -22,7 +22,7 @@ void kernel_main() {
     volatile uint32_t* b = (volatile uint32_t*)b_l1;
     volatile uint32_t* c = (volatile uint32_t*)c_l1;
     *c = *a + *b;
-    DEVICE_PRINT("Adding {} + {} = {}\n", *a, *b, *c);
+    DPRINT("Adding {} + {} = {}\n", *a, *b, *c);     // today's DPRINT is fmt-style (DPRINT << ... still works)
 
     noc_async_write(c_l1, get_noc_addr(0, c_gen), 4);
     noc_async_write_barrier();

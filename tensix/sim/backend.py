@@ -1,6 +1,7 @@
 """The simulated chip as a Backend: memory and placement, kernel builds, and runs on the device process."""
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from ..buffer import Allocator
 from ..core import CoreCoord
 from ..plan import ProgramPlan
 from ..profile import DeviceTime, LazyProfile, Profile
-from . import compiler, lower
+from . import compiler, dispatch, lower
 from .chip import SimChip
 from .protocol import SLOT
 
@@ -33,6 +34,10 @@ class SimBackend:
 
     def __init__(self, arch: Arch, timeout: float = 10.0) -> None:
         self.arch = arch
+        # the clock's conservation check (TENSIX_CHECK=1, or Device(check=True)): every run verifies that
+        # no link, core NoC port or DRAM channel is booked above its rate in any window
+        self.check = os.environ.get("TENSIX_CHECK", "0") not in ("", "0")
+        self.check_fault = False          # the check's own test: count every booking twice
         a = arch
         self.dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
         self.l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
@@ -97,21 +102,27 @@ class SimBackend:
         into.__dict__.update(p.__dict__)
         return into
 
-    def run(self, prepared: Prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False) -> DeviceTime:
+    def run(self, prepared: Prepared, plan: ProgramPlan, *, trace: bool = False, timing_only: bool = False,
+            traced: bool = False) -> DeviceTime:
         if not self.chip.alive() or prepared.generation != self.chip.generation:
             self.prepare(plan, into=prepared)   # the device process was replaced since: load the kernels again
         else:                                   # L1 buffers come and go: the CBs must still fit below them
             lower.check_cb_space(prepared.cb_top, prepared.regions, self.arch, self.l1.lowest(), bool(self.l1.blocks))
-        msg = lower.run_message(plan, self.arch, prepared.static, prepared.kernel_ids, self.l1_base, trace, timing_only)
+        msg = lower.run_message(plan, self.arch, prepared.static, prepared.kernel_ids, self.l1_base, trace, timing_only,
+                                self.check, self.check_fault)
         cycles, prints, raw_profile = self.chip.run(msg)
         arch, cores = self.arch, self.chip.cores
         run = LazyProfile(lambda: Profile.from_raw(arch, cores, cycles, raw_profile(), prints, trace))
-        dispatch = arch.timing.dispatch_us * 1e-6
-        return DeviceTime(cycles, arch.aiclk_hz, 1, dispatch, [run], prints)
+        cost = dispatch.program_cost(arch, dispatch.describe(plan, arch, traced))
+        overhead = cost.overhead_seconds(arch, cycles / arch.aiclk_hz)
+        parts = {f"gap: {k}": v / arch.aiclk_hz for k, v in cost.gap.items()}
+        parts.update({f"config: {k}": v / arch.aiclk_hz for k, v in cost.config.items()})
+        if cost.host_s:
+            parts["config: host"] = cost.host_s
+        return DeviceTime(cycles, arch.aiclk_hz, 1, overhead, [run], prints, parts)
 
     def transfer_seconds(self, nbytes: int, page_size: int, to_device: bool) -> float:
-        t = self.arch.timing
-        return nbytes / ((t.host_write_gbps if to_device else t.host_read_gbps) * 1e9)
+        return dispatch.pcie_seconds(self.arch, nbytes, page_size, write=to_device)
 
     # ---- the device process -------------------------------------------------------------------
     @property
@@ -129,3 +140,9 @@ class SimBackend:
     # ---- the kernel cache (tensix.cache) ------------------------------------------------------
     cache_stats = staticmethod(compiler.stats)
     cache_clear = staticmethod(compiler.clear)
+
+    @staticmethod
+    def cache_counters() -> dict:
+        """This process's kernel-cache hits, misses and evictions and the cache's path, without the
+        directory scan of cache_stats() (status records are written while programs run)."""
+        return {"path": str(compiler.cache_dir()), **compiler._stats}

@@ -13,6 +13,7 @@ import signal
 import struct
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from ..arch import Arch
-from ..errors import DeviceError, DeviceHang
+from ..errors import DeviceError, DeviceHang, RaceWarning
 from . import compiler, protocol
 from .protocol import SLOT, Command, Fault, ReplyKind
 
@@ -96,6 +97,7 @@ class SimChip:
     def __init__(self, arch: Arch, timeout: float) -> None:
         self.arch = arch
         self.timeout = timeout
+        self._shown_warnings: set[str] = set()       # race warnings already shown (each once per device)
         gx, gy = arch.compute_grid
         self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
         self.l1_fd = os.memfd_create("tensix-l1")
@@ -159,7 +161,8 @@ class SimChip:
             dram_bytes_per_cycle=t.dram_bytes_per_cycle, ctrl_size=a.dram_controller_size,
             cost_cb=t.cb_call_cycles, cost_noc_issue=t.noc_issue_cycles, cost_sem=t.sem_call_cycles,
             cost_barrier=t.barrier_cycles, noc_cmd_cycles=t.noc_cmd_cycles, noc_packet_cycles=t.noc_packet_cycles,
-            noc_max_outstanding=t.noc_max_outstanding, l1_latency=t.l1_latency_cycles)
+            noc_max_outstanding=t.noc_max_outstanding, l1_latency=t.l1_latency_cycles,
+            noc_vc_buffer=t.noc_vc_buffer_bytes)
         m = Msg().u32(protocol.VERSION).extend(protocol.params_words(params))
         m.u32(len(self.cores))
         for (x, y) in self.cores:
@@ -171,7 +174,7 @@ class SimChip:
             per_noc = [(noc, xy) for noc in (0, 1) for xy, cc in a.dram_kernel_tiles(noc).items() if cc == c]
             m.u32(len(per_noc))
             for noc, (x, y) in per_noc:
-                m.u32(noc, x, y)
+                m.u32(noc, x, y, *a.dram_tile_noc0((x, y), noc))
         for b in a.dram_banks:
             m.u32(*b.kernel_xy[0], *b.kernel_xy[1], b.offset)
         for i in range(len(self.cores)):      # L1 bank i = core i
@@ -334,8 +337,13 @@ class SimChip:
         rep = self._request(Command.RUN, msg)
         if rep.kind == ReplyKind.OK:
             cycles = rep.u64()
-            prints = self._prints(rep)
-            return cycles, prints, lambda: self._profile(rep)
+            prints, found = self._split_warnings(self._prints(rep))
+
+            def profile() -> dict:
+                raw = self._profile(rep)
+                raw["warnings"] = found
+                return raw
+            return cycles, prints, profile
         fault, text = self._fault(rep)
         so, off = rep.str(), rep.u64()
         prints = self._prints(rep)
@@ -349,11 +357,18 @@ class SimChip:
             if fault == Fault.SIGNAL and "segmentation fault" in text and "stack overflow" not in text:
                 hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
                         f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
-                        "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers.")
+                        "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers. (An L1 "
+                        "Buffer passed as a common runtime arg is its bank offset, the same on every core: fine in NoC "
+                        "addresses; pass it as a per-core runtime arg to use it as a local pointer.)")
             exc = DeviceHang if fault == Fault.NO_PROGRESS else DeviceError
             raise exc(f"{text}{where}{hint}\nThe device was reset.{tail}")
         if fault == Fault.DEADLOCK:
-            raise DeviceHang(text + where + tail)
+            hint = ""
+            if "semaphore" in text:
+                hint = ("\nA semaphore no one updates is often a NoC-coordinate mix-up: pass the other core's "
+                        "dev.worker_core(core) (NoC0 coordinates, as tt-metal hosts do; the kernel API translates them "
+                        "for NoC 1) and build its address with get_noc_addr(x, y, addr).")
+            raise DeviceHang(text + where + hint + tail)
         raise DeviceError(text + where + tail)
 
     def _profile(self, rep: Reply) -> dict:
@@ -375,7 +390,27 @@ class SimChip:
         w = protocol.TRACE_WORDS
         ev = rep.words[rep.at:rep.at + w * n].reshape(n, w)
         rep.at += w * n
-        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names, "events": ev}
+        nres, window = rep.u32(), rep.u32()       # the conservation check's account (check mode)
+        resources = [(rep.str(), rep.u64(), rep.u32() / window) for _ in range(nres)]
+        return {"riscs": riscs, "dram": dram, "noc": noc, "flops": flops, "math": math, "links": links, "names": names,
+                "events": ev, "resources": resources}
+
+    def _split_warnings(self, prints: list[PrintLine]) -> tuple[list[PrintLine], list[str]]:
+        """Race warnings come from the runtime as marked print lines: take them out, add the kernel
+        line, show each text once per device and return them all for the profile."""
+        out, found = [], []
+        for p in prints:
+            if not p.text.startswith(protocol.WARNING_MARK):
+                out.append(p)
+                continue
+            _, text, so, off = p.text.split("\x1f")
+            loc = source_line(so, int(off)).strip()
+            text = f"{text} ({loc})" if loc else text
+            found.append(text)
+            if text not in self._shown_warnings:      # printed once per device, whatever the caller's line
+                self._shown_warnings.add(text)
+                warnings.warn(text, RaceWarning, stacklevel=5)
+        return out, found
 
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []

@@ -159,18 +159,44 @@ def _context(src_text: str, path: Path | None, line: int, radius: int = 3) -> st
     return "\n".join(f"{'>' if i == line else ' '} {i:4d} | {lines[i - 1]}" for i in range(lo, hi + 1))
 
 
+_ERR = re.compile(r"^(.*?):(\d+):(\d+): (?:fatal )?error: (.*)$", re.M)
+
+
+def _explain(msg: str) -> str:
+    """A compiler message about something tensix does not have, said as such."""
+    m = re.match(r"(\S+): No such file or directory", msg)
+    if m:
+        return (f"header {m.group(1)} is not provided by tensix yet (nor found on the include path; a header of "
+                f"your own goes beside the kernel or in Kernel(..., include_dirs=[...]))")
+    m = re.match(r"[‘'](\S+?)[’'] (?:was not declared in this scope|is not a member of [‘'](\S+)[’'])", msg)
+    if m:
+        where = f" in {m.group(2)}" if m.group(2) else ""
+        return f"{m.group(1)}{where} is not provided by tensix yet (or misspelt): {msg}"
+    return msg
+
+
 def _compile_error(name: str, source_path: Path, stderr: str) -> CompileError:
-    # show the first error located in the kernel file itself, with the lines around it
+    # the one-line summary names every error; then the first error in the kernel file itself with the
+    # lines around it, then the compiler output
     src = source_path.read_text(errors="replace")
+    errors = []
+    for m in _ERR.finditer(stderr):
+        where = "kernel line" if m.group(1) == str(source_path) else m.group(1)
+        item = f"{_explain(m.group(4))} ({where}:{m.group(2)})"
+        if item not in errors:
+            errors.append(item)
     pat = re.compile(rf"^{re.escape(str(source_path))}:(\d+):(\d+): (?:fatal )?error: (.*)$", re.M)
     m = pat.search(stderr)
-    any_err = re.search(r"^(.*?):(\d+):(\d+): (?:fatal )?error: (.*)$", stderr, re.M)
-    head = f"kernel {name} failed to compile"
+    if len(errors) == 1:
+        head = f"kernel {name} failed to compile: {errors[0]}"
+    elif errors:
+        head = f"kernel {name} failed to compile with {len(errors)} errors: " + "; ".join(
+            f"({i}) {e}" for i, e in enumerate(errors, 1))
+    else:
+        head = f"kernel {name} failed to compile"
     if m:
         line = int(m.group(1))
-        head += f" at {source_path}:{line}: {m.group(3)}\n{_context(src, source_path, line)}"
-    elif any_err:
-        head += f": {any_err.group(4)} ({any_err.group(1)}:{any_err.group(2)})"
+        head += f"\nfirst error at {source_path}:{line}: {m.group(3)}\n{_context(src, source_path, line)}"
     tail = stderr.strip()
     if len(tail) > 6000:
         tail = tail[:6000] + "\n[... compiler output truncated ...]"

@@ -90,6 +90,8 @@ def wrapper(k: KernelPlan, src: Path, formats: dict[int, DataFormat]) -> str:
     head = (f"// tensix build wrapper for kernel {k.name}\n#include <cstdint>\n"
             f"constexpr std::uint8_t tx_cb_formats[64] = {{{', '.join(map(str, fmts))}}};\n"
             f"constexpr std::int32_t tx_cb_tile_sizes[64] = {{{', '.join(map(str, sizes))}}};\n")
+    # generated headers the kernel expects before its source (Metal 2.0 bindings: tensix.metal2)
+    head += "".join(f"#include \"{h}\"\n" for h in k.preincludes)
     if k.processor != 2:
         # data-movement kernels get the API pre-included, as tt-metal's firmware wrappers do
         return (head + f"#include \"api/dataflow/dataflow_api.h\"\n#include \"{src}\"\n"
@@ -142,20 +144,43 @@ def flags(k: KernelPlan, a: Arch, src: Path) -> list[str]:
          "DEBUG_PRINT_ENABLED", f"TX_NUM_DRAM_BANKS={a.num_dram_banks}",
          f"TX_NUM_L1_BANKS={a.compute_grid[0] * a.compute_grid[1]}", f"TX_DRAM_ALIGNMENT={a.dram_alignment}",
          f"TX_L1_ALIGNMENT={a.l1_alignment}", f"TX_NOC_MAX_BURST_SIZE={a.noc_max_packet}", f"TX_L1_SIZE={a.l1_size}",
-         f"TX_NUM_SEMAPHORES={a.num_semaphores}",
+         f"TX_NUM_SEMAPHORES={a.num_semaphores}", f"TX_L1_UNRESERVED_BASE={a.l1_unreserved_base}",
+         f"TX_NOC_SIZE_X={a.noc_grid[0]}", f"TX_NOC_SIZE_Y={a.noc_grid[1]}",
          f"KERNEL_COMPILE_TIME_ARGS={','.join(str(v) for v in k.compile_args)}"]
     if k.named_compile_args:
         d.append("KERNEL_COMPILE_TIME_ARG_MAP=" + ",".join(f'{{"{n}",{v}}}' for n, v in k.named_compile_args))
     for name, val in k.defines:
         d.append(f"{name}={val}")
-    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent)
+    inc = [f"-I{generated_dir(k)}"] if k.generated_headers else []
+    for root in k.include_dirs:
+        # tt-metal's JIT puts <root>, <root>/ttnn and <root>/ttnn/cpp on the path (API §2.5 "Include
+        # directories"); tensix's own headers come first, so a checkout's device headers never shadow them
+        inc += [f"-I{root}"] + [f"-I{root / sub}" for sub in ("ttnn", "ttnn/cpp") if (root / sub).is_dir()]
+    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent) + inc
+
+
+def generated_dir(k: KernelPlan) -> Path:
+    """The directory holding the headers generated for kernel `k` (Metal 2.0 bindings), by content."""
+    digest = hashlib.sha256(repr(k.generated_headers).encode()).hexdigest()[:16]
+    d = compiler.cache_dir() / "generated" / "kernel" / digest
+    for name, text in k.generated_headers:
+        if not re.fullmatch(r"[A-Za-z0-9_.+-]{1,100}", name) or name in (".", ".."):
+            raise ValueError(f"kernel {k.name}: generated header name {name!r} is not a plain file name")
+        p = d / name
+        if not p.exists() or p.read_text() != text:
+            d.mkdir(parents=True, exist_ok=True)
+            tmp = d / f".{name}.{digest}.tmp"
+            tmp.write_text(text)
+            tmp.replace(p)
+    return d
 
 
 def run_message(plan: ProgramPlan, arch: Arch, static: list[int], kernel_ids: list[int], l1_base, trace: bool,
-                timing_only: bool) -> Msg:
+                timing_only: bool, check: bool = False, check_fault: bool = False) -> Msg:
     """The RUN message: flags, CBs and semaphores (`static`), then each kernel's args per core. Words that
     hold a per-core L1 buffer's address are relocated to where that core's L1 lives (`l1_base(core)`)."""
-    m = Msg().u32((protocol.RUN_TRACE if trace else 0) | (protocol.RUN_TIMING_ONLY if timing_only else 0))
+    m = Msg().u32((protocol.RUN_TRACE if trace else 0) | (protocol.RUN_TIMING_ONLY if timing_only else 0)
+                  | (protocol.RUN_CHECK if check else 0) | (protocol.RUN_CHECK_FAULT if check_fault else 0))
     m.extend(static)
     m.u32(len(plan.kernels))
     for k, kid in zip(plan.kernels, kernel_ids):

@@ -14,7 +14,7 @@ import struct
 
 from ..formats import DataFormat, element_size, is_block_float, is_integer, tile_size
 
-VERSION = 3          # bump on any change below
+VERSION = 4          # bump on any change below
 
 
 class Command(enum.IntEnum):
@@ -44,6 +44,8 @@ class Fault(enum.IntEnum):
 
 
 RUN_TRACE, RUN_TIMING_ONLY = 1, 2            # RUN flags
+RUN_CHECK = 4                 # the clock's conservation check (Device(check=True), TENSIX_CHECK=1)
+RUN_CHECK_FAULT = 8           # the check's own test: count every booking twice, so the check must fire
 
 # The simulated chip's memory map. SLOT: distance between two cores' L1 in the device process (a kernel
 # sees its L1 at pool + core index * SLOT); L1_POOL_ADDR: where the pool is mapped (below 4 GiB, as kernels
@@ -57,6 +59,8 @@ RTA_STRIDE = 0x600           # 341 args + room, per RISC-V
 CRTA_OFFSET = 0x3000
 SEM_OFFSET = 0x5000
 SEM_STRIDE = 16
+ZEROS_OFFSET, ZEROS_SIZE = 0x8000, 512     # MEM_ZEROS_BASE: never written, a NoC source of zeros (tensix choice)
+WARNING_MARK = "\x1etensix race warning\x1f"  # a print line that is a race warning (runtime/cb.cpp race_warning)
 MAX_CB = 64                  # CB table size in the runtime (an arch has at most this many)
 NUM_RISCS = 3                # BRISC, NCRISC, compute (the three TRISCs run as one)
 RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
@@ -98,6 +102,7 @@ PARAMS: tuple[tuple[str, str, str], ...] = (
     ("noc_packet_cycles", "u32", "gap per packet besides its header flit"),
     ("noc_max_outstanding", "u32", "reads in flight per RISC-V and NoC"),
     ("l1_latency", "u32", "L1 read latency seen by a NoC read"),
+    ("noc_vc_buffer", "u32", "router buffer bytes a static VC may hold per hop (back-pressure)"),
 )
 _CTYPE = {"u32": "uint32_t", "u64": "uint64_t", "f64": "double"}
 
@@ -121,6 +126,13 @@ def params_words(values: dict) -> list[int]:
             lo, hi = struct.unpack("<II", struct.pack("<d", float(v)))
             words += [lo, hi]
     return words
+
+
+def _c_string(text: str) -> str:
+    """A C string literal of `text` (control characters as their own \\x.. pieces)."""
+    import re
+    return " ".join(f'"\\x{ord(p):02x}"' if len(p) == 1 and ord(p) < 32 else f'"{p}"'
+                    for p in re.findall(r"[\x00-\x1f]|[^\x00-\x1f]+", text))
 
 
 @functools.cache
@@ -155,10 +167,13 @@ namespace tx_protocol {{
 inline constexpr uint32_t VERSION = {VERSION};
 {enum_lines("Command", Command)}{enum_lines("ReplyKind", ReplyKind)}{enum_lines("Fault", Fault)}
 inline constexpr uint32_t RUN_TRACE = {RUN_TRACE}, RUN_TIMING_ONLY = {RUN_TIMING_ONLY};
+inline constexpr uint32_t RUN_CHECK = {RUN_CHECK}, RUN_CHECK_FAULT = {RUN_CHECK_FAULT};
 inline constexpr uint32_t SLOT = {SLOT};
 inline constexpr uint64_t L1_POOL_ADDR = {L1_POOL_ADDR:#x}ull;
 inline constexpr uint32_t RTA_OFFSET = {RTA_OFFSET:#x}, RTA_STRIDE = {RTA_STRIDE:#x}, CRTA_OFFSET = {CRTA_OFFSET:#x};
 inline constexpr uint32_t SEM_OFFSET = {SEM_OFFSET:#x}, SEM_STRIDE = {SEM_STRIDE};
+inline constexpr uint32_t ZEROS_OFFSET = {ZEROS_OFFSET:#x}, ZEROS_SIZE = {ZEROS_SIZE};
+inline constexpr const char* WARNING_MARK = {_c_string(WARNING_MARK)};
 inline constexpr int MAX_CB = {MAX_CB}, NUM_RISCS = {NUM_RISCS}, NUM_STATS = {len(STATS)}, TRACE_WORDS = {TRACE_WORDS};
 
 struct Params {{

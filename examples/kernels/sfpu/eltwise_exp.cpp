@@ -1,8 +1,9 @@
-// eltwise SFPU (compute): out[i] = exp(in[i]) for each tile. The FPU's datapath copies the tile from
-// CB 0 into DST tile 0 (copy_tile), the SFPU applies exp in place, and the packer writes it to CB 16.
-// math_approx_mode (a Kernel option, the APPROX macro here) picks exp's cheaper approximate variant.
-// Runtime args: number of tiles.
-#include "api/compute/common.h"
+// eltwise SFPU (compute), today's form: out[i] = exp(in[i]) for each tile. compute_kernel_hw_startup
+// once, then copy_init, the init of eltwise-unary / SFPU kernels (tt-metal PR #49924); the FPU's
+// datapath copies the tile from CB 0 into DST tile 0, the SFPU applies exp in place, the packer writes
+// it to CB 16. math_approx_mode (the APPROX macro) picks exp's approximate variant.
+// eltwise_exp_legacy.cpp is the baseline form (init_sfpu). Runtime args: number of tiles.
+#include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/tile_move_copy.h"
 #include "api/compute/eltwise_unary/eltwise_unary.h"
 #include "api/compute/eltwise_unary/exp.h"
@@ -12,7 +13,8 @@ void kernel_main() {
     constexpr uint32_t cb_in = tt::CBIndex::c_0;
     constexpr uint32_t cb_out = tt::CBIndex::c_16;
 
-    init_sfpu(cb_in, cb_out);
+    compute_kernel_hw_startup(cb_in, cb_out);
+    copy_init(cb_in);
     exp_tile_init();
     for (uint32_t i = 0; i < num_tiles; i++) {
         cb_wait_front(cb_in, 1);

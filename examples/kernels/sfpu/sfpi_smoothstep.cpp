@@ -1,31 +1,14 @@
-// custom SFPI smoothstep (compute): out = smoothstep(edge0, edge1, x) per element,
-//     0 where x < edge0, 1 where x > edge1, else t^2 (3 - 2t) with t = (x - edge0) / (edge1 - edge0),
-// written in SFPI with per-lane predication (v_if / v_elseif / v_else / v_endif). The unary llk wrapper
-// calls smoothstep_face() once per face with dst_reg based at that face of the DST tile; the function
-// walks the face's 8 rows (dst_reg++). The edges and 1 / (edge1 - edge0) arrive as fp32 bit patterns.
+// custom SFPI smoothstep (compute), today's form: the face function comes from tt-metal's
+// experimental/llk_sfpu/ckernel_sfpu_smoothstep.h (t = clamp((x - edge0) / (edge1 - edge0), 0, 1),
+// then t^2 (3 - 2t), with sfpi::clamp) and is dispatched with the SFPU_UNARY_CALL macros of
+// llk_math_eltwise_unary_sfpu_macros.h, once per face. sfpi_smoothstep_legacy.cpp is the baseline form
+// (v_if / v_elseif written in the kernel). The edges and 1 / (edge1 - edge0) arrive as fp32 bit patterns.
 // CBs: 0 = x, 16 = out. Runtime args: number of tiles, edge0 bits, edge1 bits, 1 / (edge1 - edge0) bits.
-#include "api/compute/common.h"
+#include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/tile_move_copy.h"
 #include "api/compute/eltwise_unary/eltwise_unary.h"
-
-#ifdef TRISC_MATH
-void smoothstep_face(float edge0, float edge1, float inv_width) {
-    for (int row = 0; row < 8; row++) {
-        vFloat x = dst_reg[0];
-        vFloat y = x;
-        v_if (x < edge0) {
-            y = sfpi::vConst0;
-        } v_elseif (x > edge1) {
-            y = sfpi::vConst1;
-        } v_else {
-            vFloat t = (x - edge0) * inv_width;
-            y = t * t * (3.0f - 2.0f * t);
-        } v_endif;
-        dst_reg[0] = y;
-        dst_reg++;
-    }
-}
-#endif
+#include "llk_math_eltwise_unary_sfpu_macros.h"
+#include "experimental/llk_sfpu/ckernel_sfpu_smoothstep.h"
 
 void kernel_main() {
     uint32_t num_tiles = get_arg_val<uint32_t>(0);
@@ -35,12 +18,14 @@ void kernel_main() {
     constexpr uint32_t cb_in = tt::CBIndex::c_0;
     constexpr uint32_t cb_out = tt::CBIndex::c_16;
 
-    init_sfpu(cb_in, cb_out);
+    compute_kernel_hw_startup(cb_in, cb_out);
+    copy_init(cb_in);
     for (uint32_t i = 0; i < num_tiles; i++) {
         cb_wait_front(cb_in, 1);
         tile_regs_acquire();
         copy_tile(cb_in, 0, 0);
-        MATH(_llk_math_eltwise_unary_sfpu_params_<APPROX>(smoothstep_face, 0, VectorMode::RC, edge0, edge1, inv_width));
+        MATH(SFPU_UNARY_CALL_NO_TEMPLATE_ARGS(DST_SYNC_MODE, DST_ACCUM_MODE, smoothstep_tile_face, 0, VectorMode::RC,
+                                              edge0, edge1, inv_width));
         tile_regs_commit();
         cb_pop_front(cb_in, 1);
 

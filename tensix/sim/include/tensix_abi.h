@@ -46,6 +46,8 @@ uint32_t tx_cb_read_ptr(int32_t cb);
 uint32_t tx_cb_page_size(int32_t cb);
 uint32_t tx_cb_tile_size(int32_t cb);
 uint32_t tx_cb_data_format(int32_t cb);
+// base, size, page size, pages, read ptr, write ptr (kernel addresses / bytes), acked | received << 16, wr tile ptr
+void tx_cb_state(int32_t cb, uint32_t* out);
 
 // NoC
 void tx_noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t noc);
@@ -58,6 +60,13 @@ void tx_noc_write_barrier(uint8_t noc);
 void tx_noc_writes_flushed(uint8_t noc);
 void tx_noc_atomic_barrier(uint8_t noc);
 void tx_noc_full_barrier(uint8_t noc);
+// transaction ids (16 per NoC interface): the sticky id of the read (write = 0) or write buffer, and
+// a barrier that waits only for requests tagged with one id
+void tx_noc_set_trid(uint32_t trid, uint8_t noc, int write);
+void tx_noc_trid_barrier(uint32_t trid, uint8_t noc, int write);
+// a multicast that leaves its chain open (linked) keeps the path reservation for the next packet
+void tx_noc_write_multicast_linked(uint32_t src_l1, uint64_t dst_mcast_addr, uint32_t size, uint32_t num_dests,
+                                   int loopback, int linked, uint8_t noc);
 
 // semaphores (addresses are kernel L1 addresses or NoC addresses)
 void tx_sem_wait(volatile uint32_t* addr, uint32_t val, int at_least);

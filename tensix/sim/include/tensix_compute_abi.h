@@ -40,6 +40,8 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cb_scaler, uint32_t t, u
 void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst);
 
 // packer
+void tx_pack_l1_acc(uint32_t enable);   // pack_reconfig_l1_acc: later packs add to the L1 tile
+void tx_pack_relu(uint32_t mode, uint32_t threshold);   // packer ReLU (0 none, 1 max(0, x))
 void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t out_index, const char* call);
 void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_index, uint32_t out_index);
 void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb);

@@ -333,6 +333,14 @@ inline void vec_min_max(vFloat& a, vFloat& b) {   // a = min(a, b), b = max(a, b
     a = lo; b = hi;
 }
 
+// clamp(x, lo, hi) with float bounds (sfpi 7.77, API-current §3.3); NaN stays NaN
+inline vFloat clamp(const vFloat& x, float lo, float hi) {
+    vFloat r; tx_st.ops += 2;
+    TX_LANES { float v = x.v[l]; r.v[l] = v < lo ? lo : v > hi ? hi : v; }
+    return r;
+}
+inline vFloat clamp(const tx_drow& d, float lo, float hi) { return clamp(vFloat(d), lo, hi); }
+
 // ---- conversions (round_mode is accepted; rounding is always to nearest, ties to even) ---------------
 inline vFloat int32_to_float(const vInt& v, int round_mode = 0) {
     (void)round_mode; vFloat r; tx_st.ops++; TX_LANES r.v[l] = float(v.v[l]); return r;

@@ -3,6 +3,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <set>
 
 using namespace sim;
 
@@ -48,6 +49,25 @@ void advance(uint32_t& ptr, const CB& cb, int32_t n) {
 namespace sim {
 
 void print_line(Risc& r, const std::string& text);   // main.cpp
+
+void kernel_frame();                     // sched.cpp
+std::set<std::pair<int, uint64_t>> warned;   // (core, kernel code offset) warned about in this run
+
+void race_warning(const std::string& msg) {
+    Risc& r = *running;
+    std::string so = error_so;
+    uint64_t off = error_offset;
+    kernel_frame();                      // the kernel line that made the call
+    if (warned.insert({r.core->index, error_offset}).second)
+        print_line(r, std::string(tx_protocol::WARNING_MARK) + where(r) + ": " + msg + "\x1f" + error_so + "\x1f" +
+                          std::to_string(error_offset));
+    error_so = so;
+    error_offset = off;
+}
+
+void race_warnings_reset(int core) {
+    for (auto it = warned.begin(); it != warned.end();) it = it->first == core ? warned.erase(it) : std::next(it);
+}
 
 }  // namespace sim
 
@@ -115,7 +135,11 @@ void tx_cb_pop_front(int32_t id, int32_t n) {
     CB& cb = cb_of(id, call);
     sync_point();
     uint32_t avail = cb.received - cb.acked;
-    if (n < 0 || uint32_t(n) > avail)
+    if (n >= 0 && uint32_t(n) > avail && cb.global)   // legal on silicon for a CB on a pre-filled L1 buffer
+        race_warning(fmt("cb_pop_front(cb %d, %d) pops %d page(s) that were not waited for (%u at the front); the CB "
+                         "sits on an L1 buffer, so silicon just moves its read pointer (a race if a producer pushes)", id, n,
+                         n, avail));
+    else if (n < 0 || uint32_t(n) > avail)
         fail(fmt("cb_pop_front(cb %d, %d): only %u page(s) are at the front of the CB; cb_wait_front for "
                  "the pages before popping them", id, n, avail));
     cb.acked += uint32_t(n);
@@ -144,6 +168,12 @@ uint32_t tx_cb_read_ptr(int32_t id) { return running->core->l1_kaddr + cb_of(id,
 uint32_t tx_cb_page_size(int32_t id) { return cb_of(id, "get_page_size").page_size; }
 uint32_t tx_cb_tile_size(int32_t id) { return cb_of(id, "get_tile_size").tile_size; }
 uint32_t tx_cb_data_format(int32_t id) { return cb_of(id, "get_dataformat").format; }
+void tx_cb_state(int32_t id, uint32_t* out) {
+    const CB& cb = cb_of(id, "get_local_cb_interface");
+    uint32_t k = running->core->l1_kaddr;
+    out[0] = k + cb.base; out[1] = cb.size; out[2] = cb.page_size; out[3] = cb.num_pages;
+    out[4] = k + cb.rd; out[5] = k + cb.wr; out[6] = (cb.acked & 0xFFFF) | (cb.received << 16); out[7] = cb.wr_tile_ptr;
+}
 
 void tx_delay(uint32_t cycles) {
     running->clock += cycles;

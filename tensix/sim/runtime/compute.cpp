@@ -17,15 +17,12 @@
 #include <cstring>
 
 #include "../include/tensix_compute_abi.h"
+#include "compute.h"
 #include "tile.h"
 
 namespace sim {
 
-namespace {
-
-Risc& me() { return *running; }
-Core& core() { return *running->core; }
-Compute& comp() { return running->core->compute; }
+namespace cmp {
 
 CB& compute_cb(uint32_t id, const char* call) {
     if (id >= chip.p.num_cbs)
@@ -52,6 +49,9 @@ const uint8_t* front_tile(int unit, uint32_t id, uint32_t t, const char* call) {
     if (!cb.global && t >= avail)
         fail(fmt("%s: tile %u of CB %u is not at the front of the CB (%u page(s) waited for); "
                  "cb_wait_front for it first", call, t, id, avail));
+    if (cb.global && t >= avail)    // legal on silicon: the data of a CB on an L1 buffer is already there
+        race_warning(fmt("%s reads tile %u of CB %u without cb_wait_front for it (%u page(s) waited for); the CB sits "
+                         "on an L1 buffer, so silicon reads what is there (a race if anything writes it)", call, t, id, avail));
     if (chip.timing_only) return nullptr;
     uint32_t off = cb.rd + t * cb.page_size;
     if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
@@ -127,7 +127,7 @@ void unpack_stage(double bytes_a, double bytes_b) {
 }
 
 // Math thread: starts when its operands are unpacked and the previous math op is done.
-void math_stage(uint64_t cycles, uint64_t flops, bool uses_src = true) {
+void math_stage(uint64_t cycles, uint64_t flops, bool uses_src) {
     Risc& r = me();
     Compute& c = comp();
     uint64_t start = std::max(c.math, uses_src ? c.unpacked : 0);
@@ -193,7 +193,7 @@ void matmul_rm(const float* __restrict a, const float* __restrict b, float* __re
     }
 }
 
-}  // namespace
+}  // namespace cmp
 
 uint64_t compute_pack_clock(Risc& r) { return r.core->compute.pack; }
 
@@ -209,8 +209,10 @@ void compute_finish(Risc& r) {
 
 void compute_reset(Core& c) {
     Compute& k = c.compute;
+    race_warnings_reset(c.index);
     k.dst.assign(16 * TILE, 0);
     k.dirty = 0;
+    k.l1_acc = k.relu = 0;
     k.acquired = k.math_held = k.committed = k.pack_held = false;
     k.fmt[0] = k.fmt[1] = k.fmt[2] = 255;
     k.unpacked = k.math = k.pack = k.commit_at = 0;
@@ -221,6 +223,7 @@ void compute_reset(Core& c) {
 }  // namespace sim
 
 using namespace sim;
+using namespace sim::cmp;
 
 extern "C" {
 
@@ -233,6 +236,13 @@ void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uin
 }
 
 uint32_t tx_fp32_dest_acc_en(void) { return comp().fp32; }
+void tx_pack_l1_acc(uint32_t enable) { comp().l1_acc = enable != 0; }
+void tx_pack_relu(uint32_t mode, uint32_t threshold) {
+    if (mode > 1)
+        fail(fmt("llk_pack_relu_config: the packer's threshold ReLU modes (mode %u, threshold 0x%x) are not provided by tensix "
+                 "yet (their semantics are not documented); ZERO_RELU and NO_RELU are", mode, threshold));
+    comp().relu = mode;
+}
 uint32_t tx_dst_capacity(void) { const Compute& c = comp(); return (c.full_sync ? 16u : 8u) / (c.fp32 ? 2u : 1u); }
 
 void tx_configure(int unit, uint32_t id, const char* call) {
@@ -418,6 +428,10 @@ void tx_transpose_wh(uint32_t cb, uint32_t t, uint32_t idst) {
 void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_t ts, uint32_t idst, uint32_t) {
     const char* call = "reduce_tile";
     me().call = call;
+    // A DST tile not written since its release holds "undefined" rows (ZEROACC): the max pool
+    // (GMPOOL) reads them as -inf, every other op as 0 (API-current §7). MIN runs as -max(-x), so
+    // its accumulator starts at +inf. A tile the kernel wrote (a copy_tile reload) takes part as is.
+    bool fresh = idst < 32 && !(comp().dirty & (1u << idst));
     uint32_t* d = dst_tile(idst, call);
     uint32_t a[TILE], s[TILE];
     read_tile(TX_UNPACK_A, cb, t, a, true, call);
@@ -427,17 +441,26 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_
     auto at = [&](int r, int c) { return as_float(a[face_index[r][c]]); };
     auto combine = [&](int r, int c, float v) {       // accumulate into DST (API §4.6)
         uint32_t& w = d[face_index[r][c]];
-        float old = as_float(w);
+        float old = fresh && mx ? -INFINITY : fresh && mn ? INFINITY : as_float(w);
         w = as_bits(mx ? std::max(old, v) : mn ? std::min(old, v) : old + v);
     };
+    // The scaler sits in row 0 of each face: position p scales input column p (ROW, SCALAR) or row p
+    // (COL) of that face. A partial scaler (zeros past the valid positions) masks those inputs; a zero
+    // scaler makes a MAX candidate -inf (GMPOOL uses the scaler's exponent). (inferred model)
+    bool uniform = true;
+    for (int f = 0; f < 4 && uniform; f++)
+        for (int p = 0; p < 16; p++) uniform = uniform && s[f * 256 + p] == s[0];
+    auto sc = [&](int r, int c) { return as_float(s[((r >= 16) * 2 + (c >= 16)) * 256 + (dim == TX_REDUCE_COL ? r % 16 : c % 16)]); };
     auto reduce = [&](int r0, int r1, int c0, int c1) {
         float acc = mx ? -INFINITY : mn ? INFINITY : 0.f;
         for (int r = r0; r < r1; r++)
             for (int c = c0; c < c1; c++) {
-                float v = at(r, c) * (mx || mn ? scale : 1.f);
+                float k = uniform ? scale : sc(r, c);
+                if ((mx || mn) && !uniform && k == 0.f) continue;
+                float v = at(r, c) * (mx || mn || !uniform ? k : 1.f);
                 acc = mx ? std::max(acc, v) : mn ? std::min(acc, v) : acc + v;
             }
-        return mx || mn ? acc : acc * scale;
+        return mx || mn || !uniform ? acc : acc * scale;
     };
     if (dim == TX_REDUCE_ROW) for (int r = 0; r < 32; r++) combine(r, 0, reduce(r, r + 1, 0, 32));
     else if (dim == TX_REDUCE_COL) for (int c = 0; c < 32; c++) combine(0, c, reduce(0, 32, c, c + 1));
@@ -462,93 +485,6 @@ void tx_unary_bcast(int bcast, uint32_t cb, uint32_t t, uint32_t idst) {
     finish_dst(d);
     unpack_stage(tile_bytes(cb), 0);
     math_stage(8, 0);
-}
-
-static uint8_t* pack_slot(uint32_t id, int32_t index, const char* call) {
-    CB& cb = compute_cb(id, call);
-    check_format(TX_PACK, id, cb, call);
-    uint32_t slot = index >= 0 ? uint32_t(index) : cb.wr_tile_ptr++;
-    uint32_t free_pages = cb.num_pages - cb.used();
-    if (!cb.global && slot >= free_pages)
-        fail(fmt("%s: writes tile %u past the back of CB %u (%u page(s) free); cb_reserve_back the pages first",
-                 call, slot, id, free_pages));
-    uint32_t off = cb.wr + slot * cb.page_size;
-    if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
-    return core().l1 + off;
-}
-
-void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
-    me().call = call;
-    Compute& c = comp();
-    if (!c.pack_held)
-        fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() before packing", call));
-    uint32_t cap = tx_dst_capacity();
-    if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
-    uint8_t* slot = pack_slot(cb, index, call);
-    if (!chip.timing_only) pack(core().cb[cb].format, c.dst.data() + size_t(idst) * TILE, slot, call);
-    pack_stage(tile_bytes(cb));
-    progress();
-}
-
-void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_index, uint32_t out_index) {
-    const char* call = "tilize_block";
-    me().call = call;
-    CB& in = compute_cb(icb, call);
-    check_format(TX_UNPACK_A, icb, in, call);
-    uint32_t esize = in.format == 0 || is_int(in.format) && in.format != 9 && in.format != 30 ? 4 : in.format == 30 ? 1 : 2;
-    uint32_t row_bytes = block * 32 * esize;
-    const uint8_t* base = core().l1 + in.rd + in_index * in.page_size;
-    std::vector<uint8_t> tile(size_t(TILE) * esize);
-    for (uint32_t b = 0; b < block; b++) {
-        for (int r = 0; r < 32; r++)
-            for (int c = 0; c < 32; c++)
-                std::memcpy(tile.data() + size_t(face_index[r][c]) * esize, base + r * row_bytes + (b * 32 + c) * esize, esize);
-        uint32_t words[TILE];
-        unpack(in.format, tile.data(), words, false, true, call);
-        pack(compute_cb(ocb, call).format, words, pack_slot(ocb, int32_t(out_index + b), call), call);
-    }
-    compute_cb(ocb, call).wr_tile_ptr = out_index + block;
-    unpack_stage(double(block) * tile_bytes(icb), 0);
-    math_stage(uint64_t(block) * 8, 0);
-    c_pack_after_math(double(block) * tile_bytes(ocb));
-}
-
-static void write_rows(uint32_t ocb, const uint32_t* words, uint32_t col_tile, uint32_t width_tiles, uint32_t row_tile,
-                       const char* call) {
-    CB& out = compute_cb(ocb, call);
-    check_format(TX_PACK, ocb, out, call);
-    uint32_t esize = out.format == 0 || out.format == 8 || out.format == 24 ? 4 : out.format == 30 ? 1 : 2;
-    uint8_t tile[4 * TILE];
-    pack(out.format, words, tile, call);    // per-element formats: pack, then move rows
-    uint32_t row_bytes = width_tiles * 32 * esize;
-    uint8_t* base = core().l1 + out.wr + row_tile * 32 * row_bytes;
-    for (int r = 0; r < 32; r++)
-        for (int c = 0; c < 32; c++)
-            std::memcpy(base + r * row_bytes + (col_tile * 32 + c) * esize, tile + size_t(face_index[r][c]) * esize, esize);
-}
-
-void tx_untilize_block(uint32_t icb, uint32_t ntiles, uint32_t ocb) {
-    const char* call = "untilize_block";
-    me().call = call;
-    for (uint32_t t = 0; t < ntiles; t++) {
-        uint32_t words[TILE];
-        read_tile(TX_UNPACK_A, icb, t, words, false, call);
-        write_rows(ocb, words, t, ntiles, 0, call);
-    }
-    unpack_stage(double(ntiles) * tile_bytes(icb), 0);
-    math_stage(uint64_t(ntiles) * 8, 0);
-    c_pack_after_math(double(ntiles) * tile_bytes(ocb));
-}
-
-void tx_pack_untilize_dest(uint32_t ocb, uint32_t block_rt, uint32_t block_ct, uint32_t c_index, uint32_t full_ct, uint32_t row0) {
-    const char* call = "pack_untilize_dest";
-    me().call = call;
-    Compute& c = comp();
-    if (!c.pack_held) fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() first", call));
-    for (uint32_t r = 0; r < block_rt; r++)
-        for (uint32_t cc = 0; cc < block_ct; cc++)
-            write_rows(ocb, c.dst.data() + size_t(r * block_ct + cc) * TILE, c_index * block_ct + cc, full_ct, row0 + r, call);
-    pack_stage(double(block_rt) * block_ct * tile_bytes(ocb));
 }
 
 uint32_t* tx_dst_tile(uint32_t idst, const char* call) { me().call = call; return dst_tile(idst, call); }

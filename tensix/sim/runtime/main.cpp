@@ -156,7 +156,9 @@ void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t
         uint32_t ntiles = m.below(2 * MAX_GRID * MAX_GRID, "DRAM endpoint tiles");
         for (uint32_t t = 0; t < ntiles; t++) {
             uint32_t noc = m.below(2, "NoC"), x = m.below(MAX_GRID, "DRAM tile x"), y = m.below(MAX_GRID, "DRAM tile y");
+            uint32_t px = m.below(p.noc_grid_x, "DRAM tile NoC0 x"), py = m.below(p.noc_grid_y, "DRAM tile NoC0 y");
             chip.tile[noc][y][x] = int16_t(-2 - int(i));
+            chip.phys[noc][y][x] = uint16_t((py << 6) | px);
         }
     }
     for (uint32_t b = 0; b < p.num_banks; b++) {
@@ -270,12 +272,19 @@ void put_profile() {
         const TraceEvent& e = chip.events[i];
         put(uint32_t(e.core) | (uint32_t(e.slot) << 16)); put(ids[i]); put64(e.start); put64(e.end - e.start); put(e.arg);
     }
+    // the conservation check's account (check mode): per resource, cycles booked and its fullest window
+    std::vector<ResourceUse> use = chip.check ? resource_use() : std::vector<ResourceUse>{};
+    put(uint32_t(use.size()));
+    put(uint32_t(Calendar::W));
+    for (const ResourceUse& u : use) { put_str(resource_name(u.cal)); put64(u.cycles); put(u.peak); }
 }
 
 void run(Reader& m) {
     uint32_t flags = m.u32();
     chip.trace = flags & tx_protocol::RUN_TRACE;
     chip.timing_only = flags & tx_protocol::RUN_TIMING_ONLY;
+    chip.check = Calendar::check_on = flags & tx_protocol::RUN_CHECK;
+    Calendar::check_scale = flags & tx_protocol::RUN_CHECK_FAULT ? 2 : 1;
     sched_reset();
     prints.clear();
     print_bytes = 0;

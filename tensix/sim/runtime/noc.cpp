@@ -5,19 +5,22 @@
 // and barriers advance its clock to that cycle. Semaphore updates travel as events that land at
 // their arrival cycle, so a waiter wakes exactly when the update reaches its core.
 //
-// Timing (first-order; the calibrated model is tensix issue #4): a packetised transfer costs its
-// flits (bytes / link width + one header flit per packet) on the link, router hops along the real
-// unidirectional route of the chosen NoC, NIU latency at both ends, each core's NoC port is busy
-// while data streams through it, and DRAM adds its access latency plus per-controller bandwidth.
+// Timing (../shared/docs/noc-mechanics.md): software splits a transfer into max-size packets, each a
+// request of its own that waits for its command buffer (§6.2) and for the injection link's static VC
+// (§4.1). A packet books its flits on every link of its route (NoC0 +x then +y, NoC1 -y then -x, §2.2)
+// and on the NoC ports at both ends; responses and acks return by their own route (§2.3). Each DRAM
+// bank is reached at its own endpoint tile and has its own channel queue; a read waits for the writes
+// that reached the channel before it (§7.3). A slow sink back-pressures the writer (§4.3). Transaction
+// ids (16 per NIU) have their own barriers (§5). Multicast is in mcast.cpp.
 #include "sim.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 namespace sim {
 
-namespace {
 
 const char* hex(uint64_t v) {
     static char b[4][32];
@@ -35,46 +38,37 @@ uint32_t hops(int sx, int sy, int dx, int dy, int noc) {
     return uint32_t(((ddx % X) + X) % X + ((ddy % Y) + Y) % Y);
 }
 
-// flits on the wire: payload at the link width, one header flit and the NIU gap per packet
-uint64_t flits(uint32_t size) {
-    uint64_t packets = std::max<uint64_t>((size + chip.p.noc_max_packet - 1) / chip.p.noc_max_packet, 1);
-    return (size + chip.p.noc_bytes_per_cycle - 1) / chip.p.noc_bytes_per_cycle + packets * (1 + chip.p.noc_packet_cycles);
+// flits of one packet on the wire: its payload at the link width, the header flit and the NIU gap
+uint64_t packet_flits(uint32_t bytes) {
+    return (bytes + chip.p.noc_bytes_per_cycle - 1) / chip.p.noc_bytes_per_cycle + 1 + chip.p.noc_packet_cycles;
 }
 
-void where_of(const Target& t, int& x, int& y) {
-    if (t.core >= 0) { x = chip.cores[t.core].px; y = chip.cores[t.core].py; }
-    else { x = chip.ctrls[t.ctrl].px; y = chip.ctrls[t.ctrl].py; }
+Calendar* link_calendars(int noc, int dim) {
+    size_t XY = size_t(chip.p.noc_grid_x) * chip.p.noc_grid_y;
+    return chip.links + (size_t(noc) * 2 + size_t(dim)) * XY;
 }
 
-// Wormhole routing along the real route: NoC0 goes +x then +y around the torus, NoC1 -x then -y
-// (physical NoC0 coordinates). The head takes noc_hop_cycles per router and waits for each link to
-// be free; every link stays busy while the packet's flits cross it. Returns when the tail arrives.
-// A multicast packet forks in the routers: the links it already crossed on the way to an earlier
-// destination are not crossed again. Records each link and the cycle the head left it.
-struct Tree {
-    std::vector<std::pair<const Calendar*, uint64_t>> links;
-};
+int step(int v, int n, int noc) { return noc == 0 ? (v + 1 == n ? 0 : v + 1) : (v == 0 ? n - 1 : v - 1); }
 
-uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes, Tree* tree = nullptr) {
+// One packet of `nflits` along its route (NoC §2.2): NoC0 goes +x then +y around the torus, NoC1 -y
+// then -x (physical NoC0 coordinates). The head takes noc_hop_cycles per router and waits for each
+// link to have room; every link carries every flit. Returns when the tail reaches the destination router.
+uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes) {
     const int X = int(chip.p.noc_grid_x), Y = int(chip.p.noc_grid_y);
-    if (nflits <= 1)      // a request or acknowledgement: one flit, too small to matter on the links
-        return t + uint64_t(hops(sx, sy, dx, dy, noc)) * chip.p.noc_hop_cycles + nflits;
-    const bool up = noc == 0;
-    Calendar* xlinks = chip.links + size_t(noc) * 2 * size_t(X) * size_t(Y);
-    Calendar* ylinks = xlinks + size_t(X) * size_t(Y);
+    Calendar* xl = link_calendars(noc, 0);
+    Calendar* yl = link_calendars(noc, 1);
     const uint64_t hop = chip.p.noc_hop_cycles;
     auto cross = [&](Calendar& l) {
-        if (tree)
-            for (const auto& [seen, left] : tree->links)
-                if (seen == &l) { t = left; return; }
-        t = l.take(t, nflits) - nflits + hop;
-        chip.link_bytes[size_t(&l - chip.links)] += bytes;
-        if (tree) tree->links.push_back({&l, t});
+        t = (nflits == 1 ? l.squeeze(t) : l.take(t, nflits)) - nflits + hop;
+        if (bytes) chip.link_bytes[size_t(&l - chip.links)] += bytes;
     };
-    for (int x = sx; x != dx; x = up ? (x + 1 == X ? 0 : x + 1) : (x == 0 ? X - 1 : x - 1))
-        cross(xlinks[size_t(sy) * size_t(X) + size_t(x)]);
-    for (int y = sy; y != dy; y = up ? (y + 1 == Y ? 0 : y + 1) : (y == 0 ? Y - 1 : y - 1))
-        cross(ylinks[size_t(y) * size_t(X) + size_t(dx)]);
+    if (noc == 0) {
+        for (int x = sx; x != dx; x = step(x, X, 0)) cross(xl[size_t(sy) * size_t(X) + size_t(x)]);
+        for (int y = sy; y != dy; y = step(y, Y, 0)) cross(yl[size_t(y) * size_t(X) + size_t(dx)]);
+    } else {
+        for (int y = sy; y != dy; y = step(y, Y, 1)) cross(yl[size_t(y) * size_t(X) + size_t(sx)]);
+        for (int x = sx; x != dx; x = step(x, X, 1)) cross(xl[size_t(dy) * size_t(X) + size_t(x)]);
+    }
     return t + nflits;
 }
 
@@ -88,9 +82,26 @@ void issued(Risc& r, int noc, uint64_t done) {
     if (n) r.inflight[noc][r.issued[noc]++ % n] = done;
 }
 
+// the RISC-V spins until `until` (a command buffer or transaction id it needs is busy)
+void stall(Risc& r, uint64_t until, const char* what) {
+    if (until <= r.clock) return;
+    r.waited[WAIT_NOC] += until - r.clock;
+    trace_event(r, what, r.clock, until);
+    r.clock = until;
+}
+
 uint8_t check_noc(uint8_t noc, const char* call) {
     if (noc > 1) fail(fmt("%s: noc %u does not exist; a Tensix core has NoC 0 and NoC 1", call, noc));
     return noc;
+}
+
+// A linked multicast chain keeps its VCs reserved: until its last (unlinked) packet the NIU cannot
+// issue on any other VC, so on silicon the request never leaves (NoC §3.5)
+void check_chain(const Risc& r, uint8_t noc, const char* call) {
+    if (r.mc_linked[noc & 1])
+        fail(fmt("%s on NoC %u while a linked multicast chain is open on it: the NIU cannot issue on another VC "
+                 "until the chain's last packet, so on silicon this request would never leave; close the chain "
+                 "with an unlinked multicast (linked = false) to the same rectangle first", call, noc));
 }
 
 void check_align(uint32_t l1_off, const Target& t, bool read, const char* call) {
@@ -103,58 +114,80 @@ void check_align(uint32_t l1_off, const Target& t, bool read, const char* call) 
                  read ? "read" : "write", a, a));
 }
 
-// Time at which a read of `size` bytes issued now by the running RISC-V lands in its L1: the request
-// travels to the target, DRAM serves it after its access latency at the channel's rate (queueing
-// behind earlier requests to the channel), the response streams back along the return route and
-// through this core's NoC port.
+// One read packet of `size` bytes issued now by the running RISC-V: when it lands in its L1. The
+// one-flit request waits for the injection link's static VC (shared with unicast writes, NoC §4.2),
+// travels to the target; DRAM serves it after its access latency at the channel's rate, queueing
+// behind earlier requests to the channel and after writes that reached the channel first (NoC §7.3);
+// the response returns on the same NoC by its own route (NoC §2.3) and through this core's NoC port.
 uint64_t read_lands(const Target& t, uint32_t size, int noc) {
     Risc& r = *running;
     Core& me = *r.core;
-    int tx, ty;
-    where_of(t, tx, ty);
     const Params& p = chip.p;
-    uint64_t f = flits(size);
-    uint64_t t0 = r.clock;
-    uint64_t req = me.port_out[noc].take(t0, p.noc_cmd_cycles);
-    uint64_t at_target = route(noc, me.px, me.py, tx, ty, req + p.noc_niu_cycles, 1, 0);
+    uint64_t f = packet_flits(size);
+    uint64_t ready = std::max(r.clock + p.noc_cmd_cycles, me.vc_free[noc][0]);
+    uint64_t req = me.port_out[noc].squeeze(ready) - 1;
+    me.vc_free[noc][0] = req + 1;
+    r.rd_granted[noc] = req;
+    uint64_t at_target = route(noc, me.px, me.py, t.px, t.py, req + p.noc_niu_cycles, 1, 0) + p.noc_niu_cycles;
     uint64_t inject, floor = 0;
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
-        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
-        uint64_t served = c.channels[c.channel(t.offset)].take(at_target, busy);
+        size_t ch = c.channel(t.offset);
+        uint64_t start = c.wr_arrive[ch] <= at_target ? std::max(at_target, c.wr_done[ch]) : at_target;
+        uint64_t busy = uint64_t(std::ceil(size / p.dram_bytes_per_cycle));   // never faster than the channel
+        uint64_t served = c.channels[ch].take(start, busy);
         inject = served - busy + p.dram_latency;
         floor = served + p.dram_latency;            // the channel's rate bounds the stream
     } else {
         Core& src = chip.cores[t.core];
         inject = src.port_out[noc].take(at_target + p.l1_latency, f) - f;
     }
-    uint64_t land = std::max(route(noc, tx, ty, me.px, me.py, inject + p.noc_niu_cycles, f, size), floor);
+    uint64_t land = std::max(route(noc, t.px, t.py, me.px, me.py, inject + p.noc_niu_cycles, f, size), floor);
     uint64_t done = me.port_in[noc].take(land - f, f);
     issued(r, noc, done);
     return done;
 }
 
-// Writes: the data streams out of this core's NoC port along the route; DRAM absorbs it at the
-// channel's rate, another core through its NoC port. Returns when the data has left the source;
-// `ack` gets the cycle the acknowledgement is back.
-uint64_t write_leaves(const Target& t, uint32_t size, int noc, uint64_t& ack) {
+// One write packet: it waits for the injection link's static VC (free once the previous packet on it
+// has left, so writes through one NIU never interleave there), streams out of this core's NoC port
+// along the route; DRAM absorbs it at the channel's rate, another core through its NoC port. A slow
+// sink back-pressures the writer (NoC §4.3): the tail cannot leave before the sink has taken all but
+// what the path's router buffers hold for this VC. Returns when the packet started to leave
+// (`*_WR_REQ_SENT`, what writes_flushed waits for), when its tail left, when the destination has it
+// and when the acknowledgement is back.
+Packet write_packet(const Target& t, uint32_t size, int noc) {
     Risc& r = *running;
     Core& me = *r.core;
-    int tx, ty;
-    where_of(t, tx, ty);
     const Params& p = chip.p;
-    uint64_t f = flits(size);
-    uint64_t begin = me.port_out[noc].take(r.clock, p.noc_cmd_cycles + f) - f;
-    uint64_t arrive = route(noc, me.px, me.py, tx, ty, begin + p.noc_niu_cycles, f, size);
+    uint64_t f = packet_flits(size);
+    uint64_t ready = std::max(r.clock + p.noc_cmd_cycles, me.vc_free[noc][0]);
+    uint64_t begin = me.port_out[noc].take(ready, f) - f;
+    uint64_t arrive = route(noc, me.px, me.py, t.px, t.py, begin + p.noc_niu_cycles, f, size) + p.noc_niu_cycles;
+    uint64_t sunk;
+    double sink_rate;
     if (t.ctrl >= 0) {
         Ctrl& c = chip.ctrls[t.ctrl];
-        uint64_t busy = uint64_t(size / p.dram_bytes_per_cycle + 0.5);
-        arrive = std::max(arrive, c.channels[c.channel(t.offset)].take(arrive - f, busy));
+        size_t ch = c.channel(t.offset);
+        uint64_t busy = uint64_t(std::ceil(size / p.dram_bytes_per_cycle));   // never faster than the channel
+        sunk = std::max(arrive, c.channels[ch].take(arrive - f, busy));
+        c.wr_arrive[ch] = std::max(c.wr_arrive[ch], arrive - f);
+        c.wr_done[ch] = std::max(c.wr_done[ch], sunk);
+        sink_rate = p.dram_bytes_per_cycle;
     } else {
-        arrive = chip.cores[t.core].port_in[noc].take(arrive - f, f);
+        sunk = chip.cores[t.core].port_in[noc].take(arrive - f, f);
+        sink_rate = p.noc_bytes_per_cycle;
     }
-    ack = route(noc, tx, ty, me.px, me.py, arrive + p.noc_niu_cycles, 1, 0) + p.noc_niu_cycles;
-    return begin + f;
+    // the tail reaches the sink `wire` cycles after it leaves, and the path's buffers hold `buffered`
+    // cycles of the sink's work: the tail cannot leave earlier than that before the sink is done
+    uint32_t h = hops(me.px, me.py, t.px, t.py, noc);
+    uint64_t slack = uint64_t(h) * p.noc_hop_cycles + 2 * p.noc_niu_cycles +
+                     uint64_t(double(h + 1) * p.noc_vc_buffer / sink_rate);
+    uint64_t left = std::max(begin + f, sunk > slack ? sunk - slack : 0);
+    me.vc_free[noc][0] = left;
+    r.wr_granted[noc] = begin;
+    uint64_t ack = route(noc, t.px, t.py, me.px, me.py, sunk + p.noc_niu_cycles, 1, 0);
+    ack = me.port_in[noc].squeeze(ack) + p.noc_niu_cycles;
+    return Packet{begin, left, sunk, ack};
 }
 
 // bytes per NoC and DRAM channel, DRAM completion for wait attribution, a trace slice per transfer
@@ -167,37 +200,6 @@ void account(Risc& r, const Target& t, uint32_t size, int noc, bool write, uint6
     }
     trace_event(r, r.call, r.clock, done, size);
 }
-
-struct Rect { int x0, y0, x1, y1; };
-
-Rect mcast_rect(uint64_t a) {
-    int xe = int((a >> 36) & 0x3f), ye = int((a >> 42) & 0x3f), xs = int((a >> 48) & 0x3f), ys = int((a >> 54) & 0x3f);
-    // NoC0 expects start = top-left, NoC1 the reverse; examples pass either, so normalise (API §3.4).
-    return {std::min(xs, xe), std::min(ys, ye), std::max(xs, xe), std::max(ys, ye)};
-}
-
-// Every worker core inside a multicast rectangle, checked against num_dests.
-std::vector<int> mcast_cores(uint64_t a, uint8_t noc, uint32_t num_dests, bool loopback, const char* call) {
-    Rect rc = mcast_rect(a);
-    std::vector<int> out;
-    bool self_inside = false;
-    for (int y = rc.y0; y <= rc.y1; y++)
-        for (int x = rc.x0; x <= rc.x1; x++) {
-            if (x >= MAX_GRID || y >= MAX_GRID) continue;
-            int c = chip.tile[noc][y][x];
-            if (c < 0) continue;
-            if (c == running->core->index) { self_inside = true; if (!loopback) continue; }
-            out.push_back(c);
-        }
-    if (out.size() != num_dests)
-        fail(fmt("%s: num_dests is %u but the rectangle (%d,%d)-(%d,%d) on NoC %u reaches %zu core(s)%s; "
-                 "on silicon the sender would wait forever for the missing acknowledgements",
-                 call, num_dests, rc.x0, rc.y0, rc.x1, rc.y1, noc, out.size(),
-                 self_inside && !loopback ? " besides the sender (a non-loopback multicast never writes the sender)" : ""));
-    return out;
-}
-
-}  // namespace
 
 Target decode(uint64_t a, uint8_t noc, uint32_t size, bool write, const char* call) {
     int x = int((a >> 36) & 0x3f), y = int((a >> 42) & 0x3f);
@@ -219,6 +221,8 @@ Target decode(uint64_t a, uint8_t noc, uint32_t size, bool write, const char* ca
         out.core = t;
         out.offset = off;
         out.ptr = chip.cores[t].l1 + off;
+        out.px = chip.cores[t].px;
+        out.py = chip.cores[t].py;
     } else {
         int c = -2 - t;
         if (local + size > chip.p.ctrl_size)
@@ -228,8 +232,30 @@ Target decode(uint64_t a, uint8_t noc, uint32_t size, bool write, const char* ca
         out.ctrl = c;
         out.offset = local;
         out.ptr = chip.ctrls[c].mem + local;
+        out.px = uint8_t(chip.phys[noc][y][x] & 63);      // every DRAM bank has its own endpoint tile (HW §15)
+        out.py = uint8_t(chip.phys[noc][y][x] >> 6);
     }
     return out;
+}
+
+std::string resource_name(const Calendar* c) {
+    const size_t X = chip.p.noc_grid_x, Y = chip.p.noc_grid_y;
+    if (c >= chip.links && c < chip.links + 4 * X * Y) {
+        size_t i = size_t(c - chip.links);
+        int noc = int(i / (2 * X * Y)), dim = int(i / (X * Y) % 2);
+        int x = int(i % X), y = int(i / X % Y);
+        int nx = dim == 0 ? step(x, int(X), noc) : x, ny = dim == 1 ? step(y, int(Y), noc) : y;
+        return fmt("NoC%d link (%d,%d)->(%d,%d)", noc, x, y, nx, ny);
+    }
+    for (const Core& k : chip.cores)
+        for (int n = 0; n < 2; n++) {
+            if (c == k.port_in + n) return fmt("core (%d,%d) NoC%d port in", k.lx, k.ly, n);
+            if (c == k.port_out + n) return fmt("core (%d,%d) NoC%d port out", k.lx, k.ly, n);
+        }
+    for (const Ctrl& k : chip.ctrls)
+        for (size_t ch = 0; ch < k.bank_ids.size(); ch++)
+            if (c == k.channels + ch) return fmt("DRAM bank %u channel", k.bank_ids[ch]);
+    return "an unknown resource";
 }
 
 uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what) {
@@ -271,23 +297,28 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     const char* call = "noc_async_read";
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     Risc& me = *running;
-    uint64_t slot = issue_slot(me, noc);
-    if (slot > me.clock) {            // every transaction id is in flight: the RISC-V waits for one
-        me.waited[WAIT_NOC] += slot - me.clock;
-        trace_event(me, "noc_async_read (waiting for a transaction id)", me.clock, slot);
-        me.clock = slot;
+    // software splits a long read into max-size packets, each a request of its own (NoC §6.3)
+    for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
+        uint32_t n = std::min(size - done, chip.p.noc_max_packet);
+        stall(me, issue_slot(me, noc), "noc_async_read (waiting for a transaction slot)");
+        stall(me, me.rd_granted[noc], "noc_async_read (read command buffer busy)");
+        sync_point();
+        Target t = decode(src + done, noc, n, false, call);
+        uint32_t dst = l1_offset(dst_l1 + done, n, "noc_async_read: destination");
+        check_align(dst, t, true, call);
+        Risc& r = *running;
+        uint64_t land = read_lands(t, n, noc);
+        if (!chip.timing_only) r.pending.push_back({r.core->l1 + dst, t.ptr, n, land});
+        r.reads_done[noc] = std::max(r.reads_done[noc], land);
+        uint64_t& tag = r.trid_done[noc][r.trid[noc][0]];
+        tag = std::max(tag, land);
+        account(r, t, n, noc, false, land);
+        r.clock += chip.p.cost_noc_issue;
+        done += n;
+        if (size == 0) break;
     }
-    sync_point();
-    Target t = decode(src, noc, size, false, call);
-    uint32_t dst = l1_offset(dst_l1, size, "noc_async_read: destination");
-    check_align(dst, t, true, call);
-    uint64_t land = read_lands(t, size, noc);
-    Risc& r = *running;
-    if (!chip.timing_only) r.pending.push_back({r.core->l1 + dst, t.ptr, size, land});
-    r.reads_done[noc] = std::max(r.reads_done[noc], land);
-    account(r, t, size, noc, false, land);
-    r.clock += chip.p.cost_noc_issue;
     progress();
 }
 
@@ -295,54 +326,32 @@ void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int
     const char* call = "noc_async_write";
     running->call = call;
     check_noc(noc, call);
-    sync_point();
-    uint32_t src = l1_offset(src_l1, size, "noc_async_write: source");
-    Target t = decode(dst, noc, size, true, call);
-    check_align(src, t, false, call);
-    if (!chip.timing_only) std::memmove(t.ptr, running->core->l1 + src, size);
-    uint64_t ack;
-    uint64_t left = write_leaves(t, size, noc, ack);
-    Risc& r = *running;
-    r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
-    if (!posted) r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
-    account(r, t, size, noc, true, ack);
-    r.clock += chip.p.cost_noc_issue;
-    if (t.core >= 0) wake_core(t.core);   // a waiter may poll the bytes just written
-    progress();
-}
-
-void tx_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, int loopback, uint8_t noc) {
-    const char* call = loopback ? "noc_async_write_multicast_loopback_src" : "noc_async_write_multicast";
-    running->call = call;
-    check_noc(noc, call);
-    sync_point();
-    uint32_t src = l1_offset(src_l1, size, "multicast source");
-    std::vector<int> dests = mcast_cores(dst, noc, num_dests, loopback, call);
-    uint64_t off = dst & ((1ull << 36) - 1);
-    Risc& r = *running;
-    // one injection from this core's port; the routers fork the packet along the route tree, and
-    // every destination takes it through its own NoC port
-    const Params& p = chip.p;
-    uint64_t f = flits(size);
-    uint64_t begin = r.core->port_out[noc].take(r.clock, p.noc_cmd_cycles + f) - f;
-    uint64_t left = begin + f, ack = left;
-    Tree tree;
-    for (int c : dests) {
-        uint64_t a = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
-        Target t = decode(a, noc, size, true, call);
+    check_chain(*running, noc, call);
+    Risc& me = *running;
+    for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
+        uint32_t n = std::min(size - done, chip.p.noc_max_packet);
+        stall(me, me.wr_granted[noc], "noc_async_write (write command buffer busy)");
+        sync_point();
+        uint32_t src = l1_offset(src_l1 + done, n, "noc_async_write: source");
+        Target t = decode(dst + done, noc, n, true, call);
         check_align(src, t, false, call);
-        if (!chip.timing_only) std::memmove(t.ptr, r.core->l1 + src, size);
-        Core& d = chip.cores[c];
-        uint64_t arrive = route(noc, r.core->px, r.core->py, d.px, d.py, begin + p.noc_niu_cycles, f, size, &tree);
-        uint64_t landed = d.port_in[noc].take(arrive - f, f);
-        ack = std::max(ack, landed + uint64_t(hops(d.px, d.py, r.core->px, r.core->py, noc)) * p.noc_hop_cycles + 2 * p.noc_niu_cycles);
-        wake_core(c);
+        if (!chip.timing_only) std::memmove(t.ptr, running->core->l1 + src, n);
+        Packet pk = write_packet(t, n, noc);
+        uint64_t ack = pk.ack;
+        Risc& r = *running;
+        r.writes_flushed[noc] = std::max(r.writes_flushed[noc], pk.begin);
+        if (!posted) {
+            r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
+            uint64_t& tag = r.trid_done[noc][r.trid[noc][1]];
+            tag = std::max(tag, ack);
+        }
+        r.posted_done[noc] = std::max(r.posted_done[noc], ack);
+        account(r, t, n, noc, true, ack);
+        r.clock += chip.p.cost_noc_issue;
+        if (t.core >= 0) wake_core(t.core);   // a waiter may poll the bytes just written
+        done += n;
+        if (size == 0) break;
     }
-    r.writes_flushed[noc] = std::max(r.writes_flushed[noc], left);
-    r.writes_acked[noc] = std::max(r.writes_acked[noc], ack);
-    chip.noc_bytes[noc] += uint64_t(size) * dests.size();
-    trace_event(r, call, r.clock, ack, size);
-    r.clock += chip.p.cost_noc_issue;
     progress();
 }
 
@@ -350,19 +359,30 @@ void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) 
     const char* call = "noc_inline_dw_write";
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     sync_point();
     Target t = decode(dst, noc, 4, true, call);
     if (t.offset & 3) fail(fmt("%s: address %s is not 4-byte aligned", call, hex(t.offset)));
-    uint64_t ack;
-    write_leaves(t, 4, noc, ack);
+    Packet pk = write_packet(t, 4, noc);
+    uint64_t ack = pk.ack;
+    running->posted_done[noc] = std::max(running->posted_done[noc], ack);
     if (t.core >= 0 && be == 0xF) {
-        post_event(Event{ack, 0, EvKind::SemSet, t.core, uint32_t(t.offset), value});
+        post_event(Event{pk.sunk, 0, EvKind::SemSet, t.core, uint32_t(t.offset), value});
     } else {
         for (int i = 0; i < 4; i++) if (be & (1 << i)) t.ptr[i] = uint8_t(value >> (8 * i));
     }
     running->writes_acked[noc] = std::max(running->writes_acked[noc], ack);
     running->clock += chip.p.cost_noc_issue;
     progress();
+}
+
+void tx_noc_set_trid(uint32_t trid, uint8_t noc, int write) {
+    const char* call = write ? "noc_async_write_set_trid" : "noc_async_read_set_trid";
+    running->call = call;
+    check_noc(noc, call);
+    if (trid >= 16)
+        fail(fmt("%s: transaction id %u does not exist; a NoC interface has 16 (0..15)", call, trid));
+    running->trid[noc][write ? 1 : 0] = uint8_t(trid);
 }
 
 static void barrier(const char* call, uint8_t noc, uint64_t until, uint64_t dram_until) {
@@ -391,6 +411,12 @@ void tx_noc_writes_flushed(uint8_t noc) {
 }
 void tx_noc_atomic_barrier(uint8_t noc) {
     barrier("noc_async_atomic_barrier", noc, running->atomics_done[noc & 1], 0);
+}
+void tx_noc_trid_barrier(uint32_t trid, uint8_t noc, int write) {
+    const char* call = write ? "noc_async_write_barrier_with_trid" : "noc_async_read_barrier_with_trid";
+    if (trid >= 16)
+        fail(fmt("%s: transaction id %u does not exist; a NoC interface has 16 (0..15)", call, trid));
+    barrier(call, noc, running->trid_done[noc & 1][trid], running->dram_done[noc & 1]);
 }
 void tx_noc_full_barrier(uint8_t noc) {
     Risc& r = *running;
@@ -444,6 +470,7 @@ static Target sem_target(uint64_t a, uint8_t noc, const char* call) {
 static void begin_call(const char* call, uint8_t noc) {
     running->call = call;
     check_noc(noc, call);
+    check_chain(*running, noc, call);
     sync_point();
 }
 static void end_call() {
@@ -453,20 +480,11 @@ static void end_call() {
 
 // a 4-byte semaphore update travelling to one core: it lands there as an event at its arrival cycle
 static void sem_send(const Target& t, EvKind kind, uint32_t value, uint8_t noc, bool atomic) {
-    uint64_t ack;
-    write_leaves(t, 4, noc, ack);
-    post_event(Event{ack, 0, kind, t.core, uint32_t(t.offset), value});
+    stall(*running, running->wr_granted[noc], "semaphore update (command buffer busy)");
+    Packet pk = write_packet(t, 4, noc);
+    post_event(Event{pk.sunk, 0, kind, t.core, uint32_t(t.offset), value});
     uint64_t& done = atomic ? running->atomics_done[noc] : running->writes_acked[noc];
-    done = std::max(done, ack);
-}
-
-static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loopback, EvKind kind, uint32_t value,
-                          bool atomic, const char* call) {
-    uint64_t off = a & ((1ull << 36) - 1);
-    for (int c : mcast_cores(a, noc, num_dests, loopback, call)) {
-        uint64_t u = (uint64_t(chip.cores[c].ky[noc]) << 42) | (uint64_t(chip.cores[c].kx[noc]) << 36) | off;
-        sem_send(sem_target(u, noc, call), kind, value, noc, atomic);
-    }
+    done = std::max(done, pk.ack);
 }
 
 static uint32_t local_value(uint32_t src_l1, const char* call) {
@@ -477,20 +495,6 @@ void tx_sem_inc(uint64_t a, uint32_t incr, uint8_t noc) {
     const char* call = "noc_semaphore_inc";
     begin_call(call, noc);
     sem_send(sem_target(a, noc, call), EvKind::SemInc, incr, noc, true);
-    end_call();
-}
-
-void tx_sem_inc_multicast(uint64_t a, uint32_t incr, uint32_t num_dests, uint8_t noc) {
-    const char* call = "noc_semaphore_inc_multicast";
-    begin_call(call, noc);
-    sem_multicast(a, noc, num_dests, false, EvKind::SemInc, incr, true, call);
-    end_call();
-}
-
-void tx_sem_set_multicast(uint32_t src_l1, uint64_t a, uint32_t num_dests, int loopback, uint8_t noc) {
-    const char* call = loopback ? "noc_semaphore_set_multicast_loopback_src" : "noc_semaphore_set_multicast";
-    begin_call(call, noc);
-    sem_multicast(a, noc, num_dests, loopback, EvKind::SemSet, local_value(src_l1, call), false, call);
     end_call();
 }
 

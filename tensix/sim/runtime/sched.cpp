@@ -6,6 +6,7 @@
 #include <cstring>
 #include <queue>
 #include <stdexcept>
+#include <unordered_map>
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <sys/mman.h>
@@ -15,6 +16,60 @@ namespace sim {
 Chip chip;
 Risc* running = nullptr;
 uint32_t run_epoch = 0;
+uint64_t sched_now = 0;
+bool Calendar::check_on = false;
+uint32_t Calendar::check_scale = 1;
+
+namespace {
+// buckets whose cache slot is held by another live bucket (see Calendar), per calendar
+std::unordered_map<const Calendar*, std::unordered_map<uint64_t, Calendar::Use>> side_table;
+// the conservation check: every booking of every calendar counted exactly, per (calendar, bucket)
+struct BucketKey {
+    const Calendar* c; uint64_t b;
+    bool operator==(const BucketKey& o) const { return c == o.c && b == o.b; }
+};
+struct BucketHash { size_t operator()(const BucketKey& k) const { return std::hash<uint64_t>()(uint64_t(uintptr_t(k.c)) * 0x9E3779B97F4A7C15ull ^ k.b); } };
+std::unordered_map<BucketKey, uint32_t, BucketHash> booked;
+}  // namespace
+
+Calendar::Use& Calendar::use_slow(uint64_t b) {
+    Slot& s = slot[b % N];
+    if (s.epoch != run_epoch || s.bucket < sched_now / W) {     // the slot is free or its bucket is over
+        Use u{0, 0};
+        if (side_epoch == run_epoch) {
+            auto& m = side_table[this];
+            auto it = m.find(b);
+            if (it != m.end()) { u = it->second; m.erase(it); }
+        }
+        s = Slot{run_epoch, u, b};
+        return s.u;
+    }
+    if (side_epoch != run_epoch) { side_epoch = run_epoch; side_table[this].clear(); }
+    return side_table[this][b];
+}
+
+void Calendar::check_booking(const Calendar* c, uint64_t bucket, uint64_t n) {
+    uint32_t& total = booked[BucketKey{c, bucket}];
+    total += uint32_t(n) * check_scale;
+    if (total > W)
+        fail(fmt("conservation check (TENSIX_CHECK): %s is booked for %u cycles in the %llu-cycle window starting at "
+                 "cycle %llu, more than its rate allows; this is a bug in tensix's timing model, please report it",
+                 resource_name(c).c_str(), total, (unsigned long long)W, (unsigned long long)(bucket * W)));
+}
+
+std::vector<ResourceUse> resource_use() {
+    std::unordered_map<const Calendar*, ResourceUse> per;
+    for (const auto& [k, cycles] : booked) {
+        ResourceUse& u = per[k.c];
+        u.cal = k.c;
+        u.cycles += cycles;
+        u.peak = std::max(u.peak, cycles);
+    }
+    std::vector<ResourceUse> out;
+    for (auto& [c, u] : per) out.push_back(u);
+    std::sort(out.begin(), out.end(), [](const ResourceUse& a, const ResourceUse& b) { return a.cal < b.cal; });
+    return out;
+}
 
 Calendar* new_calendars(size_t n) {
     void* m = mmap(nullptr, n * sizeof(Calendar), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -101,7 +156,8 @@ void make_context(Risc& r, void (*entry)()) {
 std::priority_queue<Risc*, std::vector<Risc*>, RiscLater> ready;
 std::priority_queue<Event, std::vector<Event>, EventLater> events;
 std::vector<Risc*> active;
-uint64_t event_seq = 0, now = 0;
+uint64_t event_seq = 0;
+uint64_t& now = sched_now;
 bool failed = false;
 std::string error;
 
@@ -206,12 +262,16 @@ void sched_reset() {
     chip.dram_written.assign(chip.p.num_banks, 0);
     chip.math_cycles.assign(chip.cores.size(), 0);
     run_epoch++;                      // every Calendar slot of the previous run is now stale
+    side_table.clear();
+    for (Core& c : chip.cores) for (auto& v : c.vc_free) v[0] = v[1] = 0;
+    for (Ctrl& c : chip.ctrls) { c.wr_arrive.assign(c.bank_offsets.size(), 0); c.wr_done.assign(c.bank_offsets.size(), 0); }
+    booked.clear();
+    sched_now = 0;
     chip.link_bytes.assign(size_t(4) * chip.p.noc_grid_x * chip.p.noc_grid_y, 0);
     while (!ready.empty()) ready.pop();
     while (!events.empty()) events.pop();
     active.clear();
     event_seq = 0;
-    now = 0;
     failed = false;
     error.clear();
 }
@@ -226,6 +286,12 @@ void sched_start(Risc& r) {
     for (int n = 0; n < 2; n++) r.reads_done[n] = r.writes_acked[n] = r.writes_flushed[n] = r.atomics_done[n] = r.dram_done[n] = 0;
     for (uint64_t& w : r.waited) w = 0;
     for (int n = 0; n < 2; n++) { r.issued[n] = 0; for (uint64_t& f : r.inflight[n]) f = 0; }
+    for (int n = 0; n < 2; n++) {
+        r.posted_done[n] = r.wr_granted[n] = r.rd_granted[n] = r.mc_granted[n] = r.mc_rect[n] = 0;
+        r.mc_linked[n] = false;
+        r.trid[n][0] = r.trid[n][1] = 0;
+        for (uint64_t& d : r.trid_done[n]) d = 0;
+    }
     r.order = uint32_t(active.size());
     r.globals = r.kernel->pristine;              // fresh globals each launch, as the firmware does
     r.pending.clear();
@@ -317,9 +383,17 @@ tx_protocol::Fault run_fault = tx_protocol::Fault::NONE;
 
 const std::vector<Risc*>& active_riscs() { return active; }
 
+// The program is complete when every RISC-V has returned and everything its cores put on the NoC has
+// arrived: the firmware does not wait for outstanding traffic at kernel end (NoC §8), but whatever
+// comes next (a host read of the data, the next program, its barriers) waits for it, so tensix charges
+// in-flight data to the program that issued it.
 uint64_t finish_time() {
     uint64_t t = 0;
-    for (Risc* r : active) t = std::max(t, r->clock);
+    for (Risc* r : active) {
+        t = std::max(t, r->clock);
+        for (int n = 0; n < 2; n++)
+            t = std::max({t, r->reads_done[n], r->writes_acked[n], r->atomics_done[n], r->posted_done[n]});
+    }
     return t;
 }
 

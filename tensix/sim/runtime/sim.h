@@ -45,6 +45,8 @@ struct Compute {
     uint64_t half_free[2]{};             // DST halves: free once the packer released them
     uint32_t src_bank = 0, half = 0;
     uint32_t dirty = 0;                  // DST tiles written since the last release
+    uint32_t l1_acc = 0;                 // packer L1 accumulation (pack_reconfig_l1_acc)
+    uint32_t relu = 0;                   // packer ReLU mode (llk_pack_relu_config)
 };
 
 struct Risc;
@@ -73,28 +75,60 @@ enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
 // not the order they use the resource (a response is reserved when its read is issued), so a plain
 // "busy until" would serialise transfers that do not overlap; buckets let them interleave. Slots are
 // tagged with the run, so a new run needs no clearing, and memory is touched only where used.
+// The slots are a cache of the buckets: a bucket whose slot holds another bucket that is still live
+// (at or after the scheduler's `now`; nothing is ever booked before it) lives in an exact side table,
+// so a long run never books a bucket twice (the calendars used to alias after N * W cycles).
 extern uint32_t run_epoch;
+extern uint64_t sched_now;              // the scheduler's time: no reservation starts before it
 struct Calendar {
-    static constexpr uint32_t N = 4096;          // window of N * W cycles
+    static constexpr uint32_t N = 4096;          // buckets cached: N * W cycles
     static constexpr uint64_t W = 256;
-    struct Slot { uint32_t epoch, used; uint64_t bucket; };
+    // used: packets fill a bucket from its start in the order they are booked (a high-water mark);
+    // extra: single flits (requests, acks) that interleave with them anywhere in the bucket
+    struct Use { uint32_t used, extra; };
+    struct Slot { uint32_t epoch; Use u; uint64_t bucket; };
+    uint32_t side_epoch;                          // == run_epoch: some buckets of this run are in the side table
     Slot slot[N];
+    Use& use(uint64_t b) {                        // the bucket's use: its slot if the slot holds it
+        Slot& s = slot[b % N];
+        return s.epoch == run_epoch && s.bucket == b ? s.u : use_slow(b);
+    }
+    Use& use_slow(uint64_t b);                    // sched.cpp: claim the slot or use the side table
     // occupy `cycles` of the resource from cycle `t` on; returns when the last of them is done
     uint64_t take(uint64_t t, uint64_t cycles) {
         if (!cycles) return t;
         uint64_t b = t / W;
         for (;;) {
-            Slot& s = slot[b % N];
-            if (s.epoch != run_epoch || s.bucket != b) s = Slot{run_epoch, 0, b};
-            uint64_t from = std::max<uint64_t>(s.used, b == t / W ? t % W : 0);
-            uint64_t n = std::min<uint64_t>(W - std::min<uint64_t>(from, W), cycles);
-            if (n) { s.used = uint32_t(from + n); cycles -= n; }
-            if (!cycles) return b * W + s.used;
+            Use& u = use(b);
+            uint64_t from = std::max<uint64_t>(u.used, b == t / W ? t % W : 0);
+            uint64_t room = W - std::min<uint64_t>(W, from + u.extra);
+            uint64_t n = std::min<uint64_t>(room, cycles);
+            if (n) { u.used = uint32_t(from + n); cycles -= n; if (check_on) check_booking(this, b, n); }
+            if (!cycles) return b * W + u.used;
             b++;
         }
     }
+    // one flit at `t`: it interleaves with the packets crossing then (another VC, NoC §2.4), so it is
+    // not delayed; its cycle of capacity is taken from the first bucket from `t` on that has room
+    uint64_t squeeze(uint64_t t) {
+        for (uint64_t b = t / W;; b++) {
+            Use& u = use(b);
+            if (u.used + u.extra < W) {
+                u.extra++;
+                if (check_on) check_booking(this, b, 1);
+                return t + 1;
+            }
+        }
+    }
+    static bool check_on;                                           // TENSIX_CHECK / Device(check=True)
+    static uint32_t check_scale;   // 1; 2 counts every booking twice (the check's own test: it must fire)
+    static void check_booking(const Calendar* c, uint64_t bucket, uint64_t n);   // sched.cpp
 };
 Calendar* new_calendars(size_t n);   // zeroed, lazily backed memory (sched.cpp)
+// the conservation check's account of one resource: cycles booked in the run and in its fullest bucket
+struct ResourceUse { const Calendar* cal = nullptr; uint64_t cycles = 0; uint32_t peak = 0; };
+std::vector<ResourceUse> resource_use();         // sched.cpp, every calendar booked in this run (check mode)
+std::string resource_name(const Calendar* c);    // noc.cpp: "NoC0 link (3,4)->(4,4)", "core (1,2) NoC1 port in", ...
 
 struct Core;
 
@@ -122,9 +156,17 @@ struct Risc {
     uint64_t wait_since = 0;
     const char* call = "";           // kernel-API call in flight
     uint64_t reads_done[2]{}, writes_acked[2]{}, writes_flushed[2]{}, atomics_done[2]{};
+    uint64_t posted_done[2]{};        // when every write (posted ones too) has reached its destination
     uint64_t dram_done[2]{};
     uint64_t inflight[2][32]{};       // completion cycles of the last reads per NoC (transaction limit)
     uint32_t issued[2]{};          // when the last DRAM transfer per NoC completes (wait attribution)
+    // command buffers (NoC §6.2): a request leaves its buffer when it gets its first-hop VC; the next
+    // request through the same buffer waits for that
+    uint64_t wr_granted[2]{}, rd_granted[2]{}, mc_granted[2]{};
+    uint8_t trid[2][2]{};             // sticky transaction id of the read [0] and write [1] buffer, per NoC
+    uint64_t trid_done[2][16]{};      // when every request tagged with an id is answered, per NoC
+    bool mc_linked[2]{};              // the last multicast on this NoC left its chain open (linked)
+    uint64_t mc_rect[2]{};            // ... to this rectangle (its NoC address bits)
     uint64_t waited[NUM_STATS]{};
     void* sp = nullptr;               // saved stack pointer (x86-64 context switch)
     ucontext_t ctx;                   // elsewhere
@@ -145,6 +187,9 @@ struct Core {
     Compute compute;
     Calendar* port_in = nullptr;               // the core's NoC <-> L1 ports, per NoC (2 each)
     Calendar* port_out = nullptr;
+    // per NIU (NoC): when the static VC of the injection link is free again (a packet on a static VC
+    // holds it until its tail has crossed, NoC §4.1): [0] VC 1 (unicast writes, read requests), [1] VC 4 (multicast)
+    uint64_t vc_free[2][2]{};
 };
 
 struct Ctrl {                                  // a DRAM controller
@@ -153,6 +198,9 @@ struct Ctrl {                                  // a DRAM controller
     std::vector<uint64_t> bank_offsets;       // start of each channel (bank view) in this memory
     std::vector<uint32_t> bank_ids;           // the allocator bank id of each channel
     Calendar* channels = nullptr;             // per channel (bank view) of this memory
+    // per channel: the last write's arrival and when the controller has it (a read arriving after a
+    // write on the same VC waits for the write's completion, NoC §7.3)
+    std::vector<uint64_t> wr_arrive, wr_done;
     size_t channel(uint64_t offset) const {
         size_t c = 0;
         while (c + 1 < bank_offsets.size() && offset >= bank_offsets[c + 1]) c++;
@@ -184,11 +232,12 @@ struct Chip {
     std::vector<Core> cores;
     std::vector<Ctrl> ctrls;
     int16_t tile[2][MAX_GRID][MAX_GRID];      // kernel (x,y) per NoC -> core index, -2-ctrl for DRAM, -1 none
+    uint16_t phys[2][MAX_GRID][MAX_GRID];     // kernel (x,y) per NoC -> physical NoC0 (y << 6 | x) of that tile
     uint8_t* l1_pool = nullptr;
     uint8_t* dram = nullptr;
     volatile uint64_t* status = nullptr;       // shared with the host: [0] progress counter
     // per run
-    bool trace = false, timing_only = false;
+    bool trace = false, timing_only = false, check = false;
     std::vector<TraceEvent> events;
     uint64_t noc_bytes[2]{}, flops = 0;
     std::vector<uint64_t> dram_read, dram_written;   // bytes per DRAM bank (channel)
@@ -225,12 +274,30 @@ std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
+// a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per
+// kernel line and run, with that line
+void race_warning(const std::string& msg);   // cb.cpp
+void race_warnings_reset(int core);          // at a run's start on that core
 
 // NoC and memory (noc.cpp)
-struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr = nullptr; };
+// px, py: the physical NoC0 tile addressed (a core, or the DRAM endpoint tile the address names)
+struct Target { int core = -1; int ctrl = -1; uint64_t offset = 0; uint8_t* ptr = nullptr; uint8_t px = 0, py = 0; };
 Target decode(uint64_t noc_addr, uint8_t noc, uint32_t size, bool write, const char* call);
 uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what);
 void apply_event(const Event& e);
+// the NoC's pieces, shared by noc.cpp (unicast) and mcast.cpp (multicast)
+struct Packet { uint64_t begin, left, sunk, ack; };   // started to leave, tail left, at the destination, acked
+const char* hex(uint64_t v);
+uint32_t hops(int sx, int sy, int dx, int dy, int noc);
+uint64_t packet_flits(uint32_t bytes);
+Calendar* link_calendars(int noc, int dim);            // [y * X + x]: the link leaving router (x, y) along dim
+int step(int v, int n, int noc);                       // next coordinate in the NoC's direction of flow
+uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nflits, uint32_t bytes);
+void stall(Risc& r, uint64_t until, const char* what);
+uint8_t check_noc(uint8_t noc, const char* call);
+void check_chain(const Risc& r, uint8_t noc, const char* call);
+void check_align(uint32_t l1_off, const Target& t, bool read, const char* call);
+Packet write_packet(const Target& t, uint32_t size, int noc);
 
 // compute engine (compute.cpp)
 void compute_reset(Core& c);

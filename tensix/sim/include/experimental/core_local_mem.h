@@ -81,3 +81,6 @@ struct noc_traits_t<CoreLocalMem<T, AddrT>> {
 };
 
 }  // namespace experimental
+
+// today's spellings (API-current §5: Device 2.0 left `experimental`)
+using experimental::CoreLocalMem;

@@ -28,3 +28,7 @@ template <>
 struct noc_traits_t<DataflowBuffer> : noc_traits_t<CircularBuffer> {};
 
 }  // namespace experimental
+
+// today's spellings (API-current §5: Device 2.0 left `experimental`)
+using experimental::DataflowBuffer;
+using experimental::DFBAccessor;

@@ -88,3 +88,9 @@ struct noc_traits_t<AllocatorBank<Type>> {
 };
 
 }  // namespace experimental
+
+// today's spellings (API-current §5: Device 2.0 left `experimental`)
+using experimental::AllocatorBank;
+using experimental::AllocatorBankType;
+using experimental::MulticastEndpoint;
+using experimental::UnicastEndpoint;

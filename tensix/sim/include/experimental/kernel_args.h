@@ -3,8 +3,8 @@
 //   RtaArg<T>{byte_offset}    a per-core runtime arg at that byte offset of the core's runtime args
 //   CrtaArg<T>{byte_offset}   a common runtime arg at that byte offset
 //   CtaVal<T>{value}          a compile-time value (returned as is)
-// tensix has no Metal 2.0 host API, so nothing generates `namespace args { ... }` for a kernel;
-// kernels may declare such handles themselves.
+// tensix.metal2 generates `namespace args { ... }` for a kernel (kernel_args_generated.h) from its
+// KernelSpec, as tt-metal's JIT does; kernels may also declare such handles themselves.
 #pragma once
 #include "api/dataflow/dataflow_api.h"
 

@@ -42,6 +42,53 @@ enum class McastMode : std::uint8_t { EXCLUDE_SRC = 0, INCLUDE_SRC = 1 };
 
 constexpr std::uint32_t INVALID_TXN_ID = 0xFFFFFFFFu;
 
+// Today's form (PR #45509, API-current §5): one flag set replaces TxnIdMode / McastMode / the loose
+// vc and trid parameters; the values travel in NocOptVals. Both forms are accepted: the first template
+// argument may be a NocOptions or one of the enums above, the trailing argument a NocOptVals or a vc.
+enum class NocOptions : std::uint32_t { DEFAULT = 0, TXN_ID = 1, POSTED = 2, CUSTOM_VC = 4, MCAST_INCL_SRC = 8, INLINE_L1 = 16, INLINE_REG = 32 };
+constexpr NocOptions operator|(NocOptions a, NocOptions b) { return NocOptions(std::uint32_t(a) | std::uint32_t(b)); }
+constexpr NocOptions operator&(NocOptions a, NocOptions b) { return NocOptions(std::uint32_t(a) & std::uint32_t(b)); }
+constexpr bool has_flag(NocOptions set, NocOptions f) { return (std::uint32_t(set) & std::uint32_t(f)) != 0; }
+struct NocOptVals {
+    std::uint32_t vc = NOC_UNICAST_WRITE_VC;
+    std::uint32_t trid = 0;
+};
+
+// what a template option means, whichever spelling the kernel used
+template <auto o>
+constexpr bool tx_opt_trid() {
+    if constexpr (std::is_same_v<decltype(o), NocOptions>) return has_flag(o, NocOptions::TXN_ID);
+    else if constexpr (std::is_same_v<decltype(o), TxnIdMode>) return o == TxnIdMode::ENABLED;
+    else if constexpr (std::is_same_v<decltype(o), BarrierMode>) return o == BarrierMode::TXN_ID;
+    else return false;
+}
+template <auto o>
+constexpr bool tx_opt_posted() {
+    if constexpr (std::is_same_v<decltype(o), NocOptions>) return has_flag(o, NocOptions::POSTED);
+    else if constexpr (std::is_same_v<decltype(o), ResponseMode>) return o == ResponseMode::POSTED;
+    else return false;
+}
+template <auto o>
+constexpr bool tx_opt_loopback() {
+    if constexpr (std::is_same_v<decltype(o), NocOptions>) return has_flag(o, NocOptions::MCAST_INCL_SRC);
+    else if constexpr (std::is_same_v<decltype(o), McastMode>) return o == McastMode::INCLUDE_SRC;
+    else return false;
+}
+template <auto o>
+constexpr bool tx_opt_is_size() { return std::is_integral_v<decltype(o)>; }
+// the trailing argument: NocOptVals (today) or a vc number (baseline)
+template <typename V>
+constexpr std::uint32_t tx_vc_of(const V& v) {
+    if constexpr (std::is_same_v<V, NocOptVals>) return v.vc;
+    else return std::uint32_t(v);
+}
+template <typename V>
+constexpr std::uint32_t tx_trid_of(const V& v, std::uint32_t trid) {
+    if constexpr (std::is_same_v<V, NocOptVals>) return v.trid;
+    else return trid;
+}
+constexpr std::uint32_t TX_OPT_UNSET = 0xFFFFFFFFu;
+
 class Noc {
 public:
     using TxnIdMode = experimental::TxnIdMode;
@@ -52,117 +99,123 @@ public:
 
     constexpr Noc() : noc_id_(noc_index) {}
     explicit constexpr Noc(std::uint8_t noc_id) : noc_id_(noc_id) {
-        if (noc_id >= NUM_NOCS) tx_fail("experimental::Noc(%u): a Tensix core has NoC 0 and NoC 1", unsigned(noc_id));
+        if (noc_id >= NUM_NOCS) tx_fail("Noc(%u): a Tensix core has NoC 0 and NoC 1", unsigned(noc_id));
     }
 
     constexpr std::uint8_t get_noc_id() const { return noc_id_; }
 
     // ---- reads: remote (or local) source -> local destination -----------------------------------
-    template <TxnIdMode txn_id_mode = TxnIdMode::DISABLED, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1,
-              bool enable_noc_tracing = true, typename Src, typename Dst>
+    // <NocOptions opts, max_page_size, tracing> or <TxnIdMode, max_page_size, tracing>
+    template <auto opts = NocOptions::DEFAULT, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true,
+              typename Src, typename Dst, typename V = NocOptVals>
     void async_read(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
-                    const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC,
-                    std::uint32_t trid = INVALID_TXN_ID) const {
+                    const dst_args_t<Dst>& dst_args, const V& vals = {}, std::uint32_t trid = INVALID_TXN_ID) const {
         static_assert(noc_traits_t<Dst>::is_local,
-                      "experimental::Noc::async_read: the destination must be local memory (CircularBuffer or CoreLocalMem)");
-        if constexpr (txn_id_mode == TxnIdMode::ENABLED) ::noc_async_read_set_trid(trid, noc_id_);
+                      "Noc::async_read: the destination must be local memory (CircularBuffer or CoreLocalMem)");
+        if constexpr (tx_opt_trid<opts>()) ::noc_async_read_set_trid(tx_trid_of(vals, trid), noc_id_);
         ::noc_async_read<max_page_size, enable_noc_tracing>(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_),
                                                             noc_traits_t<Dst>::dst_local_addr(dst, dst_args), size_bytes,
-                                                            noc_id_, vc);
+                                                            noc_id_, tx_vc_of(vals));
     }
 
     // ---- writes: local source -> remote (or local) destination -----------------------------------
-    template <TxnIdMode txn_id_mode = TxnIdMode::DISABLED, ResponseMode response_mode = ResponseMode::NON_POSTED,
-              std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true, typename Src,
-              typename Dst>
+    // <NocOptions opts, max_page_size, tracing> or <TxnIdMode, ResponseMode, max_page_size, tracing>
+    template <auto opts = NocOptions::DEFAULT, auto p2 = TX_OPT_UNSET, auto p3 = TX_OPT_UNSET, auto p4 = TX_OPT_UNSET,
+              typename Src, typename Dst, typename V = NocOptVals>
     void async_write(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
-                     const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC,
-                     std::uint32_t trid = INVALID_TXN_ID) const {
+                     const dst_args_t<Dst>& dst_args, const V& vals = {}, std::uint32_t trid = INVALID_TXN_ID) const {
         static_assert(noc_traits_t<Src>::is_local,
-                      "experimental::Noc::async_write: the source must be local memory (CircularBuffer or CoreLocalMem)");
+                      "Noc::async_write: the source must be local memory (CircularBuffer or CoreLocalMem)");
         (void)trid;
-        ::noc_async_write<max_page_size, enable_noc_tracing, response_mode == ResponseMode::POSTED>(
-            noc_traits_t<Src>::src_local_addr(src, src_args), noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_),
-            size_bytes, noc_id_, vc);
+        constexpr bool posted = tx_opt_posted<opts>() || tx_opt_posted<p2>();
+        constexpr std::uint32_t max_page = tx_opt_is_size<p2>() && std::uint32_t(p2) != TX_OPT_UNSET ? std::uint32_t(p2)
+                                           : tx_opt_is_size<p3>() && std::uint32_t(p3) != TX_OPT_UNSET ? std::uint32_t(p3)
+                                                                                                        : NOC_MAX_BURST_SIZE + 1;
+        ::noc_async_write<max_page, true, posted>(noc_traits_t<Src>::src_local_addr(src, src_args),
+                                                  noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), size_bytes, noc_id_,
+                                                  tx_vc_of(vals));
     }
 
     // ---- multicast writes: local source -> the same address on every core of a rectangle ---------
-    template <McastMode mcast_mode = McastMode::EXCLUDE_SRC, TxnIdMode txn_id_mode = TxnIdMode::DISABLED,
-              std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true, typename Src,
-              typename Dst>
+    // <NocOptions opts (MCAST_INCL_SRC = loopback), ...> or <McastMode, TxnIdMode, max_page_size, tracing>
+    template <auto opts = NocOptions::DEFAULT, auto p2 = TX_OPT_UNSET, auto p3 = TX_OPT_UNSET, auto p4 = TX_OPT_UNSET,
+              typename Src, typename Dst>
     void async_write_multicast(const Src& src, const Dst& dst, std::uint32_t size_bytes, std::uint32_t num_dsts,
                                const src_args_t<Src>& src_args, const dst_args_mcast_t<Dst>& dst_args,
                                bool linked = false, std::uint32_t trid = INVALID_TXN_ID) const {
         static_assert(noc_traits_t<Src>::is_local,
-                      "experimental::Noc::async_write_multicast: the source must be local memory (CircularBuffer or CoreLocalMem)");
+                      "Noc::async_write_multicast: the source must be local memory (CircularBuffer or CoreLocalMem)");
         (void)trid;
         std::uint32_t s = noc_traits_t<Src>::src_local_addr(src, src_args);
         std::uint64_t d = noc_traits_t<Dst>::dst_mcast_addr(dst, dst_args, noc_id_);
-        if constexpr (mcast_mode == McastMode::INCLUDE_SRC)
+        if constexpr (tx_opt_loopback<opts>())
             ::noc_async_write_multicast_loopback_src(s, d, size_bytes, num_dsts, linked, noc_id_);
         else
-            ::noc_async_write_multicast<max_page_size>(s, d, size_bytes, num_dsts, linked, noc_id_);
+            ::noc_async_write_multicast(s, d, size_bytes, num_dsts, linked, noc_id_);
     }
 
     // ---- stateful forms: the NoC coordinates are set once, later calls give addresses ----------
     // set_async_read_state keeps the source's coordinates; async_read_with_state reads from those
     // coordinates at the address the source and its args name (its coordinates are not used).
-    template <typename Src>
-    void set_async_read_state(const Src& src, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
-                              std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
-        (void)size_bytes; (void)vc;
+    template <auto opts = NocOptions::DEFAULT, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, typename Src, typename V = NocOptVals>
+    void set_async_read_state(const Src& src, std::uint32_t size_bytes, const src_args_t<Src>& src_args, const V& vals = {}) const {
+        (void)size_bytes; (void)vals;
         ::noc_async_read_set_state(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_), noc_id_);
     }
-    template <typename Src, typename Dst>
+    template <auto opts = NocOptions::DEFAULT, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, typename Src, typename Dst,
+              typename V = NocOptVals>
     void async_read_with_state(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
-                               const dst_args_t<Dst>& dst_args, std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
-        static_assert(noc_traits_t<Dst>::is_local,
-                      "experimental::Noc::async_read_with_state: the destination must be local memory");
-        (void)vc;
+                               const dst_args_t<Dst>& dst_args, const V& vals = {}) const {
+        static_assert(noc_traits_t<Dst>::is_local, "Noc::async_read_with_state: the destination must be local memory");
+        if constexpr (tx_opt_trid<opts>()) ::noc_async_read_set_trid(tx_trid_of(vals, 0), noc_id_);
         ::noc_async_read_with_state(std::uint32_t(noc_traits_t<Src>::src_noc_addr(src, src_args, noc_id_)),
                                     noc_traits_t<Dst>::dst_local_addr(dst, dst_args), size_bytes, noc_id_);
     }
     // set_async_write_state keeps the destination's coordinates and the size; async_write_with_state
     // writes `size_bytes` to those coordinates at the address the destination and its args name.
-    template <ResponseMode response_mode = ResponseMode::NON_POSTED, typename Dst>
-    void set_async_write_state(const Dst& dst, std::uint32_t size_bytes, const dst_args_t<Dst>& dst_args,
-                               std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
-        ::noc_async_write_one_packet_set_state<response_mode == ResponseMode::POSTED>(
-            noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), size_bytes, noc_id_, vc);
+    // (TXN_ID is not supported by the write-state forms, as in tt-metal.)
+    template <auto opts = NocOptions::DEFAULT, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, typename Dst, typename V = NocOptVals>
+    void set_async_write_state(const Dst& dst, std::uint32_t size_bytes, const dst_args_t<Dst>& dst_args, const V& vals = {}) const {
+        static_assert(!tx_opt_trid<opts>(), "Noc::set_async_write_state: NocOptions::TXN_ID is not supported by the write-state forms");
+        ::noc_async_write_one_packet_set_state<tx_opt_posted<opts>()>(noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_),
+                                                                      size_bytes, noc_id_, tx_vc_of(vals));
     }
-    template <ResponseMode response_mode = ResponseMode::NON_POSTED, typename Src, typename Dst>
+    template <auto opts = NocOptions::DEFAULT, std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, typename Src, typename Dst>
     void async_write_with_state(const Src& src, const Dst& dst, std::uint32_t size_bytes, const src_args_t<Src>& src_args,
                                 const dst_args_t<Dst>& dst_args) const {
-        static_assert(noc_traits_t<Src>::is_local,
-                      "experimental::Noc::async_write_with_state: the source must be local memory");
+        static_assert(noc_traits_t<Src>::is_local, "Noc::async_write_with_state: the source must be local memory");
         std::uint64_t lo = noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_) & 0xFFFFFFFFull;
-        ::noc_async_write<NOC_MAX_BURST_SIZE + 1, true, response_mode == ResponseMode::POSTED>(
+        ::noc_async_write<NOC_MAX_BURST_SIZE + 1, true, tx_opt_posted<opts>()>(
             noc_traits_t<Src>::src_local_addr(src, src_args), tx_cur->write_state_addr | lo, size_bytes, noc_id_);
     }
 
     // ---- one 32-bit word written by the NoC (no source buffer) ------------------------------------
-    template <InlineWriteDst dst_type = InlineWriteDst::DEFAULT, ResponseMode response_mode = ResponseMode::NON_POSTED,
-              typename Dst>
+    // <InlineWriteDst, ResponseMode> (baseline) or <NocOptions> (INLINE_L1 / INLINE_REG / POSTED)
+    template <auto p1 = InlineWriteDst::DEFAULT, auto p2 = ResponseMode::NON_POSTED, typename Dst, typename V = NocOptVals>
     void inline_dw_write(const Dst& dst, std::uint32_t value, const dst_args_t<Dst>& dst_args, std::uint8_t be = 0xF,
-                         std::uint32_t vc = NOC_UNICAST_WRITE_VC) const {
-        ::noc_inline_dw_write<dst_type, response_mode == ResponseMode::POSTED>(
-            noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), value, be, noc_id_, std::uint8_t(vc));
+                         const V& vals = {}) const {
+        constexpr InlineWriteDst dt = [] {
+            if constexpr (std::is_same_v<decltype(p1), InlineWriteDst>) return p1;
+            else return InlineWriteDst::DEFAULT;
+        }();
+        ::noc_inline_dw_write<dt, tx_opt_posted<p1>() || tx_opt_posted<p2>()>(
+            noc_traits_t<Dst>::dst_noc_addr(dst, dst_args, noc_id_), value, be, noc_id_, std::uint8_t(tx_vc_of(vals)));
     }
 
-    // ---- completion ------------------------------------------------------------------------------
-    template <BarrierMode barrier_mode = BarrierMode::FULL>
-    void async_read_barrier(std::uint32_t trid = INVALID_TXN_ID) const {
-        if constexpr (barrier_mode == BarrierMode::TXN_ID) ::noc_async_read_barrier_with_trid(trid, noc_id_);
+    // ---- completion: <BarrierMode>(trid) or <NocOptions>(NocOptVals) ---------------------------------
+    template <auto mode = NocOptions::DEFAULT, typename V = NocOptVals>
+    void async_read_barrier(const V& vals = {}) const {
+        if constexpr (tx_opt_trid<mode>()) ::noc_async_read_barrier_with_trid(tx_trid_of(vals, std::uint32_t(tx_vc_of(vals))), noc_id_);
         else ::noc_async_read_barrier(noc_id_);
     }
-    template <BarrierMode barrier_mode = BarrierMode::FULL>
-    void async_write_barrier(std::uint32_t trid = INVALID_TXN_ID) const {
-        if constexpr (barrier_mode == BarrierMode::TXN_ID) ::noc_async_write_barrier_with_trid(trid, noc_id_);
+    template <auto mode = NocOptions::DEFAULT, typename V = NocOptVals>
+    void async_write_barrier(const V& vals = {}) const {
+        if constexpr (tx_opt_trid<mode>()) ::noc_async_write_barrier_with_trid(tx_trid_of(vals, std::uint32_t(tx_vc_of(vals))), noc_id_);
         else ::noc_async_write_barrier(noc_id_);
     }
-    template <BarrierMode barrier_mode = BarrierMode::FULL>
-    void async_writes_flushed(std::uint32_t trid = INVALID_TXN_ID) const {
-        (void)trid;
+    template <auto mode = NocOptions::DEFAULT, typename V = NocOptVals>
+    void async_writes_flushed(const V& vals = {}) const {
+        (void)vals;
         ::noc_async_writes_flushed(noc_id_);
     }
     void async_posted_writes_flushed() const { ::noc_async_posted_writes_flushed(noc_id_); }
@@ -184,3 +237,9 @@ private:
 };
 
 }  // namespace experimental
+
+// today's spellings (API-current §5: Device 2.0 left `experimental`)
+using experimental::has_flag;
+using experimental::Noc;
+using experimental::NocOptions;
+using experimental::NocOptVals;

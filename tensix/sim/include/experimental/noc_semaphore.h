@@ -95,3 +95,6 @@ private:
 };
 
 }  // namespace experimental
+
+// today's spellings (API-current §5: Device 2.0 left `experimental`)
+using experimental::Semaphore;

@@ -39,4 +39,18 @@ struct noc_traits_t<::tensor_accessor::Page> {
     static std::uint64_t dst_noc_addr(const ::tensor_accessor::Page& p, const dst_args& a, std::uint8_t) { return p.get_noc_addr() + a.offset_bytes; }
 };
 
+// a type-erased accessor (make_abstract_tensor_accessor_wrappers) is a page-addressed endpoint too
+template <>
+struct noc_traits_t<::AbstractTensorAccessorWrapper> {
+    using src_args = TensorAccessorNocArgs;
+    using dst_args = TensorAccessorNocArgs;
+    static constexpr bool is_local = false;
+    static std::uint64_t src_noc_addr(const ::AbstractTensorAccessorWrapper& t, const src_args& a, std::uint8_t noc) {
+        return t.get_noc_addr(a.page_id, a.offset_bytes, noc);
+    }
+    static std::uint64_t dst_noc_addr(const ::AbstractTensorAccessorWrapper& t, const dst_args& a, std::uint8_t noc) {
+        return t.get_noc_addr(a.page_id, a.offset_bytes, noc);
+    }
+};
+
 }  // namespace experimental

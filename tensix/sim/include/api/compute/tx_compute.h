@@ -8,6 +8,7 @@
 #include "api/dataflow/dataflow_api.h"   // args, CB calls, prints, DataFormat (shared with DM kernels)
 #include "tensix_compute_abi.h"
 #include "tt-metalium/constants.hpp"
+#include "internal/tx_llk_enums.h"
 
 #define ALWI inline __attribute__((always_inline))
 #ifndef TRISC_MATH
@@ -28,8 +29,6 @@ namespace ckernel {
 enum class MathFidelity : std::uint8_t { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4, Invalid = 0xff };
 enum EltwiseBinaryType { ELWMUL, ELWDIV, ELWADD, ELWSUB, ELWLESS };
 enum BroadcastType { NONE = 0, COL = 1, ROW = 2, SCALAR = 3 };
-enum ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
-enum PoolType { SUM, AVG, MAX, MIN };
 enum class EltwiseBinaryReuseDestType { NONE = 0, DEST_TO_SRCA = 1, DEST_TO_SRCB = 2 };
 enum class VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, INVALID = 0xff };
 enum DstSync { SyncHalf = 0, SyncFull = 1 };
@@ -56,10 +55,13 @@ ALWI void binary_op_init_common(std::uint32_t icb0, std::uint32_t icb1, std::uin
     (void)call_line;
     compute_kernel_hw_startup(icb0, icb1, ocb);
 }
+// (one stored version makes these templates on the DST mode: an explicit template argument is accepted)
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void unary_op_init_common(std::uint32_t icb, std::uint32_t ocb = 16, std::uint32_t call_line = __builtin_LINE()) {
     (void)call_line;
     compute_kernel_hw_startup(icb, icb, ocb);
 }
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void init_sfpu(std::uint32_t icb, std::uint32_t ocb = 16, std::uint32_t call_line = __builtin_LINE()) { unary_op_init_common(icb, ocb, call_line); }
 
 template <bool to_from_int8 = false, bool is_tile_dim_reconfig_en = false>
@@ -83,9 +85,8 @@ template <bool is_tile_dim_reconfig_en = false>
 ALWI void pack_reconfig_data_format(const std::uint32_t new_cb) { tx_configure(TX_PACK, new_cb, "pack_reconfig_data_format"); }
 template <bool is_tile_dim_reconfig_en = false>
 ALWI void pack_reconfig_data_format(const std::uint32_t, const std::uint32_t new_cb) { pack_reconfig_data_format(new_cb); }
-ALWI void pack_reconfig_l1_acc(std::uint32_t l1_acc_en) {
-    if (l1_acc_en) tx_fail("pack_reconfig_l1_acc(1): packer L1 accumulation is not simulated yet");
-}
+// 1: each later pack adds the DST tile to the tile already in L1; 0: packs overwrite (the default)
+ALWI void pack_reconfig_l1_acc(std::uint32_t l1_acc_en) { tx_pack_l1_acc(l1_acc_en); }
 ALWI void enable_fp32_dest_acc() {}
 ALWI void disable_fp32_dest_acc() {}
 
@@ -172,11 +173,11 @@ ALWI void any_tiles_bcast(std::uint32_t icb0, std::uint32_t icb1, std::uint32_t 
                           std::uint32_t bcast_row_idx = 0) {
     tx_binary(tx_op(op), int(dim), icb0, icb1, itile0, itile1, idst, 0, bcast_row_idx, "any_tiles_bcast");
 }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void add_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWADD, dim>(a, b, ta, tb, d, row); }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void sub_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWSUB, dim>(a, b, ta, tb, d, row); }
-template <BroadcastType dim>
+template <BroadcastType dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void mul_tiles_bcast(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { any_tiles_bcast<ELWMUL, dim>(a, b, ta, tb, d, row); }
 #define TX_BCAST_FN(name, op, dim)                                                                                   \
     ALWI void name(std::uint32_t a, std::uint32_t b, std::uint32_t ta, std::uint32_t tb, std::uint32_t d, std::uint32_t row = 0) { \
@@ -298,9 +299,7 @@ ALWI void pack_tile(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t ou
 ALWI void pack_tile_block(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t ntiles) {
     for (std::uint32_t i = 0; i < ntiles; i++) tx_pack_tile(ifrom_dst + i, icb, -1, "pack_tile_block");
 }
-ALWI void pack_relu_config(std::uint32_t config) {
-    if (config) tx_fail("pack_relu_config: packer ReLU is not simulated yet");
-}
+ALWI void pack_relu_config(std::uint32_t config) { tx_pack_relu(config & 3, (config >> 16) & 0xFFFF); }
 
 // ---- tilize / untilize ----------------------------------------------------------------------------
 ALWI void tilize_init(std::uint32_t icb, std::uint32_t block, std::uint32_t ocb, std::uint32_t call_line = __builtin_LINE()) {
@@ -353,6 +352,8 @@ ALWI std::uint32_t get_tile_address(std::uint32_t cb, std::uint32_t tile) { retu
 ALWI std::uint32_t read_tile_value(std::uint32_t cb, std::uint32_t tile, std::uint32_t element) { return tx_read_tile_value(cb, tile, element); }
 
 }  // namespace ckernel
+
+#include "api/compute/tx_compute_current.h"
 
 using namespace ckernel;
 #include "tx_sfpi.h"

@@ -96,7 +96,8 @@ inline void riscv_wait(std::uint32_t cycles) { tx_delay(cycles); }
 FORCE_INLINE void cb_reserve_back(std::int32_t cb, std::int32_t n) { tx_cb_reserve_back(cb, n); }
 FORCE_INLINE void cb_push_back(const std::int32_t cb, const std::int32_t n) { tx_cb_push_back(cb, n); }
 FORCE_INLINE void cb_wait_front(std::int32_t cb, std::int32_t n) { tx_cb_wait_front(cb, n); }
-FORCE_INLINE void cb_pop_front(std::int32_t cb, std::int32_t n) { tx_cb_pop_front(cb, n); }
+// the empty asm keeps the call out of tail position, so a race warning can name the kernel line
+FORCE_INLINE void cb_pop_front(std::int32_t cb, std::int32_t n) { tx_cb_pop_front(cb, n); asm volatile(""); }
 FORCE_INLINE bool cb_pages_reservable_at_back(std::int32_t cb, std::int32_t n) { return tx_cb_pages_reservable_at_back(cb, n); }
 FORCE_INLINE bool cb_pages_available_at_front(std::int32_t cb, std::int32_t n) { return tx_cb_pages_available_at_front(cb, n); }
 FORCE_INLINE std::uint32_t get_write_ptr(std::uint32_t cb) { return tx_cb_write_ptr(std::int32_t(cb)); }
@@ -111,17 +112,35 @@ constexpr DataFormat get_dataformat(std::int32_t cb) { return static_cast<DataFo
 FORCE_INLINE std::uint64_t get_noc_addr_helper(std::uint32_t noc_xy, std::uint32_t addr) {
     return ((std::uint64_t)noc_xy << NOC_ADDR_LOCAL_BITS) | addr;
 }
+// NoC0 ("physical") coordinates -> the coordinates of `noc` (API-current §8): on Grayskull NoC1 mirrors
+// them (x' = noc_size_x-1-x); on WH/BH translated coordinates are the same on both NoCs.
+constexpr std::uint32_t noc_size_x = TX_NOC_SIZE_X;
+constexpr std::uint32_t noc_size_y = TX_NOC_SIZE_Y;
+#ifdef ARCH_GRAYSKULL
+#define NOC_0_X(noc_index, noc_size_x, x) ((noc_index) == 0 ? (x) : (noc_size_x) - 1 - (x))
+#define NOC_0_Y(noc_index, noc_size_y, y) ((noc_index) == 0 ? (y) : (noc_size_y) - 1 - (y))
+#else
+#define NOC_0_X(noc_index, noc_size_x, x) (x)
+#define NOC_0_Y(noc_index, noc_size_y, y) (y)
+#endif
+#define NOC_0_X_PHYS_COORD(noc_index, noc_size_x, x) ((noc_index) == 0 ? (x) : (noc_size_x) - 1 - (x))
+#define NOC_0_Y_PHYS_COORD(noc_index, noc_size_y, y) ((noc_index) == 0 ? (y) : (noc_size_y) - 1 - (y))
+#define NOC_X(x) NOC_0_X(noc_index, noc_size_x, (x))
+#define NOC_Y(y) NOC_0_Y(noc_index, noc_size_y, (y))
+#define DYNAMIC_NOC_X(noc, x) NOC_0_X((noc), noc_size_x, (x))
+#define DYNAMIC_NOC_Y(noc, y) NOC_0_Y((noc), noc_size_y, (y))
+#define NOC_X_PHYS_COORD(x) NOC_0_X_PHYS_COORD(noc_index, noc_size_x, (x))
+#define NOC_Y_PHYS_COORD(y) NOC_0_Y_PHYS_COORD(noc_index, noc_size_y, (y))
 FORCE_INLINE std::uint64_t get_noc_addr(std::uint32_t noc_x, std::uint32_t noc_y, std::uint32_t addr, std::uint8_t noc = noc_index) {
-    (void)noc;
-    return NOC_XY_ADDR(noc_x, noc_y, addr);
+    return NOC_XY_ADDR(DYNAMIC_NOC_X(noc, noc_x), DYNAMIC_NOC_Y(noc, noc_y), addr);
 }
 FORCE_INLINE std::uint64_t get_noc_addr(std::uint32_t addr, std::uint8_t noc = noc_index) {
     return NOC_XY_ADDR(my_x[noc], my_y[noc], addr);
 }
 FORCE_INLINE std::uint64_t get_noc_multicast_addr(std::uint32_t x_start, std::uint32_t y_start, std::uint32_t x_end,
                                                   std::uint32_t y_end, std::uint32_t addr, std::uint8_t noc = noc_index) {
-    (void)noc;
-    return NOC_MULTICAST_ADDR(x_start, y_start, x_end, y_end, addr);
+    return NOC_MULTICAST_ADDR(DYNAMIC_NOC_X(noc, x_start), DYNAMIC_NOC_Y(noc, y_start), DYNAMIC_NOC_X(noc, x_end),
+                              DYNAMIC_NOC_Y(noc, y_end), addr);
 }
 template <bool DRAM>
 FORCE_INLINE std::uint64_t get_noc_addr_from_bank_id(std::uint32_t bank_id, std::uint32_t bank_address_offset, std::uint8_t noc = noc_index) {
@@ -221,6 +240,9 @@ FORCE_INLINE std::uint32_t tx_page_bytes(const AddrGen& g) {
 }
 
 #include "api/tensor/tx_tensor_accessor.h"
+#include "api/tensor/tx_tensor_accessor_factories.h"
+#include "internal/circular_buffer_interface.h"
+#include "internal/tx_dev_mem_map.h"
 
 // ---- NoC transfers (API §3.6) ------------------------------------------------------------------
 template <std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1, bool enable_noc_tracing = true>
@@ -312,21 +334,19 @@ template <std::uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1>
 FORCE_INLINE void noc_async_write_multicast(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast, std::uint32_t size,
                                             std::uint32_t num_dests, bool linked = false, std::uint8_t noc = noc_index,
                                             std::uint8_t vc = NOC_MULTICAST_WRITE_VC) {
-    (void)linked; (void)vc;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, noc);
+    (void)vc;
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, linked, noc);
 }
 template <bool enable_noc_tracing = true>
 FORCE_INLINE void noc_async_write_multicast_one_packet(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast,
                                                        std::uint32_t size, std::uint32_t num_dests, bool linked = false,
                                                        std::uint8_t noc = noc_index) {
-    (void)linked;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, noc);
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 0, linked, noc);
 }
 FORCE_INLINE void noc_async_write_multicast_loopback_src(std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr_multicast,
                                                          std::uint32_t size, std::uint32_t num_dests, bool linked = false,
                                                          std::uint8_t noc = noc_index) {
-    (void)linked;
-    tx_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 1, noc);
+    tx_noc_write_multicast_linked(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, 1, linked, noc);
 }
 
 FORCE_INLINE void noc_async_read_barrier(std::uint8_t noc = noc_index) { tx_noc_read_barrier(noc); }
@@ -335,10 +355,11 @@ FORCE_INLINE void noc_async_writes_flushed(std::uint8_t noc = noc_index) { tx_no
 FORCE_INLINE void noc_async_posted_writes_flushed(std::uint8_t noc = noc_index) { tx_noc_writes_flushed(noc); }
 FORCE_INLINE void noc_async_atomic_barrier(std::uint8_t noc_idx = noc_index) { tx_noc_atomic_barrier(noc_idx); }
 FORCE_INLINE void noc_async_full_barrier(std::uint8_t noc_idx = noc_index) { tx_noc_full_barrier(noc_idx); }
-// transaction ids are tracked as one group: a trid barrier waits for every read of this RISC-V
-FORCE_INLINE void noc_async_read_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; (void)noc; }
-FORCE_INLINE void noc_async_read_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; tx_noc_read_barrier(noc); }
-FORCE_INLINE void noc_async_write_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { (void)trid; tx_noc_write_barrier(noc); }
+// transaction ids: 16 per NoC interface, sticky per command buffer; a trid barrier waits only for its id
+FORCE_INLINE void noc_async_read_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_set_trid(trid, noc, 0); }
+FORCE_INLINE void noc_async_write_set_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_set_trid(trid, noc, 1); }
+FORCE_INLINE void noc_async_read_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_trid_barrier(trid, noc, 0); }
+FORCE_INLINE void noc_async_write_barrier_with_trid(std::uint32_t trid, std::uint8_t noc = noc_index) { tx_noc_trid_barrier(trid, noc, 1); }
 FORCE_INLINE void noc_async_read_inc_num_issued(std::uint32_t n, std::uint8_t noc = noc_index) { (void)n; (void)noc; }
 
 enum class InlineWriteDst : std::uint8_t { DEFAULT, L1, REG };

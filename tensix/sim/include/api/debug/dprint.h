@@ -7,6 +7,7 @@
 #include <type_traits>
 #include "tensix_abi.h"
 #include "api/debug/dprint_tile.h"
+#include "hostdevcommon/dprint_common.h"
 
 struct ENDL {};
 struct SETW { int w; explicit SETW(int v) : w(v) {} };
@@ -75,9 +76,27 @@ inline DebugPrinter& operator<<(DebugPrinter& p, T v) {
 template <typename T>
 inline DebugPrinter& operator<<(DebugPrinter& p, T* ptr) { char b[32]; std::snprintf(b, sizeof b, "%p", (const void*)ptr); p.emit(b); return p; }
 
-#define DPRINT DebugPrinter().self()
-#define DPRINT_MATH(x) x
-#define DPRINT_PACK(x) x
-#define DPRINT_UNPACK(x) x
-#define DPRINT_DATA0(x) do { if (noc_index == 0) { x; } } while (0)
-#define DPRINT_DATA1(x) do { if (noc_index == 1) { x; } } while (0)
+// Both forms of today's tt-metal (API-current §2.1): `DPRINT << x << ENDL()` names the object
+// DPRINT (a function-like macro expands only before "("), `DPRINT("x = {}\n", x)` is the fmt form.
+struct tx_dprint_start {};
+inline constexpr tx_dprint_start DPRINT{};
+template <typename T>
+inline DebugPrinter operator<<(tx_dprint_start, const T& v) {
+    DebugPrinter p;
+    p << v;
+    return p;
+}
+template <typename T>
+inline DebugPrinter& operator<<(DebugPrinter&& p, const T& v) { return static_cast<DebugPrinter&>(p) << v; }
+#include "api/debug/device_print.h"
+// the per-RISC forms take a stream expression (already printed when evaluated) or a format string
+inline void tx_dprint_any(const DebugPrinter&) {}
+inline void tx_dprint_any(tx_dprint_start) {}
+template <typename... A>
+inline void tx_dprint_any(const char* f, const A&... a) { tx_dp::print(f, a...); }
+#define DPRINT(format, ...) DEVICE_PRINT(format, ##__VA_ARGS__)
+#define DPRINT_MATH(...) tx_dprint_any(__VA_ARGS__)
+#define DPRINT_PACK(...) tx_dprint_any(__VA_ARGS__)
+#define DPRINT_UNPACK(...) tx_dprint_any(__VA_ARGS__)
+#define DPRINT_DATA0(...) do { if (noc_index == 0) { tx_dprint_any(__VA_ARGS__); } } while (0)
+#define DPRINT_DATA1(...) do { if (noc_index == 1) { tx_dprint_any(__VA_ARGS__); } } while (0)

@@ -14,6 +14,8 @@ struct SliceRange {
     static constexpr SliceRange hw0_32_4() { return {0, 32, 4, 0, 32, 4}; }
     static constexpr SliceRange h0_w0_32() { return {0, 1, 1, 0, 32, 1}; }
     static constexpr SliceRange h0_32_w0() { return {0, 32, 1, 0, 1, 1}; }
+    static constexpr SliceRange h0_32_w1() { return {0, 32, 1, 1, 2, 1}; }
+    static constexpr SliceRange hw041() { return {0, 4, 1, 0, 4, 1}; }
 };
 enum dprint_tslice_cb_t : std::uint8_t { TSLICE_INPUT_CB = 0, TSLICE_OUTPUT_CB = 1 };
 enum dprint_tslice_ptr_t : std::uint8_t { TSLICE_RD_PTR = 0, TSLICE_WR_PTR = 1 };

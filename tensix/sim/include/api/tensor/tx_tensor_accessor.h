@@ -86,7 +86,7 @@ struct TxShardedBase {
         std::uint32_t xy = bank % 2 ? word >> 16 : word & 0xffff;
         std::uint32_t x = (xy >> 8) & 0xff, y = xy & 0xff;
         if constexpr (is_dram) return get_noc_addr_helper(dram_bank_to_noc_xy[noc][x], local + bank_to_dram_offset[x]);
-        else return NOC_XY_ADDR(x, y, local);
+        else return ::get_noc_addr(x, y, local, noc);   // NoC0 coordinates from the host, per NoC on GS
     }
     std::uint64_t get_noc_addr(std::uint32_t page_id, std::uint32_t offset = 0, std::uint8_t noc = noc_index) const {
         BankAndOffset b = get_bank_and_offset(page_id);
@@ -113,6 +113,11 @@ struct TensorAccessor : tx_accessor_base<DSpec> {
     TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t bank_base_address,
                    std::uint32_t page_size = TensorAccessorArgs<C, R>::AlignedPageSize)
         : Base(make(std::uint32_t(bank_base_address), page_size)) {}
+    // a Metal 2.0 tensor binding token (api/tensor/tensor_binding_token.h): its CTA args and its
+    // address from common runtime arg word ADDR_CRTA_OFFSET / 4
+    template <class Tok, class = typename Tok::args_t>
+    explicit TensorAccessor(const Tok&)
+        : Base(make(get_common_arg_val<std::uint32_t>(int(Tok::addr_crta_offset / 4)), Tok::args_t::AlignedPageSize)) {}
     static Base make(std::uint32_t addr, std::uint32_t page) {
         if constexpr (DSpec::is_sharded) return Base{addr, page};
         else return Base{.bank_base_address = addr, .page_size = page, .aligned_page_size = page};
@@ -143,6 +148,9 @@ struct TensorAccessor : tx_accessor_base<DSpec> {
     PageRange pages(std::uint32_t start_page_id, std::uint32_t end_page_id, std::uint8_t noc = noc_index) const {
         return {this, start_page_id, end_page_id, noc};
     }
+    // thread i of N visits pages i, i + N, ... (api/kernel_thread_globals.h); one thread per kernel on
+    // WH/BH/GS, so every page (API-current §12.2)
+    PageRange strided_pages(std::uint32_t total_pages, std::uint8_t noc = noc_index) const { return {this, 0, total_pages, noc}; }
 };
 
 template <std::size_t C, std::size_t R>
@@ -151,6 +159,8 @@ TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t, std::uint32_t)
 template <std::size_t C, std::size_t R>
 TensorAccessor(const TensorAccessorArgs<C, R>&, std::size_t)
     -> TensorAccessor<tensor_accessor::spec_of<TensorAccessorArgs<C, R>>>;
+template <class Tok, class = typename Tok::args_t>
+TensorAccessor(const Tok&) -> TensorAccessor<tensor_accessor::spec_of<typename Tok::args_t>>;
 
 // whole shards (API §3.6): the aligned page size times the shard volume
 template <typename DSpec>

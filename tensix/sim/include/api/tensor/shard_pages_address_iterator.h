@@ -1,0 +1,4 @@
+// tensix: api/tensor/shard_pages_address_iterator.h is named by API-current §5 without its contents (TensorAccessor::pages() and
+// strided_pages() are in api/tensor/tensor_accessor.h)
+#pragma once
+#error "api/tensor/shard_pages_address_iterator.h is not provided by tensix yet"

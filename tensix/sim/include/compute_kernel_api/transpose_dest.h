@@ -1,0 +1,3 @@
+// legacy include path (before 2026-02)
+#pragma once
+#include "api/compute/transpose_dest.h"

@@ -1,0 +1,3 @@
+// tensix: named by API-current §3.1 (op-specific; its body is not in the reference)
+#pragma once
+#error "experimental/llk_sfpu/ckernel_sfpu_sdpa_reduce_row.h is not provided by tensix yet"

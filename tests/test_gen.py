@@ -216,6 +216,15 @@ def test_matmul_variants_odd_shapes(dev, rng, variant):
     close(c, A @ B)
 
 
+@pytest.mark.parametrize("split_dm", [0, 1])
+def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
+    a, A = up(dev, rng, (128, 128))
+    b, B = up(dev, rng, (128, 128))
+    c = gen.matmul(a, b, config={"variant": "mcast2d", "pm": 2, "pn": 2, "kb": 2, "sub_h": 2, "sub_w": 2,
+                                 "split_dm": split_dm, "reader_noc": 1, "writer_noc": 0})
+    close(c, A @ B)
+
+
 def test_matmul_batched_bias_activation_fused(dev, rng):
     a, A = up(dev, rng, (3, 64, 96))
     b, B = up(dev, rng, (3, 96, 64))

@@ -419,10 +419,14 @@ class Matmul(Op):
 
     # -- the lowering ---------------------------------------------------------------------------------
     def _rect(self, lo, hi, noc):
+        """The multicast rectangle over logical cores lo..hi as a host passes it: NoC0 coordinates, start
+        at the top-left; for NoC 1 the start is the other corner. Wormhole and Blackhole kernels use
+        translated coordinates (the same on both NoCs), so the host swaps the corners; on Grayskull the
+        kernel API mirrors NoC0 coordinates for NoC 1, which swaps them itself."""
         dev = self.device
-        pa, pb = dev.worker_core(lo, noc), dev.worker_core(hi, noc)
+        pa, pb = dev.worker_core(lo), dev.worker_core(hi)
         a, b = (min(pa.x, pb.x), min(pa.y, pb.y)), (max(pa.x, pb.x), max(pa.y, pb.y))
-        return [*a, *b] if noc == 0 else [*b, *a]
+        return [*b, *a] if noc == 1 and dev.arch.translated else [*a, *b]
 
     def sources(self) -> dict[str, str]:
         fused_bias = self.bias is not None and self.fused_epilogue
@@ -461,12 +465,12 @@ class Matmul(Op):
                     mb, nb, row_len, col_len = 0, i, gx, 1
                 if row_len > 1:
                     in0 = (1, self._rect((1, y), (row_len - 1, y), noc0) + [row_len - 1]) if x == 0 else \
-                          (2, [*dev.worker_core((0, y), noc0), 0, 0, 0])
+                          (2, [*dev.worker_core((0, y)), 0, 0, 0])
                 else:
                     in0 = (0, none)
                 if col_len > 1:
                     in1 = (1, self._rect((x, 1), (x, col_len - 1), noc1) + [col_len - 1]) if y == 0 else \
-                          (2, [*dev.worker_core((x, 0), noc1), 0, 0, 0])
+                          (2, [*dev.worker_core((x, 0)), 0, 0, 0])
                 else:
                     in1 = (0, none)
                 if v == "mcast2d":     # m blocks y, y + gy, ... of every batch: stride gy * NB

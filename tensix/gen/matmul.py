@@ -365,30 +365,43 @@ class Matmul(Op):
             return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device, self.inputs)} B of L1"
         return None
 
+    def _sub(self, pm: int, pn: int) -> tuple[int, int]:
+        """The largest sub-block that fits DST (wider first: each in0 tile serves sub_w outputs)."""
+        cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
+        return max(((h, w) for h in divisors(pm) for w in divisors(pn) if h * w <= cap), key=lambda t: (t[0] * t[1], t[1]))
+
     def default(self) -> dict:
+        """A sound start without timing anything: the 2-D multicast over as many cores as divide the
+        output, or the 1-D one (every core on one m block) when that occupies clearly more cores
+        (skinny M); an in0 block of up to 4 tiles; the largest sub-block; double buffering."""
         gx, gy = self.device.grid.x, self.device.grid.y
+        kb = max(d for d in divisors(self.Kt) if d <= 4)
+        base = {"kb": kb, "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity}
         pm = min(d for d in divisors(self.Mt) if self.Mt // d <= gy or d >= 8)
         pn = min(d for d in divisors(self.Nt) if self.Nt // d <= gx)
-        cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
-        kb = max(d for d in divisors(self.Kt) if d <= 4)
-        best = None
-        for sh in divisors(pm):
-            for sw in divisors(pn):
-                if sh * sw <= cap and (best is None or (sh * sw, sw) > (best[0] * best[1], best[1])):
-                    best = (sh, sw)
-        cfg = {"variant": "mcast2d", "pm": pm, "pn": pn, "kb": kb, "sub_h": best[0], "sub_w": best[1],
-               "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity}
-        for v in ("mcast2d", "mcast1d", "blocked"):
-            c = dict(cfg, variant=v)
-            if v == "mcast1d":
-                c["pm"] = self.Mt
-                c["sub_h"] = max(d for d in divisors(self.Mt) if d * c["sub_w"] <= cap)
+        cands = [dict(base, variant="mcast2d", pm=pm, pn=pn)]
+        for pn1 in divisors(self.Nt):            # 1-D: the smallest n block whose count fills whole grid rows
+            c = dict(base, variant="mcast1d", pm=self.Mt, pn=pn1)
+            c["sub_h"], c["sub_w"] = self._sub(self.Mt, pn1)
             if self.valid(c):
-                return c
-            c["kb"] = 1
-            if self.valid(c):
-                return c
-        return next(self.configs())
+                cands.append(c)
+                break
+        cands.append(dict(base, variant="blocked", pm=pm, pn=pn))
+        ok = []
+        for c in cands:
+            c.setdefault("sub_h", self._sub(c["pm"], c["pn"])[0])
+            c.setdefault("sub_w", self._sub(c["pm"], c["pn"])[1])
+            for k in (kb, 1):
+                if self.valid(dict(c, kb=k)):
+                    ok.append(dict(c, kb=k))
+                    break
+        if not ok:
+            return next(self.configs())
+        two = [c for c in ok if c["variant"] == "mcast2d"]
+        one = [c for c in ok if c["variant"] == "mcast1d"]
+        if one and (not two or self.layout(one[0])[2] > 1.5 * self.layout(two[0])[2]):
+            return one[0]
+        return two[0] if two else ok[0]
 
     def seeds(self) -> list[dict]:
         d = self.default()

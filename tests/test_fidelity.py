@@ -5,7 +5,7 @@ per mechanism of ../shared/docs/noc-mechanics.md."""
 import pytest
 
 from tensix import CircularBuffer, Device, Kernel, Program
-from tensix.sim import dispatch
+from tensix.sim import calibration, dispatch
 
 from tensix.sim import fidelity
 
@@ -226,7 +226,6 @@ void kernel_main() {   // 8 writes to bank 0, then one read of bank `bank`
 
 
 def test_dispatch_grows_with_runtime_args_cbs_and_groups():
-    a = Device.__init__ and None
     from tensix.arch import get_arch
     arch = get_arch("n150")
     g = arch.compute_grid
@@ -328,3 +327,53 @@ def test_each_dram_bank_is_reached_at_its_own_endpoint_per_noc(bh, noc):
     assert src == ((0, 11) if noc == 0 else (0, 1))
     first = (noc, "x", src) if noc == 0 else (noc, "y", src)     # NoC0 leaves along +x, NoC1 along -y
     assert first in t.profile.link_bytes
+
+
+WAIT = "void kernel_main() { riscv_wait(get_arg_val<uint32_t>(0)); }"
+
+
+@pytest.mark.parametrize("board", ["n150", "p150a"])
+def test_op_to_op_gap_is_the_gap_path_or_the_config_the_last_kernels_do_not_hide(board, wh, bh):
+    """HW §11d's op-to-op gap measured as the document does (8 traced programs, last kernel end -> next
+    data-movement kernel start, from the profiles): dispatch of the next program overlaps the current
+    one's kernels (NoC §9), so a long kernel leaves only the gap path (completion, go signal, worker
+    start) and a short one also shows the part of the config path (64 runtime args a core) it cannot hide."""
+    dev = wh if board == "n150" else bh
+    gx, gy = dev.arch.compute_grid
+    cores = [(x, y) for y in range(gy) for x in range(gx)]
+    hz = dev.arch.aiclk_hz
+    measured, paths = {}, {}
+    for wait in (20, 20_000):
+        p = Program(cores, [Kernel(WAIT, on="riscv_0", runtime_args=[wait] + [0] * 63)])
+        gaps = calibration.op_to_op_gaps(dev, p)
+        cmd = dev.queue.history[-1]
+        n = len(cmd.programs)
+        gap = sum(v for k, v in cmd.dispatch.items() if k.startswith("gap:")) / n * 1e6
+        config = sum(v for k, v in cmd.dispatch.items() if k.startswith("config:")) / n * 1e6
+        kernel = cmd.programs[0][3] / hz * 1e6
+        assert max(gaps) - min(gaps) < 1e-6                     # a steady state: every pair alike
+        assert gaps[0] == pytest.approx(max(gap, config - kernel), abs=2e-3)
+        measured[wait], paths[wait] = gaps[0], (gap, config, kernel)
+    gap, config, kernel = paths[20]
+    assert config - kernel > gap and measured[20] > measured[20_000]   # the short op waits for its config
+    assert measured[20_000] == pytest.approx(paths[20_000][0], abs=2e-3)
+    # no CBs and no NCRISC kernel: the workers set up nothing, so the gap is the trace floor's (HW §11d;
+    # the floor is n300's 8x7 grid, n150's 8x8 adds a little completion and go-signal time)
+    assert measured[20_000] == pytest.approx({"n150": 1.05, "p150a": 0.92}[board], rel=0.05)
+
+
+def test_the_config_path_overlaps_the_previous_programs_kernels(wh):
+    """NoC §9: dispatch_d writes program N+1's runtime args and configs while program N runs, so a
+    config-heavy short program after a long one costs only the gap path, and after a short one also
+    the config it could not hide."""
+    cores = [(x, y) for y in range(8) for x in range(8)]
+    long = Program(cores, [Kernel(WAIT, on="riscv_0", runtime_args=[20_000] + [0] * 63)])
+    short = Program(cores, [Kernel(WAIT, on="riscv_0", runtime_args=[20] + [0] * 63)])
+    wh.queue.enqueue(long, timing_only=True)
+    after_long = wh.queue.enqueue(short, timing_only=True)
+    after_short = wh.queue.enqueue(short, timing_only=True)
+    gap = sum(v for k, v in after_long.dispatch.items() if k.startswith("gap:"))
+    config = sum(v for k, v in after_long.dispatch.items() if k.startswith("config:"))
+    assert after_long.overhead_s == pytest.approx(gap)
+    assert after_short.overhead_s == pytest.approx(config - after_long.cycles / wh.arch.aiclk_hz)
+    assert after_short.overhead_s > after_long.overhead_s

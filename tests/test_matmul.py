@@ -4,39 +4,20 @@ c_16 + c_24 shared CB region, and the 2-D multicast matmul on an 8x8 grid. Each 
 bf16-rounded inputs: PCC >= 0.9999 at HiFi4; LoFi's larger error is measured and bounded."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from tensix import Device
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from conftest import load_example
 
 
-def _load(name: str):
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))
-    spec = importlib.util.spec_from_file_location(f"tensix_example_{name}", EXAMPLES / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
-
-single = _load("matmul_single_core")
-multi = _load("matmul_multi_core")
-reuse = _load("matmul_reuse")
-mcast = _load("matmul_mcast")
+single = load_example("matmul_single_core")
+multi = load_example("matmul_multi_core")
+reuse = load_example("matmul_reuse")
+mcast = load_example("matmul_mcast")
 
 PCC_HIFI4 = 0.9999
 
-
-@pytest.fixture(scope="module")
-def dev():
-    with Device("n150") as d:
-        yield d
 
 
 @pytest.fixture(scope="module")

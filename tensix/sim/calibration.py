@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from ..core import CoreRange
 from ..device import Device
 from ..program import CircularBuffer, Kernel, Program
 from . import dispatch
@@ -177,24 +178,56 @@ def dispatch_floor_us(dev: Device, traced: bool) -> float:
     return dispatch.overhead_seconds(dev.arch, d) * 1e6
 
 
-def op_to_op_us(dev: Device) -> float:
-    """End of one op's kernels to the start of the next one's, traced (HW §11d). The op is tensix's
-    choice (the golden does not say): an eltwise add of one tile per core over the whole grid (4 KB
-    binaries, CBs 0, 1 and 16, 3 + 3 + 1 runtime args), its kernel time simulated here."""
+def op_to_op_gaps(dev: Device, program: Program, n: int = 8) -> list[float]:
+    """HW §11d's op-to-op gap as the device profiler measures it: `program` captured `n` times in a
+    trace and replayed; for each consecutive pair, the idle time (us) from the end of the last kernel of
+    one program (its latest RISC-V end) to the start of the next program's first data-movement kernel
+    (BRISC or NCRISC), from the replay's per-program start times and each profile's per-RISC-V ends."""
+    q, hz = dev.queue, dev.arch.aiclk_hz
+    q.enqueue(program, timing_only=True)          # built and loaded before the capture
+    trace = q.begin_trace()
+    for _ in range(n):
+        q.enqueue(program, timing_only=True)
+    q.end_trace(trace)
+    t = q.replay_trace(trace)
+    q.release_trace(trace)
+    spans = []                                    # (first data-movement start, last kernel end), seconds
+    for (_, _, end, cycles), prof in zip(q.history[-1].programs, t.profiles):
+        start = end - cycles / hz                 # every RISC-V of a program starts at its cycle 0
+        dm = [r for r in prof.riscs if r.riscv in ("BRISC", "NCRISC")]
+        spans.append((start if dm else end, start + max(r.end_cycle for r in prof.riscs) / hz))
+    return [(spans[i + 1][0] - spans[i][1]) * 1e6 for i in range(n - 1)]
+
+
+def op_program(dev: Device) -> tuple[Program, list]:
+    """The op of the op-to-op row, tensix's choice (HW §11d does not give the benchmark's ops): an
+    eltwise add of one DRAM tile per core over the whole grid (reader, compute, writer; CBs 0, 1 and 16;
+    3 + 3 runtime args per core). Returns the program and its buffers (the caller frees them)."""
     gx, gy = dev.arch.compute_grid
     n = gx * gy
     a, b, c = (dev.dram_buffer(2048 * n, 2048) for _ in range(3))
-    from tensix import CoreRange
     grid = CoreRange((0, 0), (gx - 1, gy - 1))
     ks = [Kernel(_OP_READER, on="reader", cores=grid, runtime_args=lambda i, xy, m: [a, b, i]),
           Kernel(_OP_ADD, on="compute", cores=grid),
           Kernel(_OP_WRITER, on="writer", cores=grid, runtime_args=lambda i, xy, m: [c, i, 0])]
     cbs = [CircularBuffer(0, "float16_b", 2048, 2), CircularBuffer(1, "float16_b", 2048, 2), CircularBuffer(16, "float16_b", 2048, 2)]
-    t = dev.queue.enqueue(Program(grid, ks, cbs), timing_only=True)
-    for buf in (a, b, c):
+    return Program(grid, ks, cbs), [a, b, c]
+
+
+def op_to_op(dev: Device) -> dict[str, float]:
+    """The op-to-op row (us): the mean measured gap of 8 traced eltwise ops (op_program), and what the
+    dispatch model charged each program: its gap path, its config path and the kernels it overlaps."""
+    program, bufs = op_program(dev)
+    gaps = op_to_op_gaps(dev, program)
+    cmd = dev.queue.history[-1]
+    for buf in bufs:
         buf.free()
-    d = dispatch.Dispatch((_grid_group(dev, 4096, rta_words=7, cb_configs=17),), dev.arch.compute_grid, True)
-    return dispatch.overhead_seconds(dev.arch, d, t.cycles / dev.arch.aiclk_hz) * 1e6
+    n = len(cmd.programs)
+    path = {k: v / n * 1e6 for k, v in cmd.dispatch.items()}
+    return {"gap": sum(gaps) / len(gaps), "gap path": sum(v for k, v in path.items() if k.startswith("gap:")),
+            "config path": sum(v for k, v in path.items() if k.startswith("config:")),
+            "kernels": cmd.programs[0][3] / dev.arch.aiclk_hz * 1e6,
+            **{k: v for k, v in path.items() if k.startswith("gap:")}}
 
 
 _OP_READER = r"""
@@ -245,13 +278,25 @@ def pinned_gbps(dev: Device, page: int, write: bool) -> float:
 
 # rows shown but not held to the 10 % limit, with the reason
 REPORTED_ONLY = {
-    "op-to-op": "another experiment (device profiler on, ops not given): a gap above the trace floor needs ops "
-                "heavier than tensix's one-tile eltwise; shown for comparison",
+    "op-to-op": (
+        "measured as HW §11d does (8 traced programs; last kernel end -> next data-movement kernel start, "
+        "from the profiles), the model's gap is max(gap path, config path - the previous program's kernels). "
+        "The gap path is fitted to the trace floor (0.92 / 1.05 us, no CBs, 256 B kernels) and grows only "
+        "with what the documents say the workers do per program (NoC §9.5): ~25 / 20 cycles per CB config "
+        "and, on WH, NCRISC's IRAM copy at 10 B/cycle. So on BH the published 2.07 us (1.15 us above its "
+        "floor, ~1550 cycles) would need ~78 CB configs, above the 64-CB limit, and WH's 1.0 us all 32 CB "
+        "configs plus a 2 KB NCRISC binary; behind kernels longer than their config path (any op that reads "
+        "DRAM, as this one) no documented mechanism adds more. The config path shows only behind shorter "
+        "kernels, and holding both archs within 10 % that way needs this op's kernels to last 0.16-0.21 us, "
+        "i.e. an op picked to land on the number. The published run has the device profiler "
+        "on, the floor rows do not; what the profiler costs per program is not in the documents. Shown for "
+        "comparison, not held"),
 }
 
 
 def main() -> int:
     rows = []
+    details: dict[str, dict] = {}
     with Device("n150") as wh:
         rows.append(("WH: one core reads 1 MiB from one DRAM channel (GB/s)", dram(wh, False, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 22.25, "HW §11a"))
         rows.append(("WH: one core writes 1 MiB to one DRAM channel (GB/s)", dram(wh, True, 1 << 20, 2048) * wh.arch.aiclk_hz / 1e9, 21.95, "HW §11a"))
@@ -264,7 +309,8 @@ def main() -> int:
     with Device("n300") as n3:
         rows.append(("WH n300: trace-replay dispatch floor per program (us)", dispatch_floor_us(n3, True), 1.05, "HW §11d"))
         rows.append(("WH n300: non-trace dispatch per program (us)", dispatch_floor_us(n3, False), 2.70, "HW §11d"))
-        rows.append(("WH n300: op-to-op gap (us)", op_to_op_us(n3), 2.05, "HW §11d"))
+        details["WH n300"] = op_to_op(n3)
+        rows.append(("WH n300: op-to-op gap, 8 traced eltwise ops (us)", details["WH n300"]["gap"], 2.05, "HW §11d"))
         for page, w, r, wp, rp in ((1024, 10.29, 8.485, 18.89, 11.61), (2048, 10.36, 9.465, 18.86, 13.43)):
             rows.append((f"WH n300: PCIe write, {page} B pages (GB/s)", pcie_gbps(n3, page, True), w, "HW §11f"))
             rows.append((f"WH n300: PCIe read, {page} B pages (GB/s)", pcie_gbps(n3, page, False), r, "HW §11f"))
@@ -275,7 +321,8 @@ def main() -> int:
         cycles, core = tile_read_latency(bh)
         rows.append((f"BH: single 2 KB DRAM tile read, core {core} 4 hops from bank 0 (cycles)", cycles, 570.0, "HW §11c"))
         rows.append(("BH: trace-replay dispatch floor per program (us)", dispatch_floor_us(bh, True), 0.92, "HW §11d"))
-        rows.append(("BH: op-to-op gap (us)", op_to_op_us(bh), 2.07, "HW §11d"))
+        details["BH"] = op_to_op(bh)
+        rows.append(("BH: op-to-op gap, 8 traced eltwise ops (us)", details["BH"]["gap"], 2.07, "HW §11d"))
         for page, w, r in ((1024, 21.465, 14.465), (512, 20.15, 14.97), (32, 1.35, 1.68)):
             rows.append((f"BH: PCIe write, {page} B pages (GB/s)", pcie_gbps(bh, page, True, 1 << 20), w, "HW §11f"))
             rows.append((f"BH: PCIe read, {page} B pages (GB/s)", pcie_gbps(bh, page, False, 1 << 20), r, "HW §11f"))
@@ -293,6 +340,10 @@ def main() -> int:
         print(f"{name.ljust(w)}  {model:9.2f}  {pub:9.2f}  {err:+6.1f}%  {src}{'' if held else '  (reported)'}")
     for k in sorted(notes):
         print(f"(reported) {k}: {REPORTED_ONLY[k]}")
+    for arch, d in details.items():
+        parts = ", ".join(f"{k[5:]} {v:.2f}" for k, v in d.items() if k.startswith("gap:"))
+        print(f"  {arch} op-to-op per program: gap path {d['gap path']:.2f} us ({parts}), config path "
+              f"{d['config path']:.2f} us, behind kernels of {d['kernels']:.2f} us: gap {d['gap']:.2f} us")
     print("not simulated: WH n300 device 1 (the remote chip over Ethernet, HW §11f): tensix simulates one ASIC")
     print(f"worst error {worst:.1f}% (limit 10%)")
     return 0 if worst <= 10 else 1

@@ -7,7 +7,7 @@ chain with the config block (common runtime args, semaphores, CB configs), the b
 message, behind a full write barrier (§9.4); it overlaps the previous program's kernels. The gap path
 (dispatch_s) runs from the previous program's completion (one 4-byte write per core, §8.2) through the
 go-signal multicast to the workers' start (NCRISC's IRAM copy on WH, CB setup, §9.5). A program adds
-max(gap, config path - its kernels' time) to the queue. Without a trace the host also builds the
+max(gap, config path - the previous program's kernels' time) to the queue. Without a trace the host also builds the
 commands and the prefetcher pulls them over PCIe (on the config path). The constants the docs do not
 give are in arch.Timing (`dispatch_*`), fitted to HW §11d or marked tensix choice.
 

@@ -183,7 +183,8 @@ template <class Reader> void read_params(Reader& m, Params& p) {{
 {reads}
 }}
 
-// data formats (tensix/formats.py): element bits, tile bytes, kind (1 float, 2 integer, 3 block float)
+// data formats (tensix/formats.py): their numbers; element bits, tile bytes, kind (1 float, 2 integer, 3 block float)
+enum Format : uint32_t {{ {", ".join(f"{f.name} = {int(f)}" for f in DataFormat)} }};
 {table("FORMAT_ELEM_BITS", "uint8_t", elem_bits)}{table("FORMAT_TILE_BYTES", "uint16_t", tile_bytes)}{table("FORMAT_KIND", "uint8_t", kinds)}inline constexpr bool format_known(uint32_t f) {{ return f < 256 && FORMAT_KIND[f] != 0; }}
 inline constexpr bool format_is_int(uint32_t f) {{ return f < 256 && FORMAT_KIND[f] == 2; }}
 inline constexpr uint32_t format_elem_bytes(uint32_t f) {{ return f < 256 ? (FORMAT_ELEM_BITS[f] + 7) / 8 : 0; }}

@@ -69,7 +69,7 @@ void read_tile_rm(int unit, uint32_t id, uint32_t t, float* rm, const char* call
     const uint8_t* src = front_tile(unit, id, t, call);
     if (!src) return;
     // a face row (16 values) is contiguous in both layouts: copy run by run
-    if (core().cb[id].format == 5) {
+    if (core().cb[id].format == tx_protocol::Format::Float16_b) {
         const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
         uint32_t* o = reinterpret_cast<uint32_t*>(rm);
         for (int fr = 0; fr < 64; fr++) {
@@ -227,12 +227,13 @@ using namespace sim::cmp;
 
 extern "C" {
 
-void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uint32_t approx) {
+// the kernel's compile-time compute config (its TX_* defines), handed over once at kernel start; the
+// approximate SFPU variants are chosen at compile time, so `approx` needs nothing here
+void tx_compute_config(uint32_t fidelity, uint32_t fp32, uint32_t full_sync, uint32_t /*approx*/) {
     Compute& c = comp();
     c.fidelity = fidelity;
     c.fp32 = fp32;
     c.full_sync = full_sync;
-    c.approx = approx;
 }
 
 uint32_t tx_fp32_dest_acc_en(void) { return comp().fp32; }

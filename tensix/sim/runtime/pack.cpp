@@ -60,7 +60,8 @@ void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_ind
     me().call = call;
     CB& in = compute_cb(icb, call);
     check_format(TX_UNPACK_A, icb, in, call);
-    uint32_t esize = in.format == 0 || is_int(in.format) && in.format != 9 && in.format != 30 ? 4 : in.format == 30 ? 1 : 2;
+    uint32_t esize = elem_bytes(in.format);
+    if (!esize) fail(fmt("%s: CB %u holds %s, a block-float format: row-major data needs a per-element format", call, icb, fmt_name(in.format)));
     uint32_t row_bytes = block * 32 * esize;
     const uint8_t* base = core().l1 + in.rd + in_index * in.page_size;
     std::vector<uint8_t> tile(size_t(TILE) * esize);
@@ -82,7 +83,8 @@ static void write_rows(uint32_t ocb, const uint32_t* words, uint32_t col_tile, u
                        const char* call) {
     CB& out = compute_cb(ocb, call);
     check_format(TX_PACK, ocb, out, call);
-    uint32_t esize = out.format == 0 || out.format == 8 || out.format == 24 ? 4 : out.format == 30 ? 1 : 2;
+    uint32_t esize = elem_bytes(out.format);
+    if (!esize) fail(fmt("%s: CB %u holds %s, a block-float format: row-major data needs a per-element format", call, ocb, fmt_name(out.format)));
     uint8_t tile[4 * TILE];
     pack(out.format, words, tile, call);    // per-element formats: pack, then move rows
     uint32_t row_bytes = width_tiles * 32 * esize;

@@ -35,7 +35,7 @@ struct CB {
 // The compute engine of a core: DST and the unpacker/packer configuration (compute.cpp).
 struct Compute {
     std::vector<uint32_t> dst;           // 16 tiles x 1024 words, each tile in face order
-    uint32_t fidelity = 4, fp32 = 0, full_sync = 0, approx = 0;
+    uint32_t fidelity = 4, fp32 = 0, full_sync = 0;
     bool acquired = false, math_held = false, committed = false, pack_held = false;
     uint32_t fmt[3] = {255, 255, 255};   // unpacker A, unpacker B, packer
     // the three TRISC stages as a pipeline: the coroutine's clock is the unpacker's; the math and

@@ -51,16 +51,11 @@ uint16_t float_to_half(float f) {   // round to nearest even, as numpy does
 
 }  // namespace
 
-bool is_int(uint32_t fmt) { return fmt == 8 || fmt == 9 || fmt == 24 || fmt == 30 || fmt == 14; }
+bool is_int(uint32_t fmt) { return tx_protocol::format_is_int(fmt); }
 
-const char* fmt_name(uint32_t f) {
-    switch (f) {
-        case 0: return "Float32"; case 1: return "Float16"; case 2: return "Bfp8"; case 3: return "Bfp4";
-        case 4: return "Tf32"; case 5: return "Float16_b"; case 6: return "Bfp8_b"; case 7: return "Bfp4_b";
-        case 8: return "Int32"; case 9: return "UInt16"; case 14: return "Int8"; case 24: return "UInt32";
-        case 30: return "UInt8"; default: return "unsupported";
-    }
-}
+const char* fmt_name(uint32_t f) { return tx_protocol::format_name(f); }
+
+uint32_t elem_bytes(uint32_t f) { return tx_protocol::format_elem_bytes(f); }
 
 // ---- block floats: one shared exponent per 16 values (a face row), API §5 -----------------------
 static void unpack_bfp(const uint8_t* src, uint32_t* out, int bits) {
@@ -112,32 +107,34 @@ static void pack_bfp(const uint32_t* in, uint8_t* dst, int bits) {
 }
 
 // CB tile bytes -> 32-bit DST words. `fpu` = the value goes through SrcA/SrcB (19 bits: Float32 -> TF32).
+using F = tx_protocol::Format;
+
 void unpack(uint32_t f, const uint8_t* src, uint32_t* out, bool fpu, bool fp32_dest, const char* call) {
     switch (f) {
-        case 5: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = uint32_t(h) << 16; } return;
-        case 1: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = as_bits(half_to_float(h)); } return;
-        case 0:
+        case F::Float16_b: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = uint32_t(h) << 16; } return;
+        case F::Float16: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = as_bits(half_to_float(h)); } return;
+        case F::Float32:
             std::memcpy(out, src, 4 * TILE);
             if (fpu || !fp32_dest) for (int i = 0; i < TILE; i++) out[i] = trunc_bits(out[i], 10);
             return;
-        case 6: unpack_bfp(src, out, 7); return;
-        case 7: unpack_bfp(src, out, 3); return;
-        case 8: case 24: std::memcpy(out, src, 4 * TILE); return;
-        case 9: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = h; } return;
-        case 30: for (int i = 0; i < TILE; i++) out[i] = src[i]; return;
+        case F::Bfp8_b: unpack_bfp(src, out, 7); return;
+        case F::Bfp4_b: unpack_bfp(src, out, 3); return;
+        case F::Int32: case F::UInt32: std::memcpy(out, src, 4 * TILE); return;
+        case F::UInt16: for (int i = 0; i < TILE; i++) { uint16_t h; std::memcpy(&h, src + 2 * i, 2); out[i] = h; } return;
+        case F::UInt8: for (int i = 0; i < TILE; i++) out[i] = src[i]; return;
         default: fail(fmt("%s: unpacking data format %s (%u) is not supported by the simulator", call, fmt_name(f), f));
     }
 }
 
 void pack(uint32_t f, const uint32_t* in, uint8_t* dst, const char* call) {
     switch (f) {
-        case 5: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(round_bf16(in[i]) >> 16); std::memcpy(dst + 2 * i, &h, 2); } return;
-        case 1: for (int i = 0; i < TILE; i++) { uint16_t h = float_to_half(as_float(in[i])); std::memcpy(dst + 2 * i, &h, 2); } return;
-        case 0: case 8: case 24: std::memcpy(dst, in, 4 * TILE); return;
-        case 6: pack_bfp(in, dst, 7); return;
-        case 7: pack_bfp(in, dst, 3); return;
-        case 9: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(in[i]); std::memcpy(dst + 2 * i, &h, 2); } return;
-        case 30: for (int i = 0; i < TILE; i++) dst[i] = uint8_t(in[i]); return;
+        case F::Float16_b: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(round_bf16(in[i]) >> 16); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case F::Float16: for (int i = 0; i < TILE; i++) { uint16_t h = float_to_half(as_float(in[i])); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case F::Float32: case F::Int32: case F::UInt32: std::memcpy(dst, in, 4 * TILE); return;
+        case F::Bfp8_b: pack_bfp(in, dst, 7); return;
+        case F::Bfp4_b: pack_bfp(in, dst, 3); return;
+        case F::UInt16: for (int i = 0; i < TILE; i++) { uint16_t h = uint16_t(in[i]); std::memcpy(dst + 2 * i, &h, 2); } return;
+        case F::UInt8: for (int i = 0; i < TILE; i++) dst[i] = uint8_t(in[i]); return;
         default: fail(fmt("%s: packing to data format %s (%u) is not supported by the simulator", call, fmt_name(f), f));
     }
 }

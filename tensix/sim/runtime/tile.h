@@ -26,6 +26,7 @@ inline uint32_t trunc_bits(uint32_t u, int keep) {  // keep `keep` explicit mant
 
 bool is_int(uint32_t fmt);
 const char* fmt_name(uint32_t fmt);
+uint32_t elem_bytes(uint32_t fmt);       // bytes per element of a per-element (not block) format
 // CB tile bytes -> DST words. `fpu` = the value goes through SrcA/SrcB (19 bits: Float32 -> TF32).
 void unpack(uint32_t fmt, const uint8_t* src, uint32_t* out, bool fpu, bool fp32_dest, const char* call);
 // DST words -> CB tile bytes in `fmt`

@@ -114,7 +114,7 @@ void kernel_main() {{
 }}
 """
         if tilize:
-            return {"reader": sticks, "compute": compute, "writer": writer_source("tilize")}
+            return {"reader": sticks, "compute": compute, "writer": writer_source()}
         return {"reader": self._tile_reader(), "compute": compute, "writer": sticks}
 
     def _tile_reader(self) -> str:

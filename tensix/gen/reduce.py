@@ -190,7 +190,7 @@ void kernel_main() {{
     }}
 }}
 """
-        return {"reader": reader, "compute": compute, "writer": writer_source(f"{self.op} reduction")}
+        return {"reader": reader, "compute": compute, "writer": writer_source()}
 
     def build(self, cfg, out):
         if self.masked and cfg["block"] > 1:
@@ -309,7 +309,7 @@ void kernel_main() {{
     }}
 }}
 """
-        return {"reader": reader, "compute": compute, "writer": writer_source("transpose")}
+        return {"reader": reader, "compute": compute, "writer": writer_source()}
 
     def build(self, cfg, out):
         cores = core_list(self.device, cfg["cores"])

@@ -12,26 +12,26 @@ from pathlib import Path
 
 DEMOS = ("add_integers", "loopback", "noc_tile_transfer", "multicast", "shard_sticks", "eltwise_add", "eltwise_sfpu",
          "sfpu_chain", "custom_sfpi", "matmul_multi_core", "matmul_mcast", "vecadd_sharding")
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"      # shipped in the package (and ./examples)
 
 
 def _load(name: str):
     path = EXAMPLES / f"{name}.py"
     if not path.exists():
-        raise SystemExit(f"tensix demo: example {path} not found; the demo runs from a source checkout "
-                         f"(git clone ... && pip install -e . && tensix demo)")
+        raise SystemExit(f"tensix demo: example {name!r} not found in {EXAMPLES}; the examples are "
+                         f"{', '.join(DEMOS)}")
     spec = importlib.util.spec_from_file_location(f"tensix_example_{name}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
 
 
-def demo(archs: list[str]) -> int:
+def demo(archs: list[str], only: list[str] | None = None) -> int:
     from . import cache
     failed = 0
     for arch in archs:
         print(f"=== simulated {arch} ===")
-        for name in DEMOS:
+        for name in only or DEMOS:
             t = time.perf_counter()
             try:
                 _load(name).main(arch)
@@ -158,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     pr.add_argument("trace")
     d = sub.add_parser("demo", help="run the examples on the simulated chip, with modelled device time")
     d.add_argument("--arch", default="all", help="n150, n300, p150a, e150, or 'all' (default: n150, p150a, e150)")
+    d.add_argument("--only", metavar="NAME[,NAME]", help="run only these examples")
     c = sub.add_parser("cache", help="show kernel-cache statistics")
     c.add_argument("--clear", action="store_true", help="delete every cached kernel")
     args = ap.parse_args(argv)
     if args.cmd == "demo":
         archs = ["n150", "p150a", "e150"] if args.arch == "all" else [args.arch]
-        return demo(archs)
+        return demo(archs, args.only.split(",") if args.only else None)
     if args.cmd == "smi":
         from . import smi
         return smi.main(args)

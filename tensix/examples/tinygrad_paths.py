@@ -17,7 +17,8 @@ import numpy as np
 import tensix.tinygrad  # noqa: F401
 from tensix.tinygrad import stats
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent                 # tensix/examples
+ROOT = HERE.parent.parent                               # the checkout (for tests/test_tinygrad.py)
 
 
 def families():
@@ -67,7 +68,7 @@ def main(test_tiny: str | None = None) -> None:
             out = fn()
             Tensor.realize(*(out if isinstance(out, list) else [out]))
         rows.append((name, dict(stats.STATS.paths)))
-    sys.path.insert(0, str(ROOT / "examples"))
+    sys.path.insert(0, str(HERE))
     import tinygrad_mlp
     with contextlib.redirect_stdout(io.StringIO()):
         ex = tinygrad_mlp.main("n150", 3)

@@ -1,4 +1,4 @@
-"""Host cost of the simulated compute engine (issue 3, must-show 8), with ratios against numpy measured
+"""Host cost of the simulated compute engine, with ratios against numpy measured
 in the same run: a 1024x1024x1024 bf16 matmul on 64 cores with one-tile CB pages, a 4096x4096 bf16 add
 on 64 cores, and the host cost of one tile operation (wait + op + pack + push).
 

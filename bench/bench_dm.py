@@ -1,4 +1,4 @@
-"""Host cost of the simulated chip's data-movement path (issue 2, must-show 8).
+"""Host cost of the simulated chip's data-movement path.
 
 Prints one table: µs of host time per kernel-API call and per tile moved, cold and warm compile time
 of a 3-kernel program, and a loop of N enqueues of one program with memory / fds / threads before

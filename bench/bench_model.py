@@ -1,4 +1,4 @@
-"""Cost of the timing model (issue 4, must-show 6): estimate an 8192x8192x8192 bf16 matmul on the full
+"""Cost of the timing model: estimate an 8192x8192x8192 bf16 matmul on the full
 n150 grid (8x8) in timing-only mode, with the 2-D multicast matmul kernels of examples/matmul_mcast.py.
 The output block of a core (32x32 tiles) does not fit in L1, so the matmul runs as 4 programs of 2048
 rows each, as a real deployment would split it. Prints host time, modelled device time, TFLOP/s and FPU

@@ -1,4 +1,4 @@
-"""Trace replay against normal enqueues (issue 13, host patterns): the same two programs (a DRAM copy of
+"""Trace replay against normal enqueues: the same two programs (a DRAM copy of
 --pages pages on two cores, one after the other) enqueued N times, then captured once as a trace and
 replayed N times. Prints host µs per program and modelled µs per program for both, measured in the same
 run. The modelled dispatch is the backend's model (tensix/sim/dispatch.py): a replay has no host part, so

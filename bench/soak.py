@@ -1,4 +1,4 @@
-"""Soak (issue 9, must-show 3): N runs of one program, then K distinct kernels, on one Device. Samples
+"""Soak: N runs of one program, then K distinct kernels, on one Device. Samples
 RSS, open fds and memory mappings of this process and of the device process, the kernel libraries the
 device has mapped, and the kernel cache's size, and checks every result. Ends with a table and a
 verdict: flat or bounded (exit status 1 if anything grew without bound).

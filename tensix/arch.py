@@ -1,6 +1,6 @@
 """Hardware descriptions of the Tensix chips tensix can simulate: data, not code.
 
-Every number cites its source in ../shared/docs/tensix-hardware.md (HW §n) or tt-metalium-api.md (API §n).
+Every number cites its source as HW §n or API §n (see SOURCES.md: the sections and their public sources).
 Where the reference is silent, the value is tensix's own choice and says so ("tensix choice").
 
 Coordinates:

@@ -1,5 +1,5 @@
 """tt-metal's `experimental::ez` convenience (DeviceContext + ProgramBuilder + KernelRef,
-tt-metalium-api-current.md §6) as a thin layer over tensix's host API.
+current §6) as a thin layer over tensix's host API.
 
     with DeviceContext("n150") as ctx:
         a, out = ctx.dram_tile_buffer(8), ctx.dram_tile_buffer(8)

@@ -1,6 +1,6 @@
 """Tensix data formats: enum, tile sizes, bfloat16, tile layout and byte packing.
 
-Every rule below comes from docs/tt-metalium-api.md sections 4.8 ("Data formats
+Every rule below comes from SOURCES.md (API) sections 4.8 ("Data formats
 and DST precision") and 5 ("Tile layout and data formats").  Rules the doc does
 not spell out are marked "(inferred)".
 """

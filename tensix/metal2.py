@@ -1,5 +1,5 @@
 """Metal 2.0 programs from Python: the program spec of tt-metal's experimental metal2_host_api
-(tt-metalium-api.md §2.12, tt-metalium-api-current.md §12.6), so Metal 2.0 kernels (binding tokens
+(API §2.12, current §12.6), so Metal 2.0 kernels (binding tokens
 `dfb::`, `sem::`, `tensor::`, `ta::`, and `get_arg(args::x)`) can be launched.
 
     spec = ProgramSpec(

@@ -1,4 +1,4 @@
-"""Host-API fuzzer (issue 9): generated bad inputs for every public call. Each must raise a documented
+"""Host-API fuzzer: generated bad inputs for every public call. Each must raise a documented
 exception (TypeError, ValueError or a TensixError) whose message names the bad value and says what is
 allowed; none may be accepted silently; after each one the device still runs a copy program correctly.
 
@@ -238,7 +238,7 @@ def cases() -> list[Case]:
     add("runtime arg", NOT_WORD + big + [Unprintable(), "0x10", b"\x01", 0.0], lambda d, v: run_with_args(d, [0, v]))
     add("Buffer runtime arg of a freed buffer", ["freed"],
         lambda d, v: (lambda b: (b.free(), run_with_args(d, [b])))(d.dram_buffer(2048)), names=["freed", "Buffer("])
-    out[-1].known = "issue 9 item 4 (stale Buffer refusal), the lead's part"
+    out[-1].known = "stale Buffer refusal (tests/test_seam.py, tests/test_lifecycle.py)"
     add("common runtime arg", NOT_WORD + [Unprintable()], lambda d, v: run_with_args(d, [], [v]))
     add("runtime args count", [342, 400, 1000], lambda d, v: run_with_args(d, list(range(v))))
     add("runtime_args callable result", [3, None, "abc", 1.5], lambda d, v: run_with_args(d, lambda i, c, n: v))

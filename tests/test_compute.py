@@ -1,4 +1,4 @@
-"""FPU compute kernels on the simulated chip (issue 3, "Must show" 1 (FPU part), 4 and 7 (FPU part)):
+"""FPU compute kernels on the simulated chip:
 eltwise add of 64 bf16 tiles bit-exact vs numpy, the sharded vector add with globally allocated CBs,
 and the errors bad compute kernels raise."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Today's tt-metal kernel API (tt-metalium-api-current.md §1-§5, §11, §12) beside the baseline forms
-(tt-metalium-api.md), on Grayskull, Wormhole and Blackhole (n300 is Wormhole with the same kernel
+"""Today's tt-metal kernel API (current §1-§5, §11, §12) beside the baseline forms
+(SOURCES.md (API)), on Grayskull, Wormhole and Blackhole (n300 is Wormhole with the same kernel
 headers). Each test runs the same computation written both ways and checks both against numpy.
 
 - compute: compute_kernel_hw_startup<SrcOrder> + add_init/mul_init/copy_init/copy_block/transpose_init/

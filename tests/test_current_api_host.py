@@ -1,4 +1,4 @@
-"""The defects of issue 13 and the host patterns of today's examples (tt-metalium-api-current.md §6-§10):
+"""The simulator defects found with today's kernels and the host patterns of today's examples (current §6-§10):
 reduce MAX/MIN accumulators, Grayskull NoC1 coordinate translation and the reader/writer defaults,
 the deadlock hint, pre-filled sharded CBs (race warnings), interleaved L1 addresses in kernels, one CB
 config with several page sizes, kernel include directories, ShardSpec in elements, and ez."""

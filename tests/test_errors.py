@@ -1,4 +1,4 @@
-"""Issue 2, must-show 7: every kernel or host mistake raises a clear exception, and the device still
+"""Every kernel or host mistake raises a clear exception, and the device still
 runs a correct program afterwards."""
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""The runnable examples of examples/ (issue 2, "Must show" 1-6), each checked on the simulated chip.
+"""The runnable examples of examples/, each checked on the simulated chip.
 
 Every example exposes run(dev) -> dict; one Device per arch is shared by the tests of this module."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The SFPU examples of examples/ (issue 3, "Must show" 1 (SFPU part), 2 and 6), each run on the
+"""The SFPU examples of examples/, each run on the
 simulated chip and checked here against numpy independently of the example's own verdict:
 
   * eltwise_sfpu: exp of 64 bf16 tiles, exact (within 1 bf16 ulp) and math_approx_mode (documented

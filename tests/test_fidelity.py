@@ -1,6 +1,6 @@
-"""Issue 8: the clock keeps the physics. The invariant (no resource above its physical rate, checked in
+"""The clock keeps the physics. The invariant (no resource above its physical rate, checked in
 every window by the conservation check) on small runs of tensix/sim/fidelity.py's scenarios (bench/fidelity.py), and one test
-per mechanism of ../shared/docs/noc-mechanics.md."""
+per mechanism of SOURCES.md (NoC)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Tests for tensix.formats (docs/tt-metalium-api.md sections 4.8 and 5)."""
+"""Tests for tensix.formats (SOURCES.md (API) sections 4.8 and 5)."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""FPU operations against numpy references of the hardware rules (issue 3, "Must show" 5).
+"""FPU operations against numpy references of the hardware rules.
 
 Every op runs in a real compute kernel on the simulated chip. To keep the tests fast there are no reader
 or writer kernels: the inputs sit in globally allocated CBs placed on per-core L1 buffers (as in

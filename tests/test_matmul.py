@@ -1,4 +1,4 @@
-"""Matmul on the simulated chip's FPU (issue 3, "Must show" 3): single-core 640x640x640 bf16 (HiFi4 and
+"""Matmul on the simulated chip's FPU: single-core 640x640x640 bf16 (HiFi4 and
 LoFi), multi-core with the output tiles split over the grid, block matmul with in0/in1 reuse and the
 c_16 + c_24 shared CB region, and the 2-D multicast matmul on an 8x8 grid. Each against numpy fp32 of the
 bf16-rounded inputs: PCC >= 0.9999 at HiFi4; LoFi's larger error is measured and bounded."""

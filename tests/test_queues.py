@@ -1,4 +1,4 @@
-"""Issue 13 (host patterns) and issue 12 (the queue made visible): two command queues per Device with an
+"""Two command queues per Device with an
 event between them, trace capture and replay with the trace dispatch floor (HW §11d) compared with the
 same programs enqueued normally, and `queue.history`."""
 import numpy as np

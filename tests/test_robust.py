@@ -1,4 +1,4 @@
-"""Issue 9: robust under misuse. One test per reproducer (items 3, 5, 7, 10-17); after each failure the
+"""Robust under misuse. One test per reproducer (items 3, 5, 7, 10-17); after each failure the
 device still runs a correct program."""
 import math
 import os

@@ -1,4 +1,4 @@
-"""Issue 9 must-show 2: a slice of the host-API fuzzer (tests/fuzz_host_api.py; the full run is
+"""A slice of the host-API fuzzer (tests/fuzz_host_api.py; the full run is
 `python tests/fuzz_host_api.py`). Every bad input raises a documented exception naming the value and
 what is allowed, none is accepted silently, and the device runs a copy correctly after each."""
 import sys

@@ -1,4 +1,4 @@
-"""Issue 4: the shape of the timing model, timing-only runs, traces and the grid picture."""
+"""The shape of the timing model, timing-only runs, traces and the grid picture."""
 import json
 
 import numpy as np

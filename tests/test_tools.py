@@ -1,4 +1,4 @@
-"""Issue 12: `tensix smi`, `tensix run`, `tensix profile` as subprocesses against live Devices in other
+"""`tensix smi`, `tensix run`, `tensix profile` as subprocesses against live Devices in other
 processes; the smi JSON validated against a schema; stale status records ignored; an honest reset."""
 import json
 import os

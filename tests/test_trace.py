@@ -1,4 +1,4 @@
-"""Issue 4, must-show 5: the trace of the 8x8 multicast matmul is valid Trace Event Format (what
+"""The trace of the 8x8 multicast matmul is valid Trace Event Format (what
 Perfetto and chrome://tracing open), and the SVG shows the chip's grid."""
 import json
 import re

@@ -1,4 +1,4 @@
-"""Kernels written the way current ttnn operation kernels are (tt-metalium-api-current.md §4, §5, §12):
+"""Kernels written the way current ttnn operation kernels are (current §4, §5, §12):
 kernel_lib helpers with their exact CB protocol, Device 2.0 objects, a Metal 2.0 kernel with binding
 tokens launched through tensix.metal2, and the SFPU dispatch macros with an experimental llk_sfpu face
 function. Each result is checked against numpy."""

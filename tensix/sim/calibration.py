@@ -1,5 +1,5 @@
-"""Calibration of the simulated chip's clock (issue 4): microbenchmark programs that reproduce each
-published number of ../shared/docs/tensix-hardware.md §11, printed as model vs published with the error.
+"""Calibration of the simulated chip's clock: microbenchmark programs that reproduce each
+published number of HW §11 (SOURCES.md), printed as model vs published with the error.
 
 Printed by: python bench/calibrate.py         (exits 1 if any point is off by more than 10 %)
 """

@@ -1,4 +1,4 @@
-"""The clock keeps the physics (issue 8, must-show 1): long streams, many-to-one, one-to-many and
+"""The clock keeps the physics: long streams, many-to-one, one-to-many and
 multicast, with and without barriers, on n150 and p150a, run with the conservation check on. For every
 kind of resource (NoC links, core NoC ports, DRAM channels, PCIe) the table shows the busiest one's
 achieved rate over the whole run and in its busiest 256-cycle window, as a fraction of the physical

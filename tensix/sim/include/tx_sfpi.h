@@ -1,6 +1,6 @@
 // tensix: a host-side SFPI vector library, so custom SFPU kernels written in SFPI (API §4.7 "Custom
 // SFPI"; examples custom_sfpi_add / custom_sfpi_smoothstep) compile with g++ and run on the simulated
-// chip. Written from ../shared/docs/tt-metalium-api.md and tensix-hardware.md §6. Included at the end
+// chip. Written from API and HW §6 (SOURCES.md). Included at the end
 // of api/compute/tx_compute.h, so every compute kernel sees it: it uses no std headers.
 //
 // Model (HW §6: the SFPU has 32 lanes of 32 bits). A DST tile is 1024 32-bit words in face order

@@ -5,7 +5,7 @@
 // and barriers advance its clock to that cycle. Semaphore updates travel as events that land at
 // their arrival cycle, so a waiter wakes exactly when the update reaches its core.
 //
-// Timing (../shared/docs/noc-mechanics.md): software splits a transfer into max-size packets, each a
+// Timing (SOURCES.md (NoC)): software splits a transfer into max-size packets, each a
 // request of its own that waits for its command buffer (§6.2) and for the injection link's static VC
 // (§4.1). A packet books its flits on every link of its route (NoC0 +x then +y, NoC1 -y then -x, §2.2)
 // and on the NoC ports at both ends; responses and acks return by their own route (§2.3). Each DRAM

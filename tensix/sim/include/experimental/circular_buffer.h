@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 experimental::CircularBuffer (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. A thin object over the cb_* functions of API §3.3.
+// SOURCES.md (API). A thin object over the cb_* functions of API §3.3.
 // As a NoC endpoint (experimental::Noc) a CircularBuffer is local memory: as a source it is read at
 // its read pointer, as a destination written at its write pointer, plus args.offset_bytes.
 // A multicast destination names the rectangle and writes every core's CB at this core's write

@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 experimental::CoreLocalMem (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. A typed, pointer-like view of an address in this core's L1
+// SOURCES.md (API). A typed, pointer-like view of an address in this core's L1
 // (an address from get_write_ptr / get_read_ptr / get_semaphore or an L1 Buffer runtime arg).
 // As a NoC endpoint it is local memory at get_address() + args.offset_bytes; as a multicast
 // destination every core of the rectangle is written at that same address.

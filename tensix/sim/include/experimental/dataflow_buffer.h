@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 experimental::DataflowBuffer (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. A Metal 2.0 dataflow buffer; tensix has no Metal 2.0 host
+// SOURCES.md (API). A Metal 2.0 dataflow buffer; tensix has no Metal 2.0 host
 // API, so a DataflowBuffer is the circular buffer with the same index (DFBAccessor{id} names CB id).
 // finish() has nothing to release here.
 #pragma once

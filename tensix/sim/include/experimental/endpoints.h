@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 NoC endpoints (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. Endpoints carry no state of their own: the per-call argument
+// SOURCES.md (API). Endpoints carry no state of their own: the per-call argument
 // struct names the target (unicast core, multicast rectangle, or allocator bank) and its address.
 //
 // Every NoC target type T has a specialisation of experimental::noc_traits_t<T> that gives

@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 typed kernel arguments (API §3.9, §2.12), written from
-// ../shared/docs/tt-metalium-api.md. experimental::get_arg reads
+// SOURCES.md (API). experimental::get_arg reads
 //   RtaArg<T>{byte_offset}    a per-core runtime arg at that byte offset of the core's runtime args
 //   CrtaArg<T>{byte_offset}   a common runtime arg at that byte offset
 //   CtaVal<T>{value}          a compile-time value (returned as is)

@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 experimental::Noc (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. Object form of the NoC transfers of API §3.6: a Noc names one
+// SOURCES.md (API). Object form of the NoC transfers of API §3.6: a Noc names one
 // of the core's two NoCs; transfers name their source and destination as objects (TensorAccessor,
 // CircularBuffer, CoreLocalMem, UnicastEndpoint, MulticastEndpoint, AllocatorBank) plus a
 // designated-initialiser argument struct per side, whose type comes from noc_traits_t<T>:

@@ -1,5 +1,5 @@
 // tensix kernel-API header: Device 2.0 experimental::Semaphore (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. A program semaphore (CreateSemaphore / tensix.Semaphore) seen
+// SOURCES.md (API). A program semaphore (CreateSemaphore / tensix.Semaphore) seen
 // as an object; it wraps get_semaphore and the noc_semaphore_* functions of API §3.7.
 //
 // Semantics chosen where the API reference only names the methods:

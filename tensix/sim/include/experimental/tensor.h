@@ -1,5 +1,5 @@
 // tensix kernel-API header: TensorAccessor as a Device 2.0 NoC endpoint (API §3.9), written from
-// ../shared/docs/tt-metalium-api.md. The accessor itself is the one of api/tensor (API §3.5).
+// SOURCES.md (API). The accessor itself is the one of api/tensor (API §3.5).
 //   TensorAccessor            args {.page_id, .offset_bytes}: page `page_id` of the tensor (+ offset)
 //   tensor_accessor::Page     args {.offset_bytes}: a page from accessor.pages(...)
 // Both name remote memory (DRAM or interleaved L1 banks), so they are read sources and write destinations.

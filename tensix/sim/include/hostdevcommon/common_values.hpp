@@ -1,4 +1,4 @@
-// tensix kernel-API header (written from ../shared/docs/tt-metalium-api.md, not copied).
+// tensix kernel-API header (written from SOURCES.md (API), not copied).
 #pragma once
 #include <cstdint>
 constexpr static std::uint32_t VALID = 1;

@@ -1,5 +1,5 @@
 // tensix kernel-API header: the compute-kernel API of the FPU, DST, packer and CBs (API §4),
-// written from ../shared/docs/tt-metalium-api.md. Every api/compute/*.h (and legacy
+// written from SOURCES.md (API). Every api/compute/*.h (and legacy
 // compute_kernel_api/*.h) includes this file. The three TRISCs run as one thread in the simulator,
 // so MATH(x), PACK(x) and UNPACK(x) all expand to x.
 #pragma once

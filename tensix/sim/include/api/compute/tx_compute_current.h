@@ -1,5 +1,5 @@
 // tensix kernel-API header: the compute init family of today's tt-metal (compute API split, issue
-// #22219), written from ../shared/docs/tt-metalium-api-current.md §1 and §11. The model:
+// #22219), written from current §1 and §11. The model:
 // compute_kernel_hw_startup once, then <op>_init before each op; formats switch through
 // reconfig_data_format*. The older full inits and *_with_dt forms (tx_compute.h) stay as they were.
 // Included by tx_compute.h; kernels include api/compute/<x>.h as on silicon.

@@ -1,5 +1,5 @@
 // tensix kernel-API header: the SFPU operations on DST tiles (API §4.7), written from
-// ../shared/docs/tt-metalium-api.md. Every api/compute/eltwise_unary/*.h, compute_kernel_api.h,
+// SOURCES.md (API). Every api/compute/eltwise_unary/*.h, compute_kernel_api.h,
 // eltwise_binary_sfpu.h, binary_max_min.h and binary_comp.h includes this file.
 //
 // Model. An SFPU op works in place on DST: it reads the 1024 32-bit words of a DST tile (face order;

@@ -1,5 +1,5 @@
 // tensix kernel-API header: the data-movement API (API §3), written from
-// ../shared/docs/tt-metalium-api.md. Pre-included for data-movement kernels, like tt-metal's firmware does.
+// SOURCES.md (API). Pre-included for data-movement kernels, like tt-metal's firmware does.
 // Every call lands in the simulated chip's runtime through tensix_abi.h.
 #pragma once
 #include <cstddef>

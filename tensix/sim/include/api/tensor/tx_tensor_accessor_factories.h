@@ -1,5 +1,5 @@
 // tensix kernel-API header: the TensorAccessor factories production kernels use (API-current §12.3),
-// written from ../shared/docs/tt-metalium-api-current.md. tensix writes the AlignedPageSize form of
+// written from SOURCES.md (current). tensix writes the AlignedPageSize form of
 // the args on the host (interleaved = 2 compile-time args), so the legacy ArgsOffsets factories and
 // the current TensorAccessorArgs are one type here.
 #pragma once

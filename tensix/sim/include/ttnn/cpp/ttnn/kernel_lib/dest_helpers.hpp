@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/dest_helpers.hpp (API-current §4, §12.5), written from
-// ../shared/docs/tt-metalium-api-current.md: the DST capacity per acquire.
+// SOURCES.md (current): the DST capacity per acquire.
 #pragma once
 #include "api/compute/tx_compute.h"
 

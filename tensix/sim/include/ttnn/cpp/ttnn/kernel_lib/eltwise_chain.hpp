@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/eltwise_chain.hpp -> compute_kernel_lib::eltwise_chain, the newest form
-// (API-current §12.5 (c)), written from ../shared/docs/tt-metalium-api-current.md. The chain owns the DST
+// (API-current §12.5 (c)), written from SOURCES.md (current). The chain owns the DST
 // window, each element's init and each CB's wait / pop / reserve / push; the caller owns the one-time
 // init (compute_kernel_hw_startup). Per tile: acquire, the elements in order (readers wait, init, copy or
 // FPU op into DST, pop; SFPU ops init and run), commit/wait, the PackTile elements (reserve, pack, push),

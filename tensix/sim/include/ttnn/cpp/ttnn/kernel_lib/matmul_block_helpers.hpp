@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/matmul_block_helpers.hpp -> compute_kernel_lib::matmul_block, written
-// from ../shared/docs/tt-metalium-api-current.md §4.1 (all three generations; CB semantics exact):
+// from current §4.1 (all three generations; CB semantics exact):
 //   (a) matmul_block<in0, in1, out, interm, InitUninitMode, ReconfigureRegisterDatatypeMode, transpose,
 //       PostComputeFn>(In0BlockParams, In1BlockParams, num_blocks, OutSubblockParams, batch, post)
 //       full init itself (mm_block_init), no hw_startup needed

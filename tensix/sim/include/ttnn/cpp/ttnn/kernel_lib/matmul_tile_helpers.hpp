@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/matmul_tile_helpers.hpp -> compute_kernel_lib::matmul_tile, written from
-// ../shared/docs/tt-metalium-api-current.md §4.2, §12.5. The caller initialises (hw_startup + matmul_init,
+// current §4.2, §12.5. The caller initialises (hw_startup + matmul_init,
 // or mm_init). Loop batch x Mt x Nt; per output tile: acquire, Kt x (wait 1 in0, wait 1 in1,
 // matmul_tiles(0, 0 -> DST 0), pop both), post_compute(1), commit/wait, reserve/pack/push 1, release.
 // The reader pushes in exactly this order.

@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/reduce_helpers_compute.hpp -> compute_kernel_lib::reduce, written from
-// ../shared/docs/tt-metalium-api-current.md §4.3, §12.5. Requires compute_kernel_hw_startup first. The
+// current §4.3, §12.5. Requires compute_kernel_hw_startup first. The
 // helper owns reduce_init/uninit, the DST cycle, output reserve/pack/push and the input wait/pop of
 // its policy; it waits for the scaler tile(s) and does not pop them (inferred).
 // Outputs per batch: REDUCE_ROW one tile per row (DST 0), REDUCE_COL one per column (in chunks of

@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/reduce_helpers_dataflow.hpp -> dataflow_kernel_lib, written from
-// ../shared/docs/tt-metalium-api-current.md §4.3, §12.5: scaler tiles for compute_kernel_lib::reduce.
+// current §4.3, §12.5: scaler tiles for compute_kernel_lib::reduce.
 // One tile per call: reserve_back(1), zero it, fill it, push_back(1); the compute side waits for it
 // and never pops it. Float16_b or Float32, 32x32 tiles.
 //   matmul layout (REDUCE_ROW with SUM/AVG unless compute_uses_reduce_tile): the scaler in column 0 of

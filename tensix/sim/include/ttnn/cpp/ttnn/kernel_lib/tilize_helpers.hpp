@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/tilize_helpers.hpp -> compute_kernel_lib::tilize, written from
-// ../shared/docs/tt-metalium-api-current.md §4.4. Per block (inferred from the header docs): wait for
+// current §4.4. Per block (inferred from the header docs): wait for
 // block_width_tiles input pages (or total_input_pages spread over the blocks), reserve as many output
 // tiles, tilize_block, push, pop. InitUninitMode chains calls; WaitUpfront waits for every block first.
 #pragma once

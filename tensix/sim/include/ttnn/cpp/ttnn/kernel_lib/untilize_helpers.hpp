@@ -1,5 +1,5 @@
 // tensix: ttnn/cpp/ttnn/kernel_lib/untilize_helpers.hpp -> compute_kernel_lib::untilize, written from
-// ../shared/docs/tt-metalium-api-current.md §4.4. Per block: wait for block_width_tiles tiles, reserve
+// current §4.4. Per block: wait for block_width_tiles tiles, reserve
 // as many output pages, untilize them (pack_untilize when the width fits DST, else the block path:
 // the result is the same row-major block), push, pop.
 #pragma once

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import checks
 from .core import CoreCoord, CoreRangeSet, as_coord, as_core_range_set
 from .errors import AllocationError
 
@@ -78,6 +79,13 @@ class ShardSpec:
     page_shape: tuple | None = None
 
     def __post_init__(self) -> None:
+        for what, v in (("tensor_shape", self.tensor_shape), ("shard_shape", self.shard_shape)):
+            if not isinstance(v, (tuple, list)):
+                raise TypeError(f"ShardSpec {what} = {v!r} is a {type(v).__name__}, not a tuple of page counts; "
+                                f"e.g. ShardSpec((8, 4), (2, 4), cores=...)")
+            for n in v:
+                checks.whole(n, f"ShardSpec {what} {v!r} entry", 1, 1 << 31, "shapes count pages (or elements "
+                             "with page_shape)")
         if self.page_shape is not None:
             ps = tuple(int(v) for v in self.page_shape)
             te, se = tuple(int(v) for v in self.tensor_shape), tuple(int(v) for v in self.shard_shape)
@@ -146,19 +154,23 @@ class Buffer:
 
     def __init__(self, device: "Device", size: int, page_size: int | None = None, kind: str = "dram",
                  cores=None, dtype=None, shard: ShardSpec | None = None) -> None:
-        if kind not in ("dram", "l1"):
+        if not isinstance(kind, str) or kind not in ("dram", "l1"):
             raise ValueError(f"Buffer kind {kind!r} is not one of 'dram', 'l1'")
-        size = int(size)
-        if size <= 0:
-            raise ValueError(f"Buffer size must be positive, got {size}")
-        page_size = size if page_size is None else int(page_size)
-        if page_size <= 0 or size % page_size:
+        arch = device.arch
+        # no buffer is larger than the memory it lives in (all DRAM banks, or every core's L1)
+        limit = (arch.num_dram_banks * arch.dram_bank_size if kind == "dram"
+                 else arch.compute_grid[0] * arch.compute_grid[1] * arch.l1_size)
+        size = checks.whole(size, "Buffer size", 1, limit, f"{kind.upper()} of {arch.board} holds {limit} B")
+        page_size = size if page_size is None else checks.whole(page_size, "Buffer page_size", 1, size,
+                                                                "a page is at most the buffer's size")
+        if size % page_size:
             raise ValueError(f"Buffer size {size} B is not a whole number of {page_size} B pages; "
                              f"make size a multiple of page_size")
+        if shard is not None:
+            checks.instance(shard, ShardSpec, "Buffer shard", "pass a ShardSpec(tensor_shape, shard_shape, cores)")
         self.device, self.size, self.page_size, self.kind = device, size, page_size, kind
-        self.dtype = np.dtype(dtype) if dtype is not None else None
+        self.dtype = checks.dtype(dtype, "Buffer dtype") if dtype is not None else None
         self.num_pages = size // page_size
-        arch = device.arch
         self.cores: CoreRangeSet | None = None
         self.shard = shard
         self._runs = None
@@ -321,7 +333,7 @@ class Buffer:
 
     def read(self, dtype=None, core=None) -> np.ndarray:
         """The buffer's contents as a new array of `dtype` (default: the dtype last written, else uint8)."""
-        dt = np.dtype(dtype) if dtype is not None else (self.dtype or np.dtype(np.uint8))
+        dt = checks.dtype(dtype, f"{self!r}.read dtype") if dtype is not None else (self.dtype or np.dtype(np.uint8))
         if self.size % dt.itemsize:
             raise ValueError(f"{self!r}: {self.size} B is not a whole number of {dt} values ({dt.itemsize} B each)")
         if core is not None and not self.per_core:
@@ -350,4 +362,5 @@ def _as_bytes(data) -> np.ndarray:
         return np.frombuffer(bytes(data), dtype=np.uint8)
     if isinstance(data, np.ndarray):
         return np.ascontiguousarray(data).reshape(-1).view(np.uint8)
-    raise TypeError(f"buffer data must be a numpy array or bytes, got {type(data).__name__}")
+    raise TypeError(f"buffer data = {data!r:.60} is a {type(data).__name__}; pass a numpy array or bytes of exactly "
+                    f"the buffer's size")

@@ -7,6 +7,7 @@ import os
 import threading
 import weakref
 
+from . import checks
 from .arch import Arch, get_arch
 from .backend import Backend, open_backend
 from .buffer import Buffer
@@ -18,6 +19,7 @@ from .status import StatusRecord
 # What Device() opens when arch / backend are not given (`tensix run --arch` sets the arch).
 DEFAULTS = {"arch": "n150", "backend": "sim"}
 _serials = itertools.count()
+DEFAULT_MAX_CYCLES = 1 << 32       # about 4 s of device time: far beyond any program the simulator runs in minutes
 
 
 class Device:
@@ -27,6 +29,8 @@ class Device:
     Use as a context manager, or call close() (idempotent). `timeout` is how long a host wait lasts
     without the chip making progress before the run is stopped as hung. `print_kernel_output` shows
     kernel DPRINT/DEVICE_PRINT lines on stderr (default: the TENSIX_DEBUG environment variable).
+    `max_cycles` stops a run that passes that many simulated cycles (a kernel calling the API forever
+    makes progress, so only this limit stops it); None for no limit.
     `queues` are the device's two command queues; `queue` is queue 0.
     `check` turns on the simulated clock's conservation check: every run verifies that no NoC link, core
     NoC port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
@@ -36,12 +40,19 @@ class Device:
     from several threads run one after another."""
 
     def __init__(self, arch: str | Arch | None = None, backend: str | None = None, *, timeout: float = 10.0,
-                 print_kernel_output: bool | None = None, check: bool | None = None) -> None:
+                 print_kernel_output: bool | None = None, max_cycles: int | None = DEFAULT_MAX_CYCLES,
+                 check: bool | None = None) -> None:
         self.closed = True
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
                 or timeout <= 0:
             raise ValueError(f"Device timeout={timeout!r}: give the seconds a run may go without progress "
                              f"before it is stopped as hung, a finite number > 0 (e.g. 10.0)")
+        if max_cycles is not None:
+            if isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or not 0 < max_cycles < 2**63:
+                raise ValueError(f"Device max_cycles={max_cycles!r}: give the simulated cycles a run may take, a whole "
+                                 f"number in 1..2**63-1 (e.g. 10**9), or None for no limit")
+        if print_kernel_output is not None:
+            checks.flag(print_kernel_output, "Device print_kernel_output")
         self.arch = get_arch(DEFAULTS["arch"] if arch is None else arch)
         self.grid = CoreCoord(*self.arch.compute_grid)
         self.serial = next(_serials)         # unique in this process (id() of a closed device is reused)
@@ -50,7 +61,8 @@ class Device:
         self._buffers: weakref.WeakSet[Buffer] = weakref.WeakSet()
         self._pending_frees: list[tuple[str, int]] = []   # from collected Buffers (see Buffer.__del__)
         self.backend_name = DEFAULTS["backend"] if backend is None else backend
-        self.backend: Backend = open_backend(self.backend_name, self.arch, timeout=self.timeout)
+        self.backend: Backend = open_backend(self.backend_name, self.arch, timeout=self.timeout,
+                                             max_cycles=max_cycles)
         if check is not None and hasattr(self.backend, "check"):
             self.backend.check = bool(check)
         self.closed = False
@@ -106,7 +118,7 @@ class Device:
         """NoC coordinates a kernel uses to reach logical worker `core` (worker_core_from_logical_core)."""
         c = as_coord(core)
         self.arch.check_logical(c.x, c.y)
-        if noc not in (0, 1):
+        if isinstance(noc, bool) or noc not in (0, 1):
             raise ValueError(f"noc={noc!r}: a Tensix core has NoC 0 and NoC 1")
         return CoreCoord(*self.arch.kernel_xy(c.x, c.y, noc))
 

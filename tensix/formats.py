@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
+
 __all__ = [
     "DataFormat", "as_format", "tile_size", "element_size", "is_block_float",
     "is_integer", "float_to_bf16_bits", "bf16_bits_to_float", "round_to_bf16",
@@ -185,13 +187,30 @@ def tile_size(fmt: Any, tile: Tile = (TILE_HEIGHT, TILE_WIDTH)) -> int:
 def float_to_bf16_bits(a: Any) -> np.ndarray:
     """float -> bf16 bits, round-to-nearest-even (section 5, `bfloat16.hpp`):
     `(U32 + 0x7FFF + ((U32 >> 16) & 1)) >> 16`.  NaN stays a (quiet) NaN."""
-    f = np.asarray(a, dtype=np.float32)
+    f = _to_f32_round_to_odd(a)
     u = f.view(np.uint32)
     r = ((u + np.uint32(0x7FFF) + ((u >> 16) & np.uint32(1))) >> 16).astype(np.uint16)
     nan = np.isnan(f)
     if nan.any():  # the formula could turn a NaN into Inf: keep sign, force quiet bit
         r = np.where(nan, ((u >> 16) | np.uint32(0x0040)).astype(np.uint16), r)
     return r
+
+
+def _to_f32_round_to_odd(a: Any) -> np.ndarray:
+    """float32 as is; wider floats (float64, Python floats) narrowed to float32 with round-to-odd, so the
+    bf16 rounding that follows rounds the original value once (narrowing with RNE and then rounding
+    again to bf16 gets halfway cases wrong)."""
+    x = np.asarray(a)
+    if x.dtype.kind != "f" or x.dtype.itemsize <= 4:
+        return np.asarray(x, dtype=np.float32)
+    x = x.astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f = x.astype(np.float32)
+        back = f.astype(np.float64)
+        inexact = (back != x) & ~np.isnan(x)
+        f = np.where(inexact & (np.abs(back) > np.abs(x)), np.nextafter(f, np.float32(0)), f).astype(np.float32)
+    u = f.view(np.uint32) | inexact.astype(np.uint32)       # sticky bit: the value was not exact
+    return u.view(np.float32)
 
 
 def bf16_bits_to_float(u16: Any) -> np.ndarray:
@@ -245,7 +264,9 @@ def untilize(flat: Any, shape: tuple[int, ...],
              tile: Tile = (TILE_HEIGHT, TILE_WIDTH)) -> np.ndarray:
     """Inverse of `tilize`: flat TILED_NFACES data -> row-major array of `shape`."""
     x = np.asarray(flat).reshape(-1)
-    shape = tuple(int(s) for s in shape)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"untilize shape = {shape!r} is a {type(shape).__name__}, not a tuple of ints, e.g. (32, 64)")
+    shape = tuple(checks.whole(s, f"untilize shape {shape!r} entry", 0, 1 << 40) for s in shape)
     th, tw = _check_tile(tile)
     if len(shape) < 2 or shape[-2] % th or shape[-1] % tw:
         raise ValueError(f"cannot untilize to shape {shape}: last two dims must be "
@@ -275,7 +296,7 @@ def _bfp_pack(values: Any, f: DataFormat, tile: Tile) -> np.ndarray:
                          "Bfp2_b)")
     th, tw = _check_tile(tile)
     hw = th * tw
-    v = np.ascontiguousarray(values, dtype=np.float32).reshape(-1)
+    v = np.ascontiguousarray(_to_f32_round_to_odd(values)).reshape(-1)     # float64 is rounded once
     if v.size % hw:
         raise ValueError(f"{f.name} packing needs whole tiles in tile order: got "
                          f"{v.size} values, not a multiple of {hw}")
@@ -345,6 +366,10 @@ def _bfp_unpack(data: np.ndarray, f: DataFormat, tile: Tile) -> np.ndarray:
     mag = (code & np.uint8((1 << mb) - 1)).astype(np.float32)
     with np.errstate(over="ignore"):
         val = np.ldexp(mag, (shared - 127 - (mb - 1))[..., None])
+    # shared exponent 255 (a face row holding Inf or NaN): a magnitude with its hidden bit set keeps
+    # exponent 255 when normalised, so it decodes as Inf if no other bit is set and as NaN otherwise,
+    # as tt-metal's decoder does
+    val = np.where((shared[..., None] == 255) & (mag > (1 << (mb - 1))), np.float32(np.nan), val)
     val = np.where((code >> np.uint8(mb)) != 0, -val, val).astype(np.float32)
     return val.reshape(-1)
 
@@ -426,21 +451,23 @@ untilize_nfaces = untilize
 
 def pack_two_bfloat16_into_uint32(lo: float, hi: float) -> int:
     """Two values as bf16 (round to nearest even) in one uint32, the first in the low half."""
-    b = float_to_bf16_bits(np.array([lo, hi], np.float32))
+    b = float_to_bf16_bits(np.array([checks.real(lo, "lo"), checks.real(hi, "hi")], np.float32))
     return int(b[0]) | (int(b[1]) << 16)
 
 
 def create_random_vector_of_bfloat16(num_bytes: int, rand_max_float: float, seed: int, offset: float = 0.0) -> np.ndarray:
     """num_bytes of bf16 values uniform in [offset, offset + rand_max_float), packed two per uint32.
     (numpy's generator, not tt-metal's: the same call gives different numbers there.)"""
+    num_bytes = checks.whole(num_bytes, "num_bytes", 0, 1 << 40, "a whole number of uint32 (4 B)")
     if num_bytes % 4:
-        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B); pass a multiple of 4")
     vals = np.random.default_rng(seed).uniform(0, rand_max_float, num_bytes // 2).astype(np.float32) + np.float32(offset)
     return float_to_bf16_bits(vals).view(np.uint32).copy()
 
 
 def create_constant_vector_of_bfloat16(num_bytes: int, value: float) -> np.ndarray:
     """num_bytes of one bf16 value, packed two per uint32."""
+    num_bytes = checks.whole(num_bytes, "num_bytes", 0, 1 << 40, "a whole number of uint32 (4 B)")
     if num_bytes % 4:
-        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B)")
+        raise ValueError(f"num_bytes {num_bytes} is not a whole number of uint32 (4 B); pass a multiple of 4")
     return float_to_bf16_bits(np.full(num_bytes // 2, value, np.float32)).view(np.uint32).copy()

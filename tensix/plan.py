@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .buffer import Buffer
-from .core import CoreCoord
+from .core import CoreCoord, as_coord
 from .errors import AllocationError
 from .formats import DataFormat
 from .program import PROCESSOR_NAMES, CircularBuffer, Kernel, Program
@@ -248,9 +248,20 @@ def _core_args(k: Kernel, cores: tuple[CoreCoord, ...]) -> list[list]:
     if ra is None:
         return [[] for _ in cores]
     if callable(ra):
-        return [list(ra(i, (c.x, c.y), n)) for i, c in enumerate(cores)]
+        out = []
+        for i, c in enumerate(cores):
+            args = ra(i, (c.x, c.y), n)
+            if isinstance(args, (str, bytes)) or not hasattr(args, "__iter__"):
+                raise TypeError(f"kernel {k.name}: runtime_args({i}, ({c.x}, {c.y}), {n}) returned {args!r:.60}, a "
+                                f"{type(args).__name__}; the callable must return a list of ints and Buffers")
+            out.append(list(args))
+        return out
     if isinstance(ra, dict):
-        keyed = {CoreCoord(*key): v for key, v in ra.items()}
+        keyed = {as_coord(key): v for key, v in ra.items()}
+        for key, v in keyed.items():
+            if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+                raise TypeError(f"kernel {k.name}: runtime_args[{tuple(key)}] = {v!r:.60} is a {type(v).__name__}, "
+                                f"not a list of ints and Buffers")
         unknown = [key for key in keyed if key not in set(cores)]
         if unknown:
             raise ValueError(f"kernel {k.name}: runtime args given for core(s) {unknown} where the kernel does not run")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .arch import Arch
 
 STATS = ("wait_cb", "wait_sem", "wait_noc", "wait_dram")
@@ -166,7 +167,7 @@ class Profile:
                 "links": [[noc, dim, x, y, b] for (noc, dim, (x, y)), b in self.busiest_links(links)]}
 
     def save_trace(self, path: str | Path) -> Path:
-        path = Path(path)
+        path = checks.out_path(path, "save_trace path", "run.json")
         path.write_text(json.dumps(self.chrome_trace()))
         return path
 
@@ -243,7 +244,7 @@ class Profile:
         return "\n".join(out)
 
     def save_svg(self, path: str | Path) -> Path:
-        path = Path(path)
+        path = checks.out_path(path, "save_svg path", "grid.svg")
         path.write_text(self.svg())
         return path
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import checks
 from .buffer import Buffer
 from .errors import DeviceError
 from .plan import ProgramPlan, plan_program, with_runtime_args
@@ -34,14 +35,7 @@ HISTORY_LEN = 4096        # commands kept in each queue's `history`; `totals` co
 
 def _trace_path(trace) -> Path | None:
     """Where a trace goes, checked before the run so a bad path cannot lose the run's result."""
-    trace = trace or os.environ.get("TENSIX_TRACE") or None
-    if trace is None:
-        return None
-    p = Path(trace)
-    if not p.parent.is_dir():
-        raise ValueError(f"trace={str(trace)!r}: the directory {str(p.parent)!r} does not exist; create it or "
-                         f"give another path")
-    return p
+    return checks.trace_path(trace or os.environ.get("TENSIX_TRACE") or None)
 
 
 def plan_counts(plan: ProgramPlan) -> dict[str, int]:
@@ -303,6 +297,7 @@ class Queue:
         if not isinstance(program, Program):
             raise TypeError(f"enqueue takes a Program, got a {type(program).__name__} ({program!r})")
         dev = self.device
+        checks.flag(timing_only, "enqueue timing_only")
         if self._capturing is not None:
             if trace:
                 raise ValueError(f"enqueue(trace={str(trace)!r}) while trace {self._capturing.id} is being captured: "

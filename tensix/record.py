@@ -22,7 +22,8 @@ class RecordBackend:
     name = "record"
     stop_after: int | None = None        # class-wide default: tests set it to stop scripts after N runs
 
-    def __init__(self, arch: Arch, timeout: float = 10.0, stop_after: int | None = None) -> None:
+    def __init__(self, arch: Arch, timeout: float = 10.0, stop_after: int | None = None,
+                 max_cycles: int | None = None) -> None:
         self.arch = arch
         a = arch
         self.dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")

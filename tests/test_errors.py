@@ -209,6 +209,6 @@ def test_stack_overflow_and_exit_are_reported(dev):
     assert "deep.cpp:1" in str(e.value)
     loopback_still_works(dev)
     quits = "#include <cstdlib>\nvoid kernel_main() { exit(3); }\n"
-    with pytest.raises(DeviceError, match=r"simulator process died \(exit status 3\) without a report; the device was reset"):
+    with pytest.raises(DeviceError, match=r"simulator process exited with status 3: core \(0, 0\) NCRISC \(RISCV_1\), kernel \S+ called exit\(3\).*the device was reset"):
         dev.queue.enqueue(one_core(quits))
     loopback_still_works(dev)

@@ -10,6 +10,7 @@ import numpy as np
 from ..arch import Arch
 from ..buffer import Allocator
 from ..core import CoreCoord
+from ..errors import DeviceError
 from ..plan import ProgramPlan
 from ..profile import DeviceTime, LazyProfile, Profile
 from . import compiler, dispatch, lower
@@ -32,7 +33,7 @@ class SimBackend:
 
     name = "sim"
 
-    def __init__(self, arch: Arch, timeout: float = 10.0) -> None:
+    def __init__(self, arch: Arch, timeout: float = 10.0, max_cycles: int | None = None) -> None:
         self.arch = arch
         # the clock's conservation check (TENSIX_CHECK=1, or Device(check=True)): every run verifies that
         # no link, core NoC port or DRAM channel is booked above its rate in any window
@@ -41,7 +42,7 @@ class SimBackend:
         a = arch
         self.dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
         self.l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
-        self.chip = SimChip(arch, timeout)
+        self.chip = SimChip(arch, timeout, max_cycles)
         # the previous program's kernel time: the next dispatch's config path overlaps it (NoC §9)
         self.last_kernel_s = 0.0
 
@@ -97,7 +98,19 @@ class SimBackend:
                 futures = [ex.submit(compiler.build_kernel, k.name, src, w, lower.flags(k, self.arch, src))
                            for k, src, w in jobs]
                 libs = [f.result() for f in futures]
-        ids = [self.chip.load(so, k.processor, k.noc, k.name) for (k, _, _), so in zip(jobs, libs)]
+        self.chip.reserve(len(jobs))         # a process with many kernels loaded is replaced first (bounded maps)
+        self.chip.alive()
+        ids = []
+        for i, ((k, src, w), so) in enumerate(zip(jobs, libs)):
+            try:
+                ids.append(self.chip.load(so, k.processor, k.noc, k.name))
+            except DeviceError as e:
+                if "cannot load kernel" not in str(e):
+                    raise
+                # a cache entry the loader rejects (corrupted, or evicted by another process): rebuild it once
+                compiler.invalidate(so)
+                libs[i] = compiler.build_kernel(k.name, src, w, lower.flags(k, self.arch, src))
+                ids.append(self.chip.load(libs[i], k.processor, k.noc, k.name))
         p = Prepared(self.chip.generation, ids, cb_words + lower.sem_words(plan, self.arch), top, regions)
         if into is None:
             return p

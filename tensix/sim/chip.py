@@ -23,7 +23,10 @@ import numpy as np
 from ..arch import Arch
 from ..errors import DeviceError, DeviceHang, RaceWarning
 from . import compiler, protocol
-from .protocol import SLOT, Command, Fault, ReplyKind
+from .protocol import SLOT, STATUS_MAX_CYCLES, STATUS_RUNNING, STATUS_TEXT, Command, Fault, ReplyKind
+
+MAX_LOADED = 256               # kernels one device process keeps loaded before it is restarted (fresh mappings)
+
 
 class Msg:
     """A message to the device process: 32-bit words."""
@@ -94,9 +97,10 @@ class SimChip:
     one and can never read an earlier request's reply. A process that died while idle is replaced
     silently on the next request (nothing was lost: memory is owned by this object)."""
 
-    def __init__(self, arch: Arch, timeout: float) -> None:
+    def __init__(self, arch: Arch, timeout: float, max_cycles: int | None = None) -> None:
         self.arch = arch
         self.timeout = timeout
+        self.max_cycles = max_cycles  # a run that passes this many simulated cycles is stopped (None: no limit)
         self._shown_warnings: set[str] = set()       # race warnings already shown (each once per device)
         gx, gy = arch.compute_grid
         self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
@@ -117,6 +121,7 @@ class SimChip:
         self.generation = 0           # bumps on every (re)start: kernels must be loaded again
         self.l1_pool_addr = 0
         self._loaded: dict[tuple[str, int, int], int] = {}
+        self._names: dict[int, str] = {}
         self._closed = False
 
     # ---- process lifetime ---------------------------------------------------------------------
@@ -131,22 +136,48 @@ class SimChip:
         return True
 
     def _start(self) -> None:
-        exe = compiler.runtime_executable()
+        try:
+            self._spawn(compiler.runtime_executable())
+        except (OSError, DeviceError) as e:
+            # a cached runtime binary that cannot run (broken, truncated, not executable): rebuild it once
+            self._died()
+            try:
+                self._spawn(compiler.runtime_executable(rebuild=True))
+            except OSError as e2:
+                self._died()
+                raise DeviceError(f"cannot start the simulator runtime ({e2}; before its rebuild: {e}); check that "
+                                  f"{compiler.cache_dir()} is on a file system that allows executables") from None
+
+    def _spawn(self, exe: Path) -> None:
+        self.status[:] = 0
         cmd_r, self._cmd_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         fds = (cmd_r, rep_w, self.l1_fd, self.dram_fd, self.status_fd)
-        self.proc = subprocess.Popen([str(exe), *map(str, fds)], pass_fds=fds, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
-        os.close(cmd_r)
-        os.close(rep_w)
+        try:
+            self.proc = subprocess.Popen([str(exe), *map(str, fds)], pass_fds=fds, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        finally:
+            os.close(cmd_r)
+            os.close(rep_w)
+            if self.proc is None:
+                os.close(self._cmd_w)
+                os.close(self._rep_r)
         self.generation += 1
         self._loaded.clear()
+        self._names.clear()
         rep = self._request(Command.CONFIG, self._config())
         if rep.kind != ReplyKind.OK:
             fault, text = self._fault(rep)
             self._died()
             raise DeviceError(f"the simulator did not accept the chip description ({fault.name}): {text}")
         self.l1_pool_addr = rep.u64()
+
+    def reserve(self, n: int) -> None:
+        """Room to load `n` more kernels: a device process with MAX_LOADED kernels is restarted first, so
+        the libraries (and their mappings) of kernels no longer used go away. Nothing is lost: memory
+        lives in this object, and prepared programs load their kernels again."""
+        if self.proc is not None and len(self._loaded) + n > MAX_LOADED:
+            self._stop()
 
     def _config(self) -> Msg:
         a, t = self.arch, self.arch.timing
@@ -266,8 +297,8 @@ class SimChip:
                 chunk = os.read(self._rep_r, n - len(out))
                 if not chunk:
                     code = self.proc.wait() if self.proc else None
-                    raise DeviceError(f"the simulator process died (exit status {code}) without a report; "
-                                      "the device was reset")
+                    raise DeviceError(f"the simulator process {_exit_text(code)}{self._last_words()}; the device "
+                                      f"was reset and runs the next program normally")
                 out += chunk
                 continue
             now = int(self.status[0])
@@ -277,14 +308,46 @@ class SimChip:
                 self._interrupt()
         return bytes(out)
 
+    def _running(self) -> str:
+        """' while core (x, y) RISC-V was running kernel K' from the status page, or ''."""
+        v = int(self.status[STATUS_RUNNING])
+        if not v:
+            return ""
+        kid, core, slot = (v >> 32) - 1, (v >> 8) & 0xFFFF, v & 0xFF
+        x, y = self.cores[core] if core < len(self.cores) else ("?", "?")
+        riscv = {0: "BRISC (RISCV_0)", 1: "NCRISC (RISCV_1)", 2: "TRISC (compute)"}.get(slot, f"RISC-V {slot}")
+        return f" while core ({x}, {y}) {riscv} was running kernel {self._names.get(kid, '?')}"
+
+    def _last_words(self) -> str:
+        """What the device left in the status page before it died (exit() in a kernel, lost pipes), with
+        the RISC-V that was running."""
+        text = bytes(self._status_map[STATUS_TEXT:]).split(b"\0", 1)[0].decode(errors="replace")
+        running = self._running()
+        if text:
+            return f": {text}" if running == "" or "core (" in text else f"{running}: {text}"
+        return running or " (no kernel was running)"
+
+    def _stopped(self) -> bool:
+        """The device process is stopped (SIGSTOP, SIGTSTP, a debugger): it is not running at all."""
+        try:
+            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rsplit(")", 1)[-1].split()[0] in ("T", "t")
+
     def _interrupt(self) -> None:
         """No progress for `timeout` s: SIGUSR1 makes the device report the running RISC-V and exit."""
         assert self.proc is not None
+        if self._stopped():
+            raise DeviceHang(f"the simulator process (pid {self.proc.pid}) was stopped (SIGSTOP/SIGTSTP or a "
+                             f"debugger) for {self.timeout:g} s{self._running()}, so the run made no progress; it "
+                             f"was killed and the device reset. Do not stop the device process, or raise "
+                             f"Device(timeout=...)")
         try:
             self.proc.send_signal(signal.SIGUSR1)
         except OSError:
             pass
-        text, so, off = "no report from the simulator", "", 0
+        text, so, off = "", "", 0
         r, _, _ = select.select([self._rep_r], [], [], 2.0)
         if r:
             try:
@@ -301,8 +364,16 @@ class SimChip:
                 so, off = rep.str(), rep.u64()
             except (OSError, struct.error, IndexError):
                 pass
-        raise DeviceHang(f"no progress for {self.timeout:g} s: {text}{source_line(so, off)}\n"
-                         "The kernel is probably spinning in a loop that never calls the kernel API. "
+        if not text:
+            raise DeviceHang(f"no progress for {self.timeout:g} s{self._running()}, and the simulator process did "
+                             f"not answer the watchdog's SIGUSR1 within 2 s (blocked in a system call, or its "
+                             f"signals are masked); it was killed and the device reset")
+        if "last kernel-API call: none yet" in text or "last kernel-API call" not in text:
+            why = "The kernel is probably spinning in a loop that never calls the kernel API."
+        else:
+            why = ("The kernel is looping through calls that neither move data nor advance the clock (the last one "
+                   "is named above), so neither the watchdog's progress count nor Device(max_cycles=...) moves.")
+        raise DeviceHang(f"no progress for {self.timeout:g} s: {text}{source_line(so, off)}\n{why} "
                          "The device was reset.")
 
     @staticmethod
@@ -329,11 +400,15 @@ class SimChip:
             if rep.kind != ReplyKind.OK:
                 raise DeviceError(self._fault(rep)[1])
             self._loaded[key] = kid
+            self._names[kid] = name
         return kid
 
     def run(self, msg: Msg) -> tuple[int, list[PrintLine], Callable[[], dict]]:
         """Run a program: its cycles, its prints, and a function that parses its profile (on demand:
         most runs never look at it)."""
+        if self.proc is None:
+            self._start()
+        self.status[STATUS_MAX_CYCLES] = self.max_cycles or 0
         rep = self._request(Command.RUN, msg)
         if rep.kind == ReplyKind.OK:
             cycles = rep.u64()
@@ -418,6 +493,18 @@ class SimChip:
             core, slot, cycle, text = rep.u32(), rep.u32(), rep.u64(), rep.str()
             out.append(PrintLine(self.cores[core], RISCV_NAMES[slot], cycle, text))
         return out
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "is gone"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"died (killed by {name})"
+    return f"exited with status {code}"
 
 
 def source_line(so: str, offset: int) -> str:

@@ -3,12 +3,16 @@
 Cache key of a kernel = hash of its build wrapper (which embeds defines, compile args and the program's
 CB formats), the kernel source, the compiler flags, the compiler version, the arch and the tensix
 version. The entry also records every header the compiler read (from its -MD output) with a content
-hash, and is rebuilt when any of them changed. Entries are written atomically (temp dir + rename) and
-the cache is capped in size with least-recently-used eviction. Location: $TENSIX_CACHE, else
-$XDG_CACHE_HOME/tensix, else ~/.cache/tensix.
+hash, and is rebuilt when any of them changed. Entries are written atomically (temp dir + rename),
+one builder per key at a time (a flock shared by threads and processes), and end with a manifest of the
+library's size and hash: an entry whose library was truncated or overwritten is rebuilt, as is a runtime
+binary that does not match its recorded hash. The cache (entries and kernel sources) is capped in size
+with least-recently-used eviction. Location: $TENSIX_CACHE, else $XDG_CACHE_HOME/tensix, else
+~/.cache/tensix.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -21,6 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks import kernel_name
 from ..errors import CompileError
 from . import protocol
 
@@ -52,15 +57,34 @@ def cache_dir() -> Path:
     env = os.environ.get("TENSIX_CACHE")
     if env:
         d = Path(env).expanduser()
+        what = f"TENSIX_CACHE={env!r}"
     else:
         d = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tensix"
-    d.mkdir(parents=True, exist_ok=True)
+        what = f"the kernel cache {str(d)!r}"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CompileError(f"{what} cannot be used as the kernel cache directory ({e.strerror}); point "
+                           f"TENSIX_CACHE at a writable directory (or unset it for ~/.cache/tensix)") from None
+    if not d.is_dir() or not os.access(d, os.W_OK | os.X_OK):
+        kind = "is not a directory" if not d.is_dir() else "is not writable"
+        raise CompileError(f"{what} {kind}; the kernel cache must be a writable directory: point TENSIX_CACHE "
+                           f"at one (or unset it for ~/.cache/tensix)")
     return d
 
 
 def cap_bytes() -> int:
     v = os.environ.get("TENSIX_CACHE_MAX_BYTES")
-    return int(v) if v else DEFAULT_CAP_BYTES
+    if not v:
+        return DEFAULT_CAP_BYTES
+    try:
+        n = int(v)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise ValueError(f"TENSIX_CACHE_MAX_BYTES={v!r} is not a byte count; set a whole number >= 0 "
+                         f"(default {DEFAULT_CAP_BYTES})")
+    return n
 
 
 def compiler_id() -> str:
@@ -81,6 +105,8 @@ def _file_hash(path: str) -> str:
     h = _file_hash_memo.get(key)
     if h is None:
         h = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if len(_file_hash_memo) >= 4096:      # bounded: a long session sees many distinct kernels
+            _file_hash_memo.clear()
         _file_hash_memo[key] = h
     return h
 
@@ -114,7 +140,9 @@ def _touch(entry: Path) -> None:
 
 
 def _evict(keep: Path) -> None:
-    entries = [(mtime, size, e) for e, size, mtime in _entries(cache_dir() / "kernels")]
+    """Least-recently-used eviction over kernel entries and kernel sources until the cache fits its cap."""
+    d = cache_dir()
+    entries = [(mtime, size, e) for root in (d / "kernels", d / "src") for e, size, mtime in _entries(root)]
     total = sum(size for _, size, _ in entries)
     cap = cap_bytes()
     for _, size, e in sorted(entries):
@@ -122,9 +150,20 @@ def _evict(keep: Path) -> None:
             break
         if e == keep:
             continue
-        shutil.rmtree(e, ignore_errors=True)
+        _remove(e)
         total -= size
-        _stats["evictions"] += 1
+        with _lock:
+            _stats["evictions"] += 1
+
+
+def _remove(e: Path) -> None:
+    """Remove a cache directory without ever exposing a half-deleted one under its real name."""
+    trash = e.parent / f".trash-{e.name}-{os.getpid()}-{threading.get_ident()}"
+    try:
+        os.rename(e, trash)
+    except OSError:
+        return
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _entries(root: Path):
@@ -150,7 +189,63 @@ def stats() -> CacheStats:
 
 
 def clear() -> None:
-    shutil.rmtree(cache_dir() / "kernels", ignore_errors=True)
+    for sub in ("kernels", "src"):
+        shutil.rmtree(cache_dir() / sub, ignore_errors=True)
+
+
+def source_file(name: str, text: str) -> Path:
+    """The cache file holding a kernel given as source text (compiler messages name it)."""
+    kernel_name(name)
+    d = cache_dir() / "src" / hashlib.sha256(text.encode()).hexdigest()[:16]
+    d.mkdir(parents=True, exist_ok=True)
+    p = d / name
+    try:
+        same = p.read_text() == text
+    except (OSError, UnicodeDecodeError):
+        same = False
+    if not same:
+        tmp = d / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_text(text)
+        tmp.replace(p)
+    _touch(d)
+    return p
+
+
+class _KeyLock:
+    """An exclusive lock for building one cache key, between threads and processes (flock on one of 256
+    lock files, so their number stays bounded)."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.path = root / f".lock-{key[:2]}"
+
+    def __enter__(self) -> "_KeyLock":
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def _entry_so(entry: Path) -> Path | None:
+    """The library of a finished, intact entry: its manifest (written last) names it with its size and
+    hash, so a truncated or overwritten library, or one whose headers changed, is rebuilt."""
+    try:
+        so_name, digest, size = (entry / "ok.txt").read_text().split()
+        so = entry / so_name
+        if so.stat().st_size != int(size) or _file_hash(str(so)) != digest:
+            return None
+    except (OSError, ValueError):
+        return None
+    return so if _deps_ok(entry) else None
+
+
+def invalidate(so: Path) -> None:
+    """Drop the cache entry holding `so` (the device could not load it): the next build rebuilds it."""
+    entry = Path(so).parent
+    if entry.parent == cache_dir() / "kernels":
+        _remove(entry)
 
 
 def _context(src_text: str, path: Path | None, line: int, radius: int = 3) -> str:
@@ -204,7 +299,9 @@ def _compile_error(name: str, source_path: Path, stderr: str) -> CompileError:
 
 
 def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -> Path:
-    """Compile one kernel (wrapper source including the user's file) to a shared library; cached."""
+    """Compile one kernel (wrapper source including the user's file) to a shared library; cached.
+    Safe to call from several threads and processes at once: one of them builds, the others wait for it
+    and use its entry."""
     h = hashlib.sha256()
     for part in (VERSION, compiler_id(), " ".join(flags), wrapper, source_path.read_bytes().decode("latin-1")):
         h.update(part.encode("latin-1", "replace"))
@@ -212,16 +309,26 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
     key = h.hexdigest()[:32]
     root = cache_dir() / "kernels"
     entry = root / key
-    found = list(entry.glob("*.so")) if entry.exists() else []
-    if found and _deps_ok(entry):
-        with _lock:
-            _stats["hits"] += 1
-        _touch(entry)
-        return found[0]
+    so = _entry_so(entry)
+    if so is None:
+        root.mkdir(parents=True, exist_ok=True)
+        with _KeyLock(root, key):
+            so = _entry_so(entry)          # built by someone else while we waited
+            if so is None:
+                so = _build_entry(name, source_path, wrapper, flags, root, entry)
+                with _lock:
+                    _stats["misses"] += 1
+                _evict(keep=entry)
+                return so
     with _lock:
-        _stats["misses"] += 1
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+        _stats["hits"] += 1
+    _touch(entry)
+    return so
+
+
+def _build_entry(name: str, source_path: Path, wrapper: str, flags: list[str], root: Path, entry: Path) -> Path:
+    """Build into a temp dir and rename it into place (the caller holds the key's lock)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=root))
     try:
         # a fresh file name per build: a device process that loaded an older build of this key
         # must not be handed the old library again by the dynamic loader
@@ -238,17 +345,15 @@ def build_kernel(name: str, source_path: Path, wrapper: str, flags: list[str]) -
         (tmp / "deps.txt").write_text("\n".join(lines) + "\n")
         (tmp / "deps.d").unlink()
         (tmp / "name.txt").write_text(name + "\n")
-        if entry.exists():
-            shutil.rmtree(entry, ignore_errors=True)
-        try:
-            os.rename(tmp, entry)
-        except OSError:          # another process won the race: use its entry
-            shutil.rmtree(tmp, ignore_errors=True)
+        so = tmp / so_name
+        (tmp / "ok.txt").write_text(f"{so_name} {_file_hash(str(so))} {so.stat().st_size}\n")
+        if entry.exists():                 # a broken entry: move it out of the way, then install ours
+            _remove(entry)
+        os.rename(tmp, entry)
         tmp = None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    _evict(keep=entry)
     return entry / so_name
 
 
@@ -286,8 +391,10 @@ def _cpu_id() -> str:
     return platform.machine()
 
 
-def runtime_executable() -> Path:
-    """The device process executable, built from tensix/sim/runtime on first use and cached."""
+def runtime_executable(rebuild: bool = False) -> Path:
+    """The device process executable, built from tensix/sim/runtime on first use and cached. A binary
+    whose size or hash differs from the one recorded at build time (truncated, overwritten) is rebuilt;
+    `rebuild=True` forces it (the host could not start the cached one)."""
     # the runtime's sources and the ABI headers it shares with kernels (hashes memoised by mtime/size)
     sources = sorted(RUNTIME.glob("*.cpp")) + sorted(RUNTIME.glob("*.h")) + sorted(INCLUDE.glob("tensix_*abi.h"))
     gen = generated_include()
@@ -297,10 +404,16 @@ def runtime_executable() -> Path:
         h.update(s.name.encode() + _file_hash(str(s)).encode())
     d = cache_dir() / "runtime" / h.hexdigest()[:24]
     exe = d / "tensix-sim"
-    if exe.exists():
-        return exe
+    ok = d / "tensix-sim.ok"
+    if not rebuild:
+        try:
+            digest, size = ok.read_text().split()
+            if exe.stat().st_size == int(size) and _file_hash(str(exe)) == digest and os.access(exe, os.X_OK):
+                return exe
+        except (OSError, ValueError):
+            pass
     d.mkdir(parents=True, exist_ok=True)
-    tmp = d / f"tensix-sim.{os.getpid()}.tmp"
+    tmp = d / f"tensix-sim.{os.getpid()}.{threading.get_ident()}.tmp"
     # tuned for this machine's CPU (the cache key holds the CPU); no fused multiply-adds, so results
     # do not depend on the CPU
     arch = ["-march=native"] if platform.machine() in ("x86_64", "AMD64") else []
@@ -308,6 +421,11 @@ def runtime_executable() -> Path:
            *[str(s) for s in sorted(RUNTIME.glob("*.cpp"))], "-ldl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
+        tmp.unlink(missing_ok=True)
         raise CompileError(f"building the simulator runtime failed:\n{r.stderr[-6000:]}")
+    line = f"{_file_hash(str(tmp))} {tmp.stat().st_size}\n"
     os.replace(tmp, exe)
+    okt = d / f"tensix-sim.ok.{os.getpid()}.{threading.get_ident()}.tmp"
+    okt.write_text(line)
+    os.replace(okt, ok)
     return exe

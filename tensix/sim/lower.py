@@ -3,7 +3,9 @@ flags of each kernel, and the RUN message (protocol.py)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from pathlib import Path
 
 from ..arch import Arch
@@ -100,7 +102,7 @@ def wrapper(k: KernelPlan, src: Path, formats: dict[int, DataFormat]) -> str:
                 "extern \"C\" __attribute__((visibility(\"default\"))) void tx_kernel_entry() { tx_main(); }\n")
     # compute kernels include their own headers; both `void kernel_main()` and the legacy
     # `namespace NAMESPACE { void MAIN { ... } }` are accepted (API §1.2)
-    return (head + "#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
+    return (head + "#include \"tensix_abi.h\"\n#include \"tensix_compute_abi.h\"\n#define NAMESPACE tx_compute_ns\n#define MAIN kernel_main_legacy()\n"
             "[[gnu::weak]] void kernel_main();\nnamespace tx_compute_ns { [[gnu::weak]] void kernel_main_legacy(); }\n"
             f"#include \"{src}\"\n"
             "static void (*const volatile tx_main)() = kernel_main;\n"
@@ -115,18 +117,10 @@ def source_file(k: KernelPlan) -> Path:
     """The file the wrapper includes: the kernel's own, or its text saved in the cache by content."""
     if k.path is not None:
         return k.path
-    digest = hashlib.sha256(k.source.encode()).hexdigest()[:16]
-    d = compiler.cache_dir() / "src" / digest
     # the kernel's name names the file (compiler messages and crash lines show it), unless it is not a
     # plain file name: a name never becomes a path outside the cache
-    name = k.name if re.fullmatch(r"[A-Za-z0-9_.+-]{1,100}", k.name or "") and k.name not in (".", "..") else "kernel.cpp"
-    p = d / name
-    if not p.exists() or p.read_text() != k.source:
-        d.mkdir(parents=True, exist_ok=True)
-        tmp = d / f".kernel.cpp.{digest}.tmp"
-        tmp.write_text(k.source)
-        tmp.replace(p)
-    return p
+    name = k.name if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,99}", k.name or "") and ".." not in k.name else "kernel.cpp"
+    return compiler.source_file(name, k.source)
 
 
 def flags(k: KernelPlan, a: Arch, src: Path) -> list[str]:
@@ -169,7 +163,7 @@ def generated_dir(k: KernelPlan) -> Path:
         p = d / name
         if not p.exists() or p.read_text() != text:
             d.mkdir(parents=True, exist_ok=True)
-            tmp = d / f".{name}.{digest}.tmp"
+            tmp = d / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"    # unique per writer: no torn file
             tmp.write_text(text)
             tmp.replace(p)
     return d

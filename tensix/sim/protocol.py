@@ -14,7 +14,7 @@ import struct
 
 from ..formats import DataFormat, element_size, is_block_float, is_integer, tile_size
 
-VERSION = 4          # bump on any change below
+VERSION = 5          # bump on any change below
 
 
 class Command(enum.IntEnum):
@@ -52,13 +52,21 @@ RUN_CHECK_FAULT = 8           # the check's own test: count every booking twice,
 # keep L1 addresses in uint32_t). Inside each core's L1 the reserved area (below arch.l1_unreserved_base)
 # holds the runtime args of each RISC-V, its common runtime args, and the semaphores, 16 B apart
 # (tensix choice: tt-metal's firmware keeps these in its own mailbox layout).
-SLOT = 2 << 20
+# L1 is at most 1.5 MiB: the rest of each 4 MiB slot (and one slot below the pool) is PROT_NONE in the device
+# process, so a raw pointer past the end of a core's L1, or 2 MiB "into the next core", faults as on silicon.
+SLOT = 4 << 20
 L1_POOL_ADDR = 0x40000000
 RTA_OFFSET = 0x1000
 RTA_STRIDE = 0x600           # 341 args + room, per RISC-V
 CRTA_OFFSET = 0x3000
 SEM_OFFSET = 0x5000
 SEM_STRIDE = 16
+# The status page (shared memory, 4 KiB of u64 words): the progress counter the watchdog reads; who runs now,
+# (kernel id + 1) << 32 | core << 8 | RISC-V, so a death without a report still names its kernel; the cycle
+# limit of a run (0: none); from byte STATUS_TEXT on, the device's last words (a NUL-terminated text it leaves
+# before dying when it cannot reply: a kernel called exit() or closed the pipes)
+STATUS_PROGRESS, STATUS_RUNNING, STATUS_MAX_CYCLES = 0, 1, 2
+STATUS_TEXT = 1024
 ZEROS_OFFSET, ZEROS_SIZE = 0x8000, 512     # MEM_ZEROS_BASE: never written, a NoC source of zeros (tensix choice)
 WARNING_MARK = "\x1etensix race warning\x1f"  # a print line that is a race warning (runtime/cb.cpp race_warning)
 MAX_CB = 64                  # CB table size in the runtime (an arch has at most this many)
@@ -172,6 +180,8 @@ inline constexpr uint32_t SLOT = {SLOT};
 inline constexpr uint64_t L1_POOL_ADDR = {L1_POOL_ADDR:#x}ull;
 inline constexpr uint32_t RTA_OFFSET = {RTA_OFFSET:#x}, RTA_STRIDE = {RTA_STRIDE:#x}, CRTA_OFFSET = {CRTA_OFFSET:#x};
 inline constexpr uint32_t SEM_OFFSET = {SEM_OFFSET:#x}, SEM_STRIDE = {SEM_STRIDE};
+inline constexpr uint32_t STATUS_PROGRESS = {STATUS_PROGRESS}, STATUS_RUNNING = {STATUS_RUNNING}, STATUS_MAX_CYCLES = {STATUS_MAX_CYCLES};
+inline constexpr uint32_t STATUS_TEXT = {STATUS_TEXT};
 inline constexpr uint32_t ZEROS_OFFSET = {ZEROS_OFFSET:#x}, ZEROS_SIZE = {ZEROS_SIZE};
 inline constexpr const char* WARNING_MARK = {_c_string(WARNING_MARK)};
 inline constexpr int MAX_CB = {MAX_CB}, NUM_RISCS = {NUM_RISCS}, NUM_STATS = {len(STATS)}, TRACE_WORDS = {TRACE_WORDS};

@@ -14,6 +14,12 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <link.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdexcept>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -33,6 +39,17 @@ struct PrintRec { int core, slot; uint64_t cycle; std::string text; };
 std::vector<PrintRec> prints;
 size_t print_bytes = 0;
 constexpr size_t PRINT_LIMIT = 4 << 20;
+std::string run_kernels;            // names of the last run's kernels (for a death after the run)
+
+// The device's last words, in the status page: the host reads them when the process is gone, so they
+// survive a kernel that closed the pipes or called exit().
+void last_words(const char* text) {
+    if (!chip.status) return;
+    char* t = reinterpret_cast<char*>(const_cast<uint64_t*>(chip.status)) + tx_protocol::STATUS_TEXT;
+    size_t n = strnlen(text, 4096 - tx_protocol::STATUS_TEXT - 1);
+    memcpy(t, text, n);
+    t[n] = 0;
+}
 
 bool read_all(int fd, void* p, size_t n) {
     auto* b = static_cast<uint8_t*>(p);
@@ -51,7 +68,14 @@ void write_all(int fd, const void* p, size_t n) {
     while (n) {
         ssize_t k = write(fd, b, n);
         if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) _exit(2);
+        if (k <= 0) {
+            char m[200];
+            snprintf(m, sizeof m, "the device process lost its reply pipe (fd %d: %s) after a run of kernel(s) %s: a "
+                     "kernel closed or replaced file descriptors it does not own", fd, k < 0 ? strerror(errno) : "closed",
+                     run_kernels.c_str());
+            last_words(m);
+            _exit(2);
+        }
         b += k;
         n -= size_t(k);
     }
@@ -143,6 +167,9 @@ void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t
         c.l1_kaddr = uint32_t(reinterpret_cast<uintptr_t>(c.l1));
         for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].slot = s; }
     }
+    // everything of a slot past the end of L1 faults (a raw pointer past L1, or 2 MiB into "another core")
+    for (uint32_t i = 0; i < ncores; i++)
+        if (p.l1_size < SLOT) mprotect(l1_pool + size_t(i) * SLOT + p.l1_size, SLOT - p.l1_size, PROT_NONE);
     Calendar* ports = new_calendars(size_t(ncores) * 4);
     for (uint32_t i = 0; i < ncores; i++) { chip.cores[i].port_in = ports + 4 * i; chip.cores[i].port_out = ports + 4 * i + 2; }
     chip.links = new_calendars(size_t(4) * p.noc_grid_x * p.noc_grid_y);
@@ -283,6 +310,7 @@ void run(Reader& m) {
     uint32_t flags = m.u32();
     chip.trace = flags & tx_protocol::RUN_TRACE;
     chip.timing_only = flags & tx_protocol::RUN_TIMING_ONLY;
+    chip.max_cycles = chip.status ? chip.status[tx_protocol::STATUS_MAX_CYCLES] : 0;
     chip.check = Calendar::check_on = flags & tx_protocol::RUN_CHECK;
     Calendar::check_scale = flags & tx_protocol::RUN_CHECK_FAULT ? 2 : 1;
     sched_reset();
@@ -315,9 +343,11 @@ void run(Reader& m) {
             *reinterpret_cast<uint32_t*>(chip.cores[m.below(ncores, "core")].l1 + tx_protocol::SEM_OFFSET + id * tx_protocol::SEM_STRIDE) = value;
     }
     uint32_t nk = m.below(NUM_RISCS * ncores + 1, "kernels");
+    run_kernels.clear();
     for (uint32_t i = 0; i < nk; i++) {
         uint32_t kid = m.below(uint32_t(kernels.size()), "kernel id");
         Kernel* k = &kernels[kid];
+        if (run_kernels.size() < 120) run_kernels += (i ? ", " : "") + k->name;
         uint32_t ncommon = m.below(chip.p.max_args + 1, "common runtime args");
         std::vector<uint32_t> common(ncommon);
         for (auto& v : common) v = m.u32();
@@ -380,7 +410,8 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
 #endif
     char msg[1024];
     Risc* r = running;
-    const char* what = sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error" : sig == SIGFPE ? "arithmetic exception"
+    const char* what = sig == SIGSYS ? "refused system call: a kernel may not signal or trace other processes"
+                     : sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error" : sig == SIGFPE ? "arithmetic exception"
                      : sig == SIGILL ? "illegal instruction" : sig == SIGABRT ? "abort" : "stopped: no progress";
     int n;
     if (r)
@@ -391,6 +422,22 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
         n = snprintf(msg, sizeof msg, "simulator runtime (no kernel running): %s", what);
     if (sig == SIGSEGV || sig == SIGBUS)
         n += snprintf(msg + n, sizeof msg - size_t(n), " at address %p", info->si_addr);
+    auto fa = reinterpret_cast<uintptr_t>(info->si_addr), pool = reinterpret_cast<uintptr_t>(chip.l1_pool);
+    if ((sig == SIGSEGV || sig == SIGBUS) && pool && fa + SLOT >= pool && fa < pool + chip.cores.size() * SLOT) {
+        if (fa < pool)
+            n += snprintf(msg + n, sizeof msg - size_t(n), ": %zu B below the first core's L1 (not memory on silicon)",
+                          size_t(pool - fa));
+        else {
+            size_t c = (fa - pool) / SLOT, off = (fa - pool) % SLOT;
+            if (r && c == size_t(r->core->index))
+                n += snprintf(msg + n, sizeof msg - size_t(n), ": L1 offset 0x%zx is past the end of this core's %u B L1",
+                              off, chip.p.l1_size);
+            else
+                n += snprintf(msg + n, sizeof msg - size_t(n), ": past the end of L1 (offset 0x%zx of the simulator's "
+                              "slot of core (%d, %d)); a RISC-V reaches only its own L1 with a pointer, other cores "
+                              "through the NoC (get_noc_addr + noc_async_write)", off, chip.cores[c].lx, chip.cores[c].ly);
+        }
+    }
     if ((sig == SIGSEGV || sig == SIGBUS) && r && r->stack) {
         auto a = reinterpret_cast<uintptr_t>(info->si_addr), s = reinterpret_cast<uintptr_t>(r->stack);
         if (a < s && a >= s - 64 * 1024)
@@ -428,7 +475,64 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
     _exit(sig == SIGUSR1 ? 3 : 4);
 }
 
+// a kernel called exit(): name it (the host reads these words when the pipe closes)
+void report_exit(int status, void*) {
+    if (!running) return;
+    const Risc* r = running;
+    char m[400];
+    snprintf(m, sizeof m, "core (%d, %d) %s, kernel %s called exit(%d); a kernel ends by returning from kernel_main",
+             r->core->lx, r->core->ly, risc_name(*r).c_str(), r->kernel ? r->kernel->name.c_str() : "?", status);
+    last_words(m);
+}
+
+// a kernel that forks: the copy exits at once (it must not run kernels or talk to the host), and with
+// SIGCHLD ignored no child is left as a zombie
+void forked_child() {
+    if (running) _exit(0);
+}
+
+// Kernels run as the user, in this process: without a filter one could kill(-1, ...) or kill the host's
+// Python. A seccomp filter lets kill/tkill/tgkill reach only this process (and its own group, which
+// start_new_session makes private) and refuses ptrace and process_vm_writev; a refused call raises SIGSYS,
+// reported like a crash with the kernel's line. Skipped where seccomp is unavailable.
+void guard_other_processes() {
+#if defined(__x86_64__)
+    constexpr uint32_t arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    constexpr uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+    return;
+#endif
+#if defined(__x86_64__) || defined(__aarch64__)
+    uint32_t me = uint32_t(getpid());
+    sock_filter prog[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),                  // 0
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),                                   // 1
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                       // 2
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),                     // 3
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 4, 0),                               // 4 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tkill, 3, 0),                              // 5 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 2, 0),                             // 6 -> 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 5, 0),                             // 7 -> 13
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 4, 5),                  // 8 -> 13 / 14
+        // kill / tkill / tgkill: the first argument must be this process (or 0: its own group)
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),               // 9
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, me, 3, 0),                                     // 10 -> 14
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),                                      // 11 -> 14
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),                                        // 12
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),                                        // 13
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                                       // 14
+    };
+    sock_fprog fp{uint16_t(sizeof prog / sizeof prog[0]), prog};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp);
+#endif
+}
+
 void install_handlers() {
+    on_exit(report_exit, nullptr);
+    pthread_atfork(nullptr, nullptr, forked_child);
+    signal(SIGCHLD, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
     stack_t ss{};
     ss.ss_sp = alt_stack;
     ss.ss_size = sizeof alt_stack;
@@ -436,12 +540,18 @@ void install_handlers() {
     struct sigaction sa{};
     sa.sa_sigaction = report_signal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGUSR1}) sigaction(s, &sa, nullptr);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGUSR1, SIGSYS}) sigaction(s, &sa, nullptr);
+    guard_other_processes();
 }
 
 }  // namespace
 
 namespace sim {
+void note_running(const Risc* r) {
+    if (!chip.status) return;
+    chip.status[tx_protocol::STATUS_RUNNING] = r ? (uint64_t(r->kernel - kernels.data() + 1) << 32) | (uint64_t(r->core->index) << 8) | uint64_t(r->slot) : 0;
+}
+
 void print_line(Risc& r, const std::string& text) {
     if (print_bytes > PRINT_LIMIT) return;
     print_bytes += text.size() + 16;
@@ -458,10 +568,15 @@ int main(int argc, char** argv) {
     off_t l1_len = lseek(l1_fd, 0, SEEK_END), dram_len = lseek(dram_fd, 0, SEEK_END);
     // the L1 pool must sit below 4 GiB: kernels hold L1 addresses in uint32_t
     uint8_t* l1 = nullptr;
-    for (uint64_t at = L1_POOL_ADDR; at < (3ull << 30) && !l1; at += (256ull << 20)) {
-        void* m = mmap(reinterpret_cast<void*>(at), size_t(l1_len), PROT_READ | PROT_WRITE,
+    // one PROT_NONE slot below the pool: a pointer just below core 0's L1 faults too
+    for (uint64_t at = L1_POOL_ADDR; at + SLOT + uint64_t(l1_len) <= (4ull << 30) && !l1; at += (256ull << 20)) {
+        void* g = mmap(reinterpret_cast<void*>(at), SLOT, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+                       MAP_FIXED_NOREPLACE, -1, 0);
+        if (g == MAP_FAILED) continue;
+        void* m = mmap(reinterpret_cast<void*>(at + SLOT), size_t(l1_len), PROT_READ | PROT_WRITE,
                        MAP_SHARED | MAP_FIXED_NOREPLACE, l1_fd, 0);
         if (m != MAP_FAILED) l1 = static_cast<uint8_t*>(m);
+        else munmap(g, SLOT);
     }
     void* d = mmap(nullptr, size_t(dram_len), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, dram_fd, 0);
     void* st = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, status_fd, 0);
@@ -472,9 +587,18 @@ int main(int argc, char** argv) {
     std::vector<uint32_t> msg;
     for (;;) {
         uint32_t head[2];
-        if (!read_all(cmd_fd, head, sizeof head)) return 0;
-        msg.resize(head[1]);
-        if (!read_all(cmd_fd, msg.data(), size_t(head[1]) * 4)) return 0;
+        errno = 0;
+        bool got = read_all(cmd_fd, head, sizeof head);
+        if (got) {
+            msg.resize(head[1]);
+            got = read_all(cmd_fd, msg.data(), size_t(head[1]) * 4);
+        }
+        if (!got && errno == EBADF) {
+            last_words(("the device process lost its command pipe (EBADF) after a run of kernel(s) " + run_kernels +
+                        ": a kernel closed file descriptors it does not own").c_str());
+            return 2;
+        }
+        if (!got) return 0;             // the host closed the pipe: quit
         Reader m{msg.data(), msg.size()};
         try {
             switch (Command(head[0])) {

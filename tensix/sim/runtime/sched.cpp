@@ -250,7 +250,13 @@ std::string fmt(const char* f, ...) {
     return b;
 }
 
-void progress() { if (chip.status) chip.status[0] = chip.status[0] + 1; }
+void progress() {
+    if (chip.status) chip.status[0] = chip.status[0] + 1;
+    if (chip.max_cycles && running && running->clock > chip.max_cycles)
+        fail(fmt("the run passed its limit of %llu cycles (Device(max_cycles=...)) at cycle %llu, in %s; a kernel "
+                 "that loops forever calling the kernel API never finishes: give the loop an exit, or raise "
+                 "max_cycles", (unsigned long long)chip.max_cycles, (unsigned long long)running->clock, running->call));
+}
 
 void sched_reset() {
     run_fault = tx_protocol::Fault::NONE;
@@ -433,6 +439,7 @@ bool run_all(std::string& err) {
             ready.pop();
             now = std::max(now, r->clock);
             running = r;
+            note_running(r);
             tx_cur = &r->view;
             Kernel* k = r->kernel;
             if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
@@ -443,6 +450,7 @@ bool run_all(std::string& err) {
             r->state = State::Running;
             to_risc(r);
             running = nullptr;
+            note_running(nullptr);
             if (failed) { err = error; return false; }
         }
     } catch (const RunFailure& f) {

@@ -235,7 +235,10 @@ struct Chip {
     uint16_t phys[2][MAX_GRID][MAX_GRID];     // kernel (x,y) per NoC -> physical NoC0 (y << 6 | x) of that tile
     uint8_t* l1_pool = nullptr;
     uint8_t* dram = nullptr;
-    volatile uint64_t* status = nullptr;       // shared with the host: [0] progress counter
+    // shared with the host: [0] progress counter, [1] who runs: (kernel id + 1) << 32 | core << 8 | RISC-V,
+    // [2] cycle limit of a run (0: none); bytes from STATUS_TEXT: the device's last words before it died
+    volatile uint64_t* status = nullptr;
+    uint64_t max_cycles = 0;
     // per run
     bool trace = false, timing_only = false, check = false;
     std::vector<TraceEvent> events;
@@ -272,6 +275,7 @@ const std::vector<Risc*>& active_riscs();
 extern tx_protocol::Fault run_fault;       // why the last run failed
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
 void progress();
+void note_running(const Risc* r);         // publish the running RISC-V in the status page (main.cpp)
 std::string risc_name(const Risc& r);
 std::string where(const Risc& r);
 // a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per

@@ -1,0 +1,505 @@
+"""Issue 9: robust under misuse. One test per reproducer (items 3, 5, 7, 10-17); after each failure the
+device still runs a correct program."""
+import math
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, Semaphore,
+                    TensorAccessorArgs, formats)
+from tensix.sim import chip as simchip
+from tensix.sim import compiler
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COPY = r"""
+void kernel_main() {
+    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
+    constexpr auto sa = TensorAccessorArgs<0>();
+    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
+    const auto s = TensorAccessor(sa, src);
+    const auto d = TensorAccessor(da, dst);
+    uint32_t buf = get_write_ptr(0);
+    for (uint32_t i = 0; i < n; i++) {
+        noc_async_read_page(i, s, buf); noc_async_read_barrier();
+        noc_async_write_page(i, d, buf); noc_async_write_barrier();
+    }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dev():
+    with Device("n150", timeout=2.0) as d:
+        yield d
+
+
+def copy_works(dev, source=COPY, n=4):
+    """A copy program gives the right bytes: the device is usable and correct."""
+    src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
+    data = np.random.default_rng(n).integers(0, 2**16, n * 1024, dtype=np.uint16)
+    src.write(data)
+    k = Kernel(source, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=[src, dst, n])
+    dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
+    ok = np.array_equal(dst.read(np.uint16), data)
+    src.free()
+    dst.free()
+    assert ok
+    return True
+
+
+def one(src, on="riscv_0", **kw):
+    return Program((0, 0), [Kernel(src, on=on, **kw)], [CircularBuffer(0, "float16_b", 2048, 1)])
+
+
+def fresh_copy_source() -> str:
+    """COPY with a unique comment: a kernel no cache has seen."""
+    return f"// {uuid.uuid4().hex}\n" + COPY
+
+
+# ---- 3: concurrent builds, corrupted entries, a cache path that is a file -------------------------
+
+def _build_args(tmp: Path, tag: str):
+    """One new kernel (source, wrapper, flags): the same cache key for every builder."""
+    src = tmp / f"conc_{tag}.cpp"
+    src.write_text(f"// {tag}\nextern \"C\" int conc_{tag}() {{ return 42; }}\n")
+    wrapper = f'// wrapper {tag}\n#include "{src}"\n'
+    return src.name, src, wrapper, compiler.kernel_flags([], tmp)
+
+
+def test_threads_build_one_new_kernel_into_one_cache(tmp_path):
+    args = _build_args(tmp_path, uuid.uuid4().hex[:12])
+    paths, errors = [], []
+
+    def worker():
+        try:
+            paths.append(compiler.build_kernel(*args))
+        except Exception as e:          # noqa: BLE001 - reported below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # every builder got the one installed library (none returned a file another builder deleted)
+    assert errors == [] and len(paths) == 12
+    assert all(p.is_file() for p in paths) and len(set(paths)) == 1
+    with Device("n150") as d:           # and the cache still serves real kernels
+        assert copy_works(d, fresh_copy_source())
+
+
+PROC_SCRIPT = r"""
+import sys
+from pathlib import Path
+from tensix.sim import compiler
+tmp, tag = Path(sys.argv[1]), sys.argv[2]
+src = tmp / f"conc_{tag}.cpp"
+wrapper = f'// wrapper {tag}\n#include "{src}"\n'
+print(compiler.build_kernel(src.name, src, wrapper, compiler.kernel_flags([], tmp)))
+"""
+
+
+def test_processes_build_one_new_kernel_into_one_cache(tmp_path):
+    tag = uuid.uuid4().hex[:12]
+    _build_args(tmp_path, tag)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, "-c", PROC_SCRIPT, str(tmp_path), tag], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(8)]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, "\n".join(outs)
+    paths = {Path(o.strip().splitlines()[-1]) for o in outs}
+    assert len(paths) == 1 and all(p.is_file() for p in paths), outs
+
+
+def _entry_of(name: str) -> Path:
+    for e in (compiler.cache_dir() / "kernels").iterdir():
+        if (e / "name.txt").exists() and (e / "name.txt").read_text().strip() == name:
+            return e
+    raise AssertionError(f"no cache entry for {name}")
+
+
+def _copy_program(d, source, name, data):
+    src, dst = d.dram_buffer(2048, 2048), d.dram_buffer(2048, 2048)
+    src.write(data)
+    k = Kernel(source, on="riscv_0", name=name, compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=[src, dst, 1])
+    return Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]), dst
+
+
+def test_truncated_kernel_library_is_rebuilt():
+    name, source, data = f"trunc_{uuid.uuid4().hex[:8]}.cpp", fresh_copy_source(), np.arange(1024, dtype=np.uint16)
+    with Device("n150") as d:
+        p, _ = _copy_program(d, source, name, data)
+        d.queue.enqueue(p)
+    so = next(_entry_of(name).glob("*.so"))
+    so.write_bytes(so.read_bytes()[:1000])          # truncated, as by a full disk or a killed copy
+    with Device("n150") as d:
+        p, dst = _copy_program(d, source, name, data)
+        misses = compiler.stats().misses
+        d.queue.enqueue(p)
+        assert compiler.stats().misses == misses + 1          # rebuilt, not loaded broken
+        assert np.array_equal(dst.read(np.uint16), data)
+
+
+def test_library_the_loader_rejects_is_rebuilt():
+    """A library replaced behind the cache's back together with its manifest (so only the loader can
+    tell) is dropped and rebuilt when the device fails to load it."""
+    name, source, data = f"garbage_{uuid.uuid4().hex[:8]}.cpp", fresh_copy_source(), np.arange(1024, dtype=np.uint16)
+    with Device("n150") as d:
+        p, _ = _copy_program(d, source, name, data)
+        d.queue.enqueue(p)
+    entry = _entry_of(name)
+    so = next(entry.glob("*.so"))
+    so.write_bytes(b"\x7fELF garbage" + b"\0" * 100)
+    (entry / "ok.txt").write_text(f"{so.name} {compiler._file_hash(str(so))} {so.stat().st_size}\n")
+    with Device("n150") as d:
+        p, dst = _copy_program(d, source, name, data)
+        d.queue.enqueue(p)
+        assert np.array_equal(dst.read(np.uint16), data)
+    assert next(_entry_of(name).glob("*.so")).stat().st_size > 1000
+
+
+def test_broken_runtime_binary_is_rebuilt():
+    exe = compiler.runtime_executable()
+    good = exe.read_bytes()
+    exe.write_bytes(good[:4096])               # truncated device executable
+    try:
+        with Device("n150") as d:
+            assert copy_works(d)
+        exe = compiler.runtime_executable()
+        assert exe.stat().st_size > 4096
+    finally:
+        if exe.stat().st_size <= 4096:
+            exe.write_bytes(good)
+
+
+def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch):
+    """A device executable replaced together with its manifest (only exec can tell it is broken): the host
+    asks for a rebuild when it cannot start it. (The rebuild itself is the one the test above runs for
+    real; here it puts the good binary back, to keep the suite fast.)"""
+    exe = compiler.runtime_executable()
+    good, manifest = exe.read_bytes(), (exe.parent / "tensix-sim.ok").read_text()
+    real, rebuilds = compiler.runtime_executable, []
+
+    def runtime_executable(rebuild=False):
+        if rebuild:
+            rebuilds.append(True)
+            exe.write_bytes(good)
+            (exe.parent / "tensix-sim.ok").write_text(manifest)
+        return real()
+
+    exe.write_bytes(b"\x7fELF not really" + b"\0" * 64)
+    (exe.parent / "tensix-sim.ok").write_text(f"{compiler._file_hash(str(exe))} {exe.stat().st_size}\n")
+    monkeypatch.setattr(compiler, "runtime_executable", runtime_executable)
+    try:
+        with Device("n150") as d:
+            assert copy_works(d)
+        assert rebuilds == [True]
+    finally:
+        if exe.read_bytes() != good:
+            exe.write_bytes(good)
+            (exe.parent / "tensix-sim.ok").write_text(manifest)
+
+
+def test_cache_path_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
+    f = tmp_path / "not-a-dir"
+    f.write_text("x")
+    monkeypatch.setenv("TENSIX_CACHE", str(f))
+    with pytest.raises(CompileError, match=r"TENSIX_CACHE=.*not-a-dir.*(not a directory|cannot be used).*point TENSIX_CACHE"):
+        compiler.cache_dir()
+    monkeypatch.setenv("TENSIX_CACHE", str(f / "sub"))
+    with pytest.raises(CompileError, match="TENSIX_CACHE"):
+        compiler.cache_dir()
+
+
+# ---- 5: a kernel name is never a path -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["../../escape.cpp", "/tmp/abs.cpp", "a/b.cpp", ".hidden.cpp", "", "x\0.cpp",
+                                  "..", "k" * 200])
+def test_kernel_name_is_never_a_path(name, tmp_path):
+    with pytest.raises(ValueError, match="not a plain file name"):
+        Kernel("void kernel_main() {}", name=name)
+    with pytest.raises(ValueError, match="not a plain file name"):
+        compiler.source_file(name, "void kernel_main() {}")
+
+
+def test_kernel_sources_stay_inside_the_cache(dev):
+    p = one("void kernel_main() {}", name="plain-name_1.cpp")
+    dev.queue.enqueue(p)
+    path = compiler.source_file("plain-name_1.cpp", "void kernel_main() {}")
+    assert compiler.cache_dir() / "src" in path.parents
+
+
+# ---- 7: a run limit; Device limits checked at construction ----------------------------------------
+
+@pytest.mark.parametrize("timeout", [math.nan, math.inf, "2", None, 0, -1, True])
+def test_device_timeout_rejected_at_construction(timeout):
+    with pytest.raises((ValueError, TypeError), match="timeout"):
+        Device("n150", timeout=timeout)
+
+
+@pytest.mark.parametrize("max_cycles", [0, -5, 1.5, "9", 2**64, True])
+def test_device_max_cycles_rejected_at_construction(max_cycles):
+    with pytest.raises(ValueError, match="max_cycles"):
+        Device("n150", max_cycles=max_cycles)
+
+
+def test_kernel_calling_the_api_forever_is_stopped():
+    forever = ("void kernel_main() { volatile uint32_t* s = (volatile uint32_t*)get_semaphore(0); "
+               "for (uint32_t i = 0;; i++) noc_semaphore_set(s, i); }")
+    with Device("n150", timeout=2.0, max_cycles=2_000_000) as d:
+        p = Program((0, 0), [Kernel(forever, on="riscv_0", name="forever.cpp")], semaphores=[Semaphore(0)])
+        with pytest.raises(DeviceError, match=r"core \(0, 0\) BRISC.*forever\.cpp.*limit of 2000000 cycles.*"
+                                              r"noc_semaphore_set") as e:
+            d.queue.enqueue(p)
+        assert "forever.cpp:1" in str(e.value)
+        assert copy_works(d)
+
+
+def test_loop_of_calls_that_advance_nothing_is_named():
+    src = ('#include "api/compute/compute_kernel_api.h"\nvoid kernel_main() { while (true) { tile_regs_acquire(); '
+           'tile_regs_commit(); tile_regs_wait(); tile_regs_release(); } }\n')
+    with Device("n150", timeout=1.0) as d:
+        with pytest.raises(DeviceHang, match=r"(?s)core \(0, 0\) TRISC \(compute\), kernel dst_loop\.cpp.*last kernel-API "
+                                             r"call: tile_regs_\w+.*neither move data nor advance the clock") as e:
+            d.queue.enqueue(Program((0, 0), [Kernel(src, on="compute", name="dst_loop.cpp")]))
+        assert "never calls the kernel API" not in str(e.value)
+        assert copy_works(d)
+
+
+# ---- 10: deaths with context ----------------------------------------------------------------------
+
+def test_exit_in_a_kernel_names_core_riscv_and_kernel(dev):
+    src = "#include <cstdlib>\nvoid kernel_main() { exit(7); }\n"
+    with pytest.raises(DeviceError, match=r"exited with status 7: core \(0, 0\) BRISC \(RISCV_0\), kernel quits\.cpp "
+                                          r"called exit\(7\)"):
+        dev.queue.enqueue(one(src, name="quits.cpp"))
+    assert copy_works(dev)
+
+
+def test_sigkill_in_a_kernel_names_core_riscv_and_kernel(dev):
+    src = "#include <csignal>\nvoid kernel_main() { raise(SIGKILL); }\n"
+    p = Program((1, 2), [Kernel(src, on="riscv_1", name="killer.cpp")])
+    with pytest.raises(DeviceError, match=r"died \(killed by SIGKILL\) while core \(1, 2\) NCRISC \(RISCV_1\) was running "
+                                          r"kernel killer\.cpp"):
+        dev.queue.enqueue(p)
+    assert copy_works(dev)
+
+
+def test_closed_fds_name_the_kernel(dev):
+    src = "#include <unistd.h>\nvoid kernel_main() { for (int fd = 0; fd < 1024; fd++) close(fd); }\n"
+    with pytest.raises(DeviceError, match=r"lost its (reply|command) pipe.*closefds\.cpp.*file descriptors it does not own"):
+        dev.queue.enqueue(one(src, name="closefds.cpp"))
+    assert copy_works(dev)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the seccomp filter covers x86_64 and aarch64")
+def test_kernel_cannot_signal_other_processes(dev):
+    """kill(getppid()) or kill(-1) from a kernel would kill the user's Python: it is refused and reported."""
+    # harmless signals (SIGCONT, and 0 which sends nothing), so a broken filter fails this test, not the session
+    for target, sig in (("getppid()", "SIGCONT"), ("-1", "0")):
+        src = "#include <csignal>\n#include <unistd.h>\nvoid kernel_main() { kill(%s, %s); }\n" % (target, sig)
+        with pytest.raises(DeviceError, match=r"core \(0, 0\) BRISC \(RISCV_0\), kernel killer_\w+\.cpp: refused system "
+                                              r"call: a kernel may not signal or trace other processes"):
+            dev.queue.enqueue(one(src, name=f"killer_{'parent' if 'pp' in target else 'all'}.cpp"))
+        assert copy_works(dev)             # and this process is still here to check
+
+
+def test_sigstopped_device_is_not_called_spinning():
+    src = "#include <csignal>\nvoid kernel_main() { raise(SIGSTOP); }\n"
+    with Device("n150", timeout=1.0) as d:
+        with pytest.raises(DeviceHang, match=r"was stopped \(SIGSTOP.*core \(0, 0\) BRISC.*stopper\.cpp") as e:
+            d.queue.enqueue(one(src, name="stopper.cpp"))
+        assert "spinning" not in str(e.value)
+        assert copy_works(d)
+
+
+# ---- 11: raw pointers past the end of L1 ----------------------------------------------------------
+
+@pytest.mark.parametrize("offset", ["(2u << 20)", "TX_L1_SIZE + 64 - 0x18000", "(1u << 20) + 0x70000"])
+def test_raw_pointer_past_l1_faults(dev, offset):
+    src = ("void kernel_main() { volatile uint32_t* p = (volatile uint32_t*)(get_write_ptr(0) + %s); *p = 1; }"
+           % offset)
+    p = Program((2, 1), [Kernel(src, on="riscv_0", name="wild.cpp")], [CircularBuffer(0, "float16_b", 2048, 1)])
+    with pytest.raises(DeviceError, match=r"core \(2, 1\) BRISC.*wild\.cpp: segmentation fault.*past the end of "
+                                          r"(this core's|L1)") as e:
+        dev.queue.enqueue(p)
+    assert "wild.cpp:1" in str(e.value)
+    assert copy_works(dev)
+
+
+def test_raw_pointer_below_first_core_faults(dev):
+    src = "void kernel_main() { volatile uint32_t* p = (volatile uint32_t*)(get_write_ptr(0) - 0x200000); *p = 1; }"
+    with pytest.raises(DeviceError, match=r"segmentation fault.*(below the first core's L1|past the end of)"):
+        dev.queue.enqueue(one(src, name="below.cpp"))
+    assert copy_works(dev)
+
+
+# ---- 12: no silent truncation ---------------------------------------------------------------------
+
+def test_no_silent_truncation(dev):
+    with pytest.raises(ValueError, match=r"compile arg 0 = 4294967303 is outside -2147483648\.\.4294967295"):
+        Kernel("void kernel_main() {}", compile_args=[2**32 + 7])
+    with pytest.raises(ValueError, match=r"Semaphore initial = 1099511627781 is outside -2147483648\.\.4294967295"):
+        Semaphore(2**40 + 5)
+    with pytest.raises(ValueError, match=r"Buffer size = 2048\.9 is not a whole number"):
+        dev.dram_buffer(2048.9, 1.5)
+    with pytest.raises(ValueError, match=r"Buffer page_size = 1\.5 is not a whole number"):
+        dev.dram_buffer(2048, 1.5)
+    with pytest.raises(TypeError, match=r"CircularBuffer\(index='12'\): index must be an int"):
+        CircularBuffer("12")
+    b = dev.l1_buffer(64, cores=(0, 0))
+    with pytest.raises(ValueError, match=r"has no copy on core \(1, 1\); use one of"):
+        b.write(np.zeros(64, np.uint8), core=(1, 1))
+    with pytest.raises(ValueError, match=r"has no copy on core \(1, 1\)"):
+        b.read(core=(1, 1))
+    b.free()
+    s = Semaphore(3)
+    s.initial = 2**33                              # changed after construction: checked at build time
+    with pytest.raises(ValueError, match="Semaphore 0 initial value = 8589934592 does not fit in 32 bits"):
+        dev.queue.enqueue(Program((0, 0), [Kernel("void kernel_main() {}", on="riscv_0")], semaphores=[s]))
+    assert copy_works(dev)
+
+
+# ---- 13: documented exception types; trace path checked before the run -----------------------------
+
+def test_documented_exceptions_only(dev, tmp_path):
+    k = Kernel("void kernel_main() {}", on="riscv_0")
+    with pytest.raises(ValueError, match=r"Program cores = \[\] holds no core"):
+        Program([], [k])
+    with pytest.raises(TypeError, match=r"enqueue takes a Program, got a NoneType \(None\)"):
+        dev.queue.enqueue(None)
+    with pytest.raises(TypeError, match=r"Program cbs\[0\] = None is a NoneType, not a CircularBuffer"):
+        Program((0, 0), [k], cbs=[None])
+    with pytest.raises(TypeError, match=r"expected a Buffer, got a int \(5\)"):
+        dev.queue.read(5)
+    with pytest.raises(ValueError, match=r"Buffer size = inf is not a whole number"):
+        dev.dram_buffer(math.inf)
+    with pytest.raises(ValueError, match=r"Buffer page_size = 0 is outside 1\.\.2048"):
+        dev.dram_buffer(2048, 0)
+    runs = dev.queue.programs
+    with pytest.raises(ValueError, match=r"trace = '/no/dir/x\.json': the directory '/no/dir' does not exist"):
+        dev.queue.enqueue(Program((0, 0), [k]), trace="/no/dir/x.json")
+    assert dev.queue.programs == runs              # refused before the run, not after it
+    assert copy_works(dev)
+
+
+# ---- 14: a compute kernel without includes --------------------------------------------------------
+
+def test_compute_kernel_without_includes(dev):
+    dev.queue.enqueue(Program((0, 0), [Kernel("void kernel_main() {}", on="compute", name="bare_compute.cpp")]))
+    assert copy_works(dev)
+
+
+# ---- 15: read() without a dtype uses the last dtype written ----------------------------------------
+
+def test_read_uses_last_dtype_written(dev):
+    b = dev.dram_buffer(4096, 2048)
+    b.write(np.arange(2048, dtype=np.uint16))
+    assert b.read().dtype == np.uint16
+    f = np.linspace(-1, 1, 1024, dtype=np.float32)
+    b.write(f)
+    out = b.read()
+    assert out.dtype == np.float32 and np.array_equal(out, f)
+    b.free()
+
+
+# ---- 16: bfp8_b NaN, float64 rounded once ---------------------------------------------------------
+
+def test_bfp_nan_is_kept_and_inf_stays_inf():
+    for fmt in ("bfp8_b", "bfp4_b"):
+        v = np.zeros(1024, np.float32)
+        v[0], v[16], v[32], v[48], v[64] = np.nan, np.inf, -np.inf, -np.nan, 1.5
+        out = formats.unpack(formats.pack(v, fmt), fmt)
+        assert np.isnan(out[0]) and np.isnan(out[48]), fmt
+        assert out[16] == np.inf and out[32] == -np.inf and out[64] == 1.5, fmt
+
+
+def test_float64_rounds_once_to_bf16():
+    # 1 + 2**-8 is halfway between two bf16 values; the 2**-30 above it must round up. Going through
+    # float32 first drops 2**-30 and the halfway case then rounds to even (down).
+    x = np.array([1 + 2**-8 + 2**-30, -(1 + 2**-8 + 2**-30), 1 + 2**-8, 3.0, 1e39, 1e-50], dtype=np.float64)
+    r = formats.round_to_bf16(x)
+    assert r[0] == np.float32(1 + 2**-7) and r[1] == -np.float32(1 + 2**-7)
+    assert r[2] == 1.0 and r[3] == 3.0 and r[4] == np.inf and r[5] == 0.0
+    # random float64 values against an exact reference: 8 significant bits, ties to even
+    rng = np.random.default_rng(1)
+    v = rng.standard_normal(20000) * 10.0 ** rng.integers(-30, 30, 20000)
+    v[::7] = (1 + (rng.integers(0, 256, v[::7].size) * 2 + 1) * 2.0**-9) * 2.0 ** rng.integers(-20, 20, v[::7].size)
+    ref = np.array([math.ldexp(round(math.ldexp(m, 8)), e - 8) for m, e in map(math.frexp, v)])
+    assert np.array_equal(formats.round_to_bf16(v).astype(np.float64), ref)
+    assert np.array_equal(formats.unpack(formats.pack(v[:1024 * 19], "float16_b"), "float16_b"), ref[:1024 * 19])
+    # bfp8_b from float64: a face row of 1.0 and 1 + 2**-7 + 2**-30 (just above a tie of the 7-bit mantissa)
+    t = np.full(1024, 1.0)
+    t[1] = 1 + 2**-7 + 2**-30
+    assert formats.unpack(formats.pack(t, "bfp8_b"), "bfp8_b")[1] == 1 + 2**-6
+
+
+# ---- 17: kernels unloaded, cache src/ evicted, forks reaped ---------------------------------------
+
+def _maps(pid: int) -> int:
+    return sum(1 for line in Path(f"/proc/{pid}/maps").read_text().splitlines() if "/kernels/" in line)
+
+
+def test_loaded_kernels_are_bounded(monkeypatch):
+    monkeypatch.setattr(simchip, "MAX_LOADED", 3)
+    with Device("n150") as d:
+        programs = [one(f"void kernel_main() {{ volatile int x = {i}; (void)x; }}", name=f"many_{i}.cpp")
+                    for i in range(8)]
+        pids, maps = set(), []
+        for p in programs + programs[:2]:
+            d.queue.enqueue(p)
+            pids.add(d.backend.pid)
+            maps.append(_maps(d.backend.pid))
+        assert len(d.backend.chip._loaded) <= 3 and len(pids) >= 3
+        assert max(maps) <= 3 * max(1, maps[0])           # mappings do not grow with distinct kernels
+        assert copy_works(d)
+
+
+def test_cache_src_is_evicted(monkeypatch, tmp_path):
+    monkeypatch.setenv("TENSIX_CACHE", str(tmp_path))
+    dirs = []
+    for i in range(5):
+        text = f"// source {i}\nvoid kernel_main() {{}}\n"
+        dirs.append(compiler.source_file(f"evict_{i}.cpp", text).parent)
+        os.utime(dirs[-1], (1000 + i, 1000 + i))          # oldest first
+    size = len("// source 0\nvoid kernel_main() {}\n")
+    monkeypatch.setenv("TENSIX_CACHE_MAX_BYTES", str(2 * size))
+    compiler._evict(keep=tmp_path / "kernels" / "none")
+    assert [d.exists() for d in dirs] == [False, False, False, True, True]
+
+
+def test_forking_kernel_leaves_no_zombie(dev):
+    src = ("#include <unistd.h>\nvoid kernel_main() { for (int i = 0; i < 4; i++) if (fork() == 0) { "
+           "DPRINT << \"child\" << ENDL(); } DPRINT << \"parent\" << ENDL(); }\n")
+    dev.queue.enqueue(one(src, name="forker.cpp"))
+    assert [p.text for p in dev.queue.prints] == ["parent"]       # the copies never ran the kernel
+    pid = dev.backend.pid
+
+    def children():
+        out = []
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == pid:
+                    out.append((d.name, fields[0]))
+        return out
+
+    deadline = time.monotonic() + 5
+    while children() and time.monotonic() < deadline:    # the copies exit at once; none is left unreaped
+        time.sleep(0.01)
+    assert children() == []
+    assert copy_works(dev)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import tinygrad.codegen.opt.heuristic as tg_heuristic
 import tinygrad.codegen.opt.search as tg_search
@@ -107,7 +108,9 @@ class TTRenderer(Renderer):
         name = getattr(sink.arg, "name", "kernel") if sink.op is Ops.SINK else "kernel"
         exact = self.target.arch == "exact"
         k = tir.analyze(uops, name)
-        plan = {"name": name, "path": k.path, "why": k.why, "exact": exact,
+        # tinygrad's display name carries terminal colours: kernel file names get the plain letters
+        kname = re.sub(r"[^A-Za-z0-9_]", "_", re.sub(r"\x1b\[[0-9;]*m", "", name))[:80] or "kernel"
+        plan = {"name": name, "kname": kname, "path": k.path, "why": k.why, "exact": exact,
                 "slots": sorted(k.bufs), "vars": [n for _, n in k.vars],
                 "beam": max(int(getattr(sink.arg, "beam", 0) or 0) if sink.op is Ops.SINK else 0, int(BEAM.value))}
         ranges = {cgen.rid(r): _size_tree(r.src[0]) for r in k.ranges}
@@ -295,16 +298,16 @@ class TTProgram:
         p = self.plan
         cores = self.dev.cores[:ncores]
         if p["path"] == "fallback":
-            k = tensix.Kernel(p["source"], on="riscv_0", name=f"{p['name']}_fallback")
+            k = tensix.Kernel(p["source"], on="riscv_0", name=f"{p['kname']}_fallback")
             return tensix.Program([(0, 0)], [k]), [k]
         cbs = [tensix.CircularBuffer(i, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
                                      TILE_BYTES, 2) for i, kd in enumerate(p["leaf_kinds"])]
         cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
                                       TILE_BYTES, 2) for cb, kd in p["outs"]]
         cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32, TILE_BYTES, 2) for cb in p.get("extra_cbs", [])]
-        reader = tensix.Kernel(p["reader"], on="reader", name=f"{p['name']}_reader")
-        writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['name']}_writer")
-        compute = tensix.Kernel(p["compute"], on="compute", name=f"{p['name']}_compute", fp32_dest_acc_en=True,
+        reader = tensix.Kernel(p["reader"], on="reader", name=f"{p['kname']}_reader")
+        writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['kname']}_writer")
+        compute = tensix.Kernel(p["compute"], on="compute", name=f"{p['kname']}_compute", fp32_dest_acc_en=True,
                                 dst_full_sync_en=True, math_fidelity="HiFi4")
         return tensix.Program(cores, [reader, writer, compute], cbs), [reader, writer, compute]
 
@@ -343,7 +346,7 @@ class TTProgram:
     def _gen_program(self, key: str, ncores: int, reader_src: str, second: tensix.Kernel, cbs: list):
         if (key, ncores) not in self.programs:
             cores = self.dev.cores[:ncores]
-            reader = tensix.Kernel(reader_src, on="reader", name=f"{self.plan['name']}_{key}")
+            reader = tensix.Kernel(reader_src, on="reader", name=f"{self.plan['kname']}_{key}")
             self.programs[(key, ncores)] = (tensix.Program(cores, [reader, second], cbs), [reader, second])
         return self.programs[(key, ncores)]
 
@@ -366,7 +369,7 @@ class TTProgram:
         try:
             for key, tensor, ntiles, cb in (("pack_a", A, nb * Mt * Kt, g["cb_a"]), ("pack_b", B, nb * Kt * Nt, g["cb_b"])):
                 n = max(1, min(ntiles, len(self.dev.cores)))
-                writer = tensix.Kernel(g["page_writer"], on="writer", name=f"{p['name']}_pages")
+                writer = tensix.Kernel(g["page_writer"], on="writer", name=f"{p['kname']}_pages")
                 cbs = [tensix.CircularBuffer(cb, tensix.DataFormat.Float32, TILE_BYTES, 2)]
                 prog, ks = self._gen_program(key, n, g[key], writer, cbs)
                 split = _split(ntiles, n)
@@ -383,9 +386,9 @@ class TTProgram:
                 cbs += [tensix.CircularBuffer(cb, tensix.DataFormat.Float32 if kd == "f" else tensix.DataFormat.Int32,
                                               TILE_BYTES, 2) for cb, kd in p["outs"]]
                 cbs.append(tensix.CircularBuffer(tiles.CB_C, tensix.DataFormat.Float32, TILE_BYTES, 2))
-                reader = tensix.Kernel(g["unpack"], on="reader", name=f"{p['name']}_unpack")
-                writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['name']}_writer")
-                compute = tensix.Kernel(g["unpack_compute"], on="compute", name=f"{p['name']}_post", fp32_dest_acc_en=True,
+                reader = tensix.Kernel(g["unpack"], on="reader", name=f"{p['kname']}_unpack")
+                writer = tensix.Kernel(p["writer"], on="writer", name=f"{p['kname']}_writer")
+                compute = tensix.Kernel(g["unpack_compute"], on="compute", name=f"{p['kname']}_post", fp32_dest_acc_en=True,
                                         dst_full_sync_en=True)
                 self.programs[("unpack", n)] = (tensix.Program(self.dev.cores[:n], [reader, writer, compute], cbs),
                                                 [reader, writer, compute])

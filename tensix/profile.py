@@ -138,7 +138,7 @@ class Profile:
         e = self.events.astype(np.uint64)
         async_id = 0
         for row in e:
-            core, slot = int(row[0] & 0xFFFF), int(row[0] >> 16)
+            core, proc = int(row[0] & 0xFFFF), int(row[0] >> 16)
             start = int(row[2]) | (int(row[3]) << 32)
             dur = int(row[4]) | (int(row[5]) << 32)
             name = self.names[int(row[1])]
@@ -146,12 +146,12 @@ class Profile:
             # asynchronous NoC transfers overlap each other and later calls: async slices (b/e pairs)
             if name.startswith("noc_") and not any(w in name for w in ("barrier", "wait", "flushed")):
                 async_id += 1
-                ev.append({"ph": "b", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": slot,
+                ev.append({"ph": "b", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": proc,
                            "ts": start * us, "args": args})
-                ev.append({"ph": "e", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": slot,
+                ev.append({"ph": "e", "cat": "noc", "id": async_id, "name": name, "pid": core, "tid": proc,
                            "ts": (start + dur) * us})
             else:
-                ev.append({"ph": "X", "name": name, "pid": core, "tid": slot, "ts": start * us, "dur": dur * us,
+                ev.append({"ph": "X", "name": name, "pid": core, "tid": proc, "ts": start * us, "dur": dur * us,
                            "args": args})
         for p in self.prints:
             ev.append({"ph": "i", "s": "t", "name": p.text[:80], "pid": p.core[1] * gx + p.core[0],

@@ -213,7 +213,7 @@ def test_generated_header_matches_the_python_definition():
             assert f"{m.name} = {int(m)}" in text
     for name, kind, _ in protocol.PARAMS:
         assert f"p.{name} = m.{kind}();" in text
-    assert f"SEM_OFFSET = {protocol.SEM_OFFSET:#x}" in text and f"SLOT = {protocol.SLOT};" in text
+    assert f"SEM_OFFSET = {protocol.SEM_OFFSET:#x}" in text and f"L1_STRIDE = {protocol.L1_STRIDE};" in text
     tiles = text.split("FORMAT_TILE_BYTES[256] = {")[1].split("}")[0].split(", ")
     for f in (DataFormat.Float32, DataFormat.Float16_b, DataFormat.Bfp8_b, DataFormat.UInt8):
         assert int(tiles[int(f)]) == tile_size(f)

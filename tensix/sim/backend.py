@@ -15,7 +15,7 @@ from ..plan import ProgramPlan
 from ..profile import DeviceTime, LazyProfile, Profile
 from . import compiler, dispatch, lower
 from .chip import SimChip
-from .protocol import SLOT
+from .protocol import L1_STRIDE
 
 
 @dataclass
@@ -61,7 +61,7 @@ class SimBackend:
         if memory == "dram":
             b = self.arch.dram_banks[bank]
             return self.chip.dram, b.controller * self.arch.dram_controller_size + b.offset + address
-        return self.chip.l1, bank * SLOT + address
+        return self.chip.l1, bank * L1_STRIDE + address
 
     def write_pages(self, memory: str, bank: int, address: int, stride: int, pages: np.ndarray) -> None:
         mem, off = self._offset(memory, bank, address)
@@ -79,7 +79,7 @@ class SimBackend:
 
     def l1_base(self, core: CoreCoord) -> int:
         """Where the kernels on `core` see byte 0 of its L1 (the device process maps the pool there)."""
-        return self.chip.l1_pool_addr + self.arch.core_index(core) * SLOT
+        return self.chip.l1_pool_addr + self.arch.core_index(core) * L1_STRIDE
 
     # ---- programs -----------------------------------------------------------------------------
     def prepare(self, plan: ProgramPlan, into: Prepared | None = None) -> Prepared:

@@ -23,7 +23,7 @@ import numpy as np
 from ..arch import Arch
 from ..errors import DeviceError, DeviceHang, RaceWarning
 from . import compiler, protocol
-from .protocol import SLOT, STATUS_MAX_CYCLES, STATUS_RUNNING, STATUS_TEXT, Command, Fault, ReplyKind
+from .protocol import L1_STRIDE, STATUS_MAX_CYCLES, STATUS_RUNNING, STATUS_TEXT, Command, Fault, ReplyKind
 
 MAX_LOADED = 256               # kernels one device process keeps loaded before it is restarted (fresh mappings)
 
@@ -105,13 +105,13 @@ class SimChip:
         gx, gy = arch.compute_grid
         self.cores = [(x, y) for y in range(gy) for x in range(gx)]        # core index = y * gx + x
         self.l1_fd = os.memfd_create("tensix-l1")
-        os.ftruncate(self.l1_fd, len(self.cores) * SLOT)
+        os.ftruncate(self.l1_fd, len(self.cores) * L1_STRIDE)
         self.dram_fd = os.memfd_create("tensix-dram")
         self.dram_size = len(arch.dram_controller_tiles) * arch.dram_controller_size
         os.ftruncate(self.dram_fd, self.dram_size)
         self.status_fd = os.memfd_create("tensix-status")
         os.ftruncate(self.status_fd, 4096)
-        self._l1_map = mmap.mmap(self.l1_fd, len(self.cores) * SLOT)
+        self._l1_map = mmap.mmap(self.l1_fd, len(self.cores) * L1_STRIDE)
         self._dram_map = mmap.mmap(self.dram_fd, self.dram_size)
         self._status_map = mmap.mmap(self.status_fd, 4096)
         self.l1 = np.frombuffer(self._l1_map, dtype=np.uint8)
@@ -313,9 +313,9 @@ class SimChip:
         v = int(self.status[STATUS_RUNNING])
         if not v:
             return ""
-        kid, core, slot = (v >> 32) - 1, (v >> 8) & 0xFFFF, v & 0xFF
+        kid, core, proc = (v >> 32) - 1, (v >> 8) & 0xFFFF, v & 0xFF
         x, y = self.cores[core] if core < len(self.cores) else ("?", "?")
-        riscv = {0: "BRISC (RISCV_0)", 1: "NCRISC (RISCV_1)", 2: "TRISC (compute)"}.get(slot, f"RISC-V {slot}")
+        riscv = {0: "BRISC (RISCV_0)", 1: "NCRISC (RISCV_1)", 2: "TRISC (compute)"}.get(proc, f"RISC-V {proc}")
         return f" while core ({x}, {y}) {riscv} was running kernel {self._names.get(kid, '?')}"
 
     def _last_words(self) -> str:
@@ -431,7 +431,7 @@ class SimChip:
             hint = ""
             if fault == Fault.SIGNAL and "segmentation fault" in text and "stack overflow" not in text:
                 hint = ("\nA kernel dereferenced an address that is not in its core's L1. In the simulator a "
-                        f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{SLOT:x}; use addresses "
+                        f"kernel sees its L1 at 0x{self.l1_pool_addr:x} + core * 0x{L1_STRIDE:x}; use addresses "
                         "from get_write_ptr/get_read_ptr/get_semaphore or Buffer runtime args, not raw numbers. (An L1 "
                         "Buffer passed as a common runtime arg is its bank offset, the same on every core: fine in NoC "
                         "addresses; pass it as a per-core runtime arg to use it as a local pointer.)")
@@ -450,8 +450,8 @@ class SimChip:
         """The run's raw profile (runtime/main.cpp put_profile)."""
         riscs = []
         for _ in range(rep.u32()):
-            core, slot, end = rep.u32(), rep.u32(), rep.u64()
-            riscs.append((self.cores[core], RISCV_NAMES[slot], end, [rep.u64() for _ in protocol.STATS]))
+            core, proc, end = rep.u32(), rep.u32(), rep.u64()
+            riscs.append((self.cores[core], RISCV_NAMES[proc], end, [rep.u64() for _ in protocol.STATS]))
         dram = [(rep.u64(), rep.u64()) for _ in range(rep.u32())]
         noc = (rep.u64(), rep.u64())
         flops = rep.u64()
@@ -490,8 +490,8 @@ class SimChip:
     def _prints(self, rep: Reply) -> list[PrintLine]:
         out = []
         for _ in range(rep.u32()):
-            core, slot, cycle, text = rep.u32(), rep.u32(), rep.u64(), rep.str()
-            out.append(PrintLine(self.cores[core], RISCV_NAMES[slot], cycle, text))
+            core, proc, cycle, text = rep.u32(), rep.u32(), rep.u64(), rep.str()
+            out.append(PrintLine(self.cores[core], RISCV_NAMES[proc], cycle, text))
         return out
 
 

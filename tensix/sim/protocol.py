@@ -14,7 +14,7 @@ import struct
 
 from ..formats import DataFormat, element_size, is_block_float, is_integer, tile_size
 
-VERSION = 5          # bump on any change below
+VERSION = 6          # bump on any change below
 
 
 class Command(enum.IntEnum):
@@ -47,14 +47,14 @@ RUN_TRACE, RUN_TIMING_ONLY = 1, 2            # RUN flags
 RUN_CHECK = 4                 # the clock's conservation check (Device(check=True), TENSIX_CHECK=1)
 RUN_CHECK_FAULT = 8           # the check's own test: count every booking twice, so the check must fire
 
-# The simulated chip's memory map. SLOT: distance between two cores' L1 in the device process (a kernel
-# sees its L1 at pool + core index * SLOT); L1_POOL_ADDR: where the pool is mapped (below 4 GiB, as kernels
+# The simulated chip's memory map. L1_STRIDE: distance between two cores' L1 in the device process (a kernel
+# sees its L1 at pool + core index * L1_STRIDE); L1_POOL_ADDR: where the pool is mapped (below 4 GiB, as kernels
 # keep L1 addresses in uint32_t). Inside each core's L1 the reserved area (below arch.l1_unreserved_base)
 # holds the runtime args of each RISC-V, its common runtime args, and the semaphores, 16 B apart
 # (tensix choice: tt-metal's firmware keeps these in its own mailbox layout).
-# L1 is at most 1.5 MiB: the rest of each 4 MiB slot (and one slot below the pool) is PROT_NONE in the device
+# L1 is at most 1.5 MiB: the rest of each 4 MiB stride (and one stride below the pool) is PROT_NONE in the device
 # process, so a raw pointer past the end of a core's L1, or 2 MiB "into the next core", faults as on silicon.
-SLOT = 4 << 20
+L1_STRIDE = 4 << 20
 L1_POOL_ADDR = 0x40000000
 RTA_OFFSET = 0x1000
 RTA_STRIDE = 0x600           # 341 args + room, per RISC-V
@@ -75,9 +75,9 @@ RISCV_NAMES = ("BRISC", "NCRISC", "TRISC")
 PROCESSOR_NAMES = ("RISCV_0 (BRISC)", "RISCV_1 (NCRISC)", "compute (TRISC)")
 FIDELITY = {"LoFi": 0, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}   # MathFidelity values (API §4.8)
 
-# Profile: per RISC-V [core, slot, end u64, waits u64 x len(STATS)]; trace event rows of TRACE_WORDS words
+# Profile: per RISC-V [core, proc, end u64, waits u64 x len(STATS)]; trace event rows of TRACE_WORDS words
 STATS = ("wait_cb", "wait_sem", "wait_noc", "wait_dram")
-TRACE_WORDS = 7              # [core | slot << 16, name id, start u64, duration u64, arg]
+TRACE_WORDS = 7              # [core | proc << 16, name id, start u64, duration u64, arg]
 
 # The chip description (CONFIG), in message order: (name, type, what it is)
 PARAMS: tuple[tuple[str, str, str], ...] = (
@@ -176,7 +176,7 @@ inline constexpr uint32_t VERSION = {VERSION};
 {enum_lines("Command", Command)}{enum_lines("ReplyKind", ReplyKind)}{enum_lines("Fault", Fault)}
 inline constexpr uint32_t RUN_TRACE = {RUN_TRACE}, RUN_TIMING_ONLY = {RUN_TIMING_ONLY};
 inline constexpr uint32_t RUN_CHECK = {RUN_CHECK}, RUN_CHECK_FAULT = {RUN_CHECK_FAULT};
-inline constexpr uint32_t SLOT = {SLOT};
+inline constexpr uint32_t L1_STRIDE = {L1_STRIDE};
 inline constexpr uint64_t L1_POOL_ADDR = {L1_POOL_ADDR:#x}ull;
 inline constexpr uint32_t RTA_OFFSET = {RTA_OFFSET:#x}, RTA_STRIDE = {RTA_STRIDE:#x}, CRTA_OFFSET = {CRTA_OFFSET:#x};
 inline constexpr uint32_t SEM_OFFSET = {SEM_OFFSET:#x}, SEM_STRIDE = {SEM_STRIDE};

@@ -86,7 +86,7 @@ void tx_cb_reserve_back(int32_t id, int32_t n) {
         block(Wait::CbBack);
         waited = true;
     }
-    if (r.slot == 2) {           // the pack stage reserves: it waited if space freed only now
+    if (r.proc == 2) {           // the pack stage reserves: it waited if space freed only now
         if (waited) compute_pack_waited(r, r.clock);
         return;
     }
@@ -104,14 +104,14 @@ void tx_cb_push_back(int32_t id, int32_t n) {
     advance(cb.wr, cb, n);
     cb.wr_tile_ptr = 0;
     Risc& r = *running;
-    uint64_t at = r.slot == 2 ? compute_pack_clock(r) + chip.p.cost_cb : 0;
+    uint64_t at = r.proc == 2 ? compute_pack_clock(r) + chip.p.cost_cb : 0;
     if (at > r.clock) {          // the pack stage is behind the unpacker: the pages appear when it gets there
         cb.pending += uint32_t(n);
         post_event(Event{at, 0, EvKind::CbPush, r.core->index, uint32_t(id), uint32_t(n)});
         return;
     }
     cb.received += uint32_t(n);
-    if (r.slot != 2) r.clock += chip.p.cost_cb;
+    if (r.proc != 2) r.clock += chip.p.cost_cb;
     wake_core(r.core->index);
     progress();
 }

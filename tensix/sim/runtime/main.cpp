@@ -35,7 +35,7 @@ using tx_protocol::ReplyKind;
 int cmd_fd = -1, reply_fd = -1;
 std::vector<Kernel> kernels;
 std::vector<uint32_t> out;          // reply under construction
-struct PrintRec { int core, slot; uint64_t cycle; std::string text; };
+struct PrintRec { int core, proc; uint64_t cycle; std::string text; };
 std::vector<PrintRec> prints;
 size_t print_bytes = 0;
 constexpr size_t PRINT_LIMIT = 4 << 20;
@@ -144,7 +144,7 @@ void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t
     Params& p = chip.p;
     tx_protocol::read_params(m, p);
     auto check = [](bool ok, const std::string& what) { if (!ok) throw HostError("chip description: " + what); };
-    check(p.l1_size > 0 && p.l1_size <= SLOT, "l1_size " + std::to_string(p.l1_size) + " exceeds the L1 slot");
+    check(p.l1_size > 0 && p.l1_size <= L1_STRIDE, "l1_size " + std::to_string(p.l1_size) + " exceeds the L1 stride");
     check(p.num_cbs <= uint32_t(MAX_CB), "num_cbs " + std::to_string(p.num_cbs) + " > " + std::to_string(MAX_CB));
     check(p.noc_grid_x > 0 && p.noc_grid_x <= MAX_GRID && p.noc_grid_y > 0 && p.noc_grid_y <= MAX_GRID, "NoC grid out of range");
     check(p.num_banks <= 64 && p.num_l1_banks <= 256, "bank counts out of range");
@@ -152,7 +152,7 @@ void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t
     check(p.max_args * 4 <= tx_protocol::RTA_STRIDE, "max_args exceeds the runtime-args area");
     check(p.noc_max_outstanding <= 32, "noc_max_outstanding > 32");
     memset(chip.tile, 0xff, sizeof chip.tile);   // -1 everywhere
-    uint32_t ncores = m.below(uint32_t(l1_len / SLOT) + 1, "cores");
+    uint32_t ncores = m.below(uint32_t(l1_len / L1_STRIDE) + 1, "cores");
     chip.cores = std::vector<Core>(ncores);
     for (uint32_t i = 0; i < ncores; i++) {
         Core& c = chip.cores[i];
@@ -163,13 +163,13 @@ void configure(Reader& m, uint8_t* l1_pool, size_t l1_len, uint8_t* dram, size_t
             c.kx[n] = uint8_t(m.below(MAX_GRID, "kernel x")); c.ky[n] = uint8_t(m.below(MAX_GRID, "kernel y"));
             chip.tile[n][c.ky[n]][c.kx[n]] = int16_t(i);
         }
-        c.l1 = l1_pool + size_t(i) * SLOT;
+        c.l1 = l1_pool + size_t(i) * L1_STRIDE;
         c.l1_kaddr = uint32_t(reinterpret_cast<uintptr_t>(c.l1));
-        for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].slot = s; }
+        for (int s = 0; s < NUM_RISCS; s++) { c.risc[s].core = &c; c.risc[s].proc = s; }
     }
-    // everything of a slot past the end of L1 faults (a raw pointer past L1, or 2 MiB into "another core")
+    // everything of a core's L1 stride past the end of L1 faults (a raw pointer past L1, or 2 MiB into "another core")
     for (uint32_t i = 0; i < ncores; i++)
-        if (p.l1_size < SLOT) mprotect(l1_pool + size_t(i) * SLOT + p.l1_size, SLOT - p.l1_size, PROT_NONE);
+        if (p.l1_size < L1_STRIDE) mprotect(l1_pool + size_t(i) * L1_STRIDE + p.l1_size, L1_STRIDE - p.l1_size, PROT_NONE);
     Calendar* ports = new_calendars(size_t(ncores) * 4);
     for (uint32_t i = 0; i < ncores; i++) { chip.cores[i].port_in = ports + 4 * i; chip.cores[i].port_out = ports + 4 * i + 2; }
     chip.links = new_calendars(size_t(4) * p.noc_grid_x * p.noc_grid_y);
@@ -264,13 +264,13 @@ void load(Reader& m) {
     send(ReplyKind::OK);
 }
 
-// per RISC-V: core, slot, end cycle, waits; per DRAM channel bytes; NoC bytes; flops; per-core math
+// per RISC-V: core, processor, end cycle, waits; per DRAM channel bytes; NoC bytes; flops; per-core math
 // cycles; trace events with a table of their names
 void put_profile() {
     const auto& rs = active_riscs();
     put(uint32_t(rs.size()));
     for (const Risc* r : rs) {
-        put(uint32_t(r->core->index)); put(uint32_t(r->slot)); put64(r->clock);
+        put(uint32_t(r->core->index)); put(uint32_t(r->proc)); put64(r->clock);
         for (uint64_t w : r->waited) put64(w);
     }
     put(uint32_t(chip.dram_read.size()));
@@ -297,7 +297,7 @@ void put_profile() {
     put(uint32_t(chip.events.size()));
     for (size_t i = 0; i < chip.events.size(); i++) {
         const TraceEvent& e = chip.events[i];
-        put(uint32_t(e.core) | (uint32_t(e.slot) << 16)); put(ids[i]); put64(e.start); put64(e.end - e.start); put(e.arg);
+        put(uint32_t(e.core) | (uint32_t(e.proc) << 16)); put(ids[i]); put64(e.start); put64(e.end - e.start); put(e.arg);
     }
     // the conservation check's account (check mode): per resource, cycles booked and its fullest window
     std::vector<ResourceUse> use = chip.check ? resource_use() : std::vector<ResourceUse>{};
@@ -356,8 +356,8 @@ void run(Reader& m) {
             Core& c = chip.cores[m.below(ncores, "core")];
             Risc& r = c.risc[k->processor];
             uint32_t nargs = m.below(chip.p.max_args - ncommon + 1, "runtime args");
-            auto* rta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::RTA_OFFSET + uint32_t(r.slot) * tx_protocol::RTA_STRIDE);
-            auto* crta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::CRTA_OFFSET + uint32_t(r.slot) * tx_protocol::RTA_STRIDE);
+            auto* rta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::RTA_OFFSET + uint32_t(r.proc) * tx_protocol::RTA_STRIDE);
+            auto* crta = reinterpret_cast<uint32_t*>(c.l1 + tx_protocol::CRTA_OFFSET + uint32_t(r.proc) * tx_protocol::RTA_STRIDE);
             for (uint32_t a = 0; a < nargs; a++) rta[a] = m.u32();
             memcpy(crta, common.data(), common.size() * 4);
             r.kernel = k;
@@ -389,7 +389,7 @@ void run(Reader& m) {
     }
     put(uint32_t(prints.size()));
     for (auto& pr : prints) {
-        put(uint32_t(pr.core)); put(uint32_t(pr.slot)); put64(pr.cycle); put_str(pr.text);
+        put(uint32_t(pr.core)); put(uint32_t(pr.proc)); put64(pr.cycle); put_str(pr.text);
     }
     if (ok) put_profile();     // last: the host parses it only when asked
     send(ok ? ReplyKind::OK : ReplyKind::ERROR);
@@ -416,25 +416,25 @@ void report_signal(int sig, siginfo_t* info, void* uctx) {
     int n;
     if (r)
         n = snprintf(msg, sizeof msg, "core (%d, %d) %s, kernel %s: %s", r->core->lx, r->core->ly,
-                     r->slot == 0 ? "BRISC (RISCV_0)" : r->slot == 1 ? "NCRISC (RISCV_1)" : "TRISC (compute)",
+                     r->proc == 0 ? "BRISC (RISCV_0)" : r->proc == 1 ? "NCRISC (RISCV_1)" : "TRISC (compute)",
                      r->kernel ? r->kernel->name.c_str() : "?", what);
     else
         n = snprintf(msg, sizeof msg, "simulator runtime (no kernel running): %s", what);
     if (sig == SIGSEGV || sig == SIGBUS)
         n += snprintf(msg + n, sizeof msg - size_t(n), " at address %p", info->si_addr);
     auto fa = reinterpret_cast<uintptr_t>(info->si_addr), pool = reinterpret_cast<uintptr_t>(chip.l1_pool);
-    if ((sig == SIGSEGV || sig == SIGBUS) && pool && fa + SLOT >= pool && fa < pool + chip.cores.size() * SLOT) {
+    if ((sig == SIGSEGV || sig == SIGBUS) && pool && fa + L1_STRIDE >= pool && fa < pool + chip.cores.size() * L1_STRIDE) {
         if (fa < pool)
             n += snprintf(msg + n, sizeof msg - size_t(n), ": %zu B below the first core's L1 (not memory on silicon)",
                           size_t(pool - fa));
         else {
-            size_t c = (fa - pool) / SLOT, off = (fa - pool) % SLOT;
+            size_t c = (fa - pool) / L1_STRIDE, off = (fa - pool) % L1_STRIDE;
             if (r && c == size_t(r->core->index))
                 n += snprintf(msg + n, sizeof msg - size_t(n), ": L1 offset 0x%zx is past the end of this core's %u B L1",
                               off, chip.p.l1_size);
             else
                 n += snprintf(msg + n, sizeof msg - size_t(n), ": past the end of L1 (offset 0x%zx of the simulator's "
-                              "slot of core (%d, %d)); a RISC-V reaches only its own L1 with a pointer, other cores "
+                              "window of core (%d, %d)); a RISC-V reaches only its own L1 with a pointer, other cores "
                               "through the NoC (get_noc_addr + noc_async_write)", off, chip.cores[c].lx, chip.cores[c].ly);
         }
     }
@@ -549,13 +549,13 @@ void install_handlers() {
 namespace sim {
 void note_running(const Risc* r) {
     if (!chip.status) return;
-    chip.status[tx_protocol::STATUS_RUNNING] = r ? (uint64_t(r->kernel - kernels.data() + 1) << 32) | (uint64_t(r->core->index) << 8) | uint64_t(r->slot) : 0;
+    chip.status[tx_protocol::STATUS_RUNNING] = r ? (uint64_t(r->kernel - kernels.data() + 1) << 32) | (uint64_t(r->core->index) << 8) | uint64_t(r->proc) : 0;
 }
 
 void print_line(Risc& r, const std::string& text) {
     if (print_bytes > PRINT_LIMIT) return;
     print_bytes += text.size() + 16;
-    prints.push_back({r.core->index, r.slot, r.clock, print_bytes > PRINT_LIMIT ? "[tensix: print output limit reached]" : text});
+    prints.push_back({r.core->index, r.proc, r.clock, print_bytes > PRINT_LIMIT ? "[tensix: print output limit reached]" : text});
 }
 }  // namespace sim
 
@@ -568,15 +568,15 @@ int main(int argc, char** argv) {
     off_t l1_len = lseek(l1_fd, 0, SEEK_END), dram_len = lseek(dram_fd, 0, SEEK_END);
     // the L1 pool must sit below 4 GiB: kernels hold L1 addresses in uint32_t
     uint8_t* l1 = nullptr;
-    // one PROT_NONE slot below the pool: a pointer just below core 0's L1 faults too
-    for (uint64_t at = L1_POOL_ADDR; at + SLOT + uint64_t(l1_len) <= (4ull << 30) && !l1; at += (256ull << 20)) {
-        void* g = mmap(reinterpret_cast<void*>(at), SLOT, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+    // one PROT_NONE stride below the pool: a pointer just below core 0's L1 faults too
+    for (uint64_t at = L1_POOL_ADDR; at + L1_STRIDE + uint64_t(l1_len) <= (4ull << 30) && !l1; at += (256ull << 20)) {
+        void* g = mmap(reinterpret_cast<void*>(at), L1_STRIDE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
                        MAP_FIXED_NOREPLACE, -1, 0);
         if (g == MAP_FAILED) continue;
-        void* m = mmap(reinterpret_cast<void*>(at + SLOT), size_t(l1_len), PROT_READ | PROT_WRITE,
+        void* m = mmap(reinterpret_cast<void*>(at + L1_STRIDE), size_t(l1_len), PROT_READ | PROT_WRITE,
                        MAP_SHARED | MAP_FIXED_NOREPLACE, l1_fd, 0);
         if (m != MAP_FAILED) l1 = static_cast<uint8_t*>(m);
-        else munmap(g, SLOT);
+        else munmap(g, L1_STRIDE);
     }
     void* d = mmap(nullptr, size_t(dram_len), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, dram_fd, 0);
     void* st = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, status_fd, 0);

@@ -73,7 +73,7 @@ uint64_t route(int noc, int sx, int sy, int dx, int dy, uint64_t t, uint64_t nfl
 }
 
 // The transaction limit: a RISC-V may have noc_max_outstanding reads in flight per NoC.
-uint64_t issue_slot(Risc& r, int noc) {
+uint64_t free_trid(Risc& r, int noc) {
     uint32_t n = chip.p.noc_max_outstanding;
     return n ? r.inflight[noc][r.issued[noc] % n] : 0;
 }
@@ -213,7 +213,7 @@ Target decode(uint64_t a, uint8_t noc, uint32_t size, bool write, const char* ca
     if (t >= 0) {
         uint64_t off = local;
         uint64_t pool = uint64_t(chip.cores[0].l1_kaddr);
-        if (local >= pool && local < pool + uint64_t(chip.cores.size()) * SLOT) off = (local - pool) % SLOT;
+        if (local >= pool && local < pool + uint64_t(chip.cores.size()) * L1_STRIDE) off = (local - pool) % L1_STRIDE;
         if (off + size > chip.p.l1_size)
             fail(fmt("%s: %s %u B at L1 address %s of core (%d, %d) runs past the end of its %u B L1",
                      call, write ? "writing" : "reading", size, hex(off), chip.cores[t].lx, chip.cores[t].ly,
@@ -261,7 +261,7 @@ std::string resource_name(const Calendar* c) {
 uint32_t l1_offset(uint32_t kaddr, uint32_t size, const char* what) {
     Core& me = *running->core;
     uint64_t off = kaddr;
-    if (kaddr >= me.l1_kaddr && kaddr < me.l1_kaddr + SLOT) off = kaddr - me.l1_kaddr;
+    if (kaddr >= me.l1_kaddr && kaddr < me.l1_kaddr + L1_STRIDE) off = kaddr - me.l1_kaddr;
     else if (kaddr >= chip.p.l1_size)
         fail(fmt("%s 0x%x is not an address in this core's L1 (0..0x%x; in the simulator a kernel sees its L1 "
                  "at 0x%x..0x%x)", what, kaddr, chip.p.l1_size, me.l1_kaddr, me.l1_kaddr + chip.p.l1_size));
@@ -302,7 +302,7 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     // software splits a long read into max-size packets, each a request of its own (NoC §6.3)
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
         uint32_t n = std::min(size - done, chip.p.noc_max_packet);
-        stall(me, issue_slot(me, noc), "noc_async_read (waiting for a transaction slot)");
+        stall(me, free_trid(me, noc), "noc_async_read (waiting for a free transaction id)");
         stall(me, me.rd_granted[noc], "noc_async_read (read command buffer busy)");
         sync_point();
         Target t = decode(src + done, noc, n, false, call);

@@ -13,15 +13,15 @@ using namespace sim;
 using namespace sim::cmp;
 
 // the L1 bytes of the tile a pack writes: page `index` after the write pointer, or the next in order
-static uint8_t* pack_slot(uint32_t id, int32_t index, const char* call) {
+static uint8_t* pack_tile_addr(uint32_t id, int32_t index, const char* call) {
     CB& cb = compute_cb(id, call);
     check_format(TX_PACK, id, cb, call);
-    uint32_t slot = index >= 0 ? uint32_t(index) : cb.wr_tile_ptr++;
+    uint32_t page = index >= 0 ? uint32_t(index) : cb.wr_tile_ptr++;
     uint32_t free_pages = cb.num_pages - cb.used();
-    if (!cb.global && slot >= free_pages)
+    if (!cb.global && page >= free_pages)
         fail(fmt("%s: writes tile %u past the back of CB %u (%u page(s) free); cb_reserve_back the pages first",
-                 call, slot, id, free_pages));
-    uint32_t off = cb.wr + slot * cb.page_size;
+                 call, page, id, free_pages));
+    uint32_t off = cb.wr + page * cb.page_size;
     if (off + cb.page_size > cb.base + cb.size) off -= cb.size;
     return core().l1 + off;
 }
@@ -35,7 +35,7 @@ void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
         fail(fmt("%s: the packer does not hold DST; call tile_regs_commit() and tile_regs_wait() before packing", call));
     uint32_t cap = tx_dst_capacity();
     if (idst >= cap) fail(fmt("%s: DST index %u is beyond the DST capacity of %u tiles", call, idst, cap));
-    uint8_t* slot = pack_slot(cb, index, call);
+    uint8_t* dst = pack_tile_addr(cb, index, call);
     uint32_t fmt_ = core().cb[cb].format;
     uint32_t relu_tile[TILE];
     const uint32_t* src = c.dst.data() + size_t(idst) * TILE;
@@ -47,10 +47,10 @@ void tx_pack_tile(uint32_t idst, uint32_t cb, int32_t index, const char* call) {
         // packer L1 accumulation (API-current §12.7): the L1 tile += the DST tile, in the CB's format
         if (is_int(fmt_)) fail(fmt("%s: packer L1 accumulation into CB %u needs a float format, not %s", call, cb, fmt_name(fmt_)));
         uint32_t old[TILE], sum[TILE];
-        unpack(fmt_, slot, old, false, true, call);
+        unpack(fmt_, dst, old, false, true, call);
         for (int i = 0; i < TILE; i++) sum[i] = as_bits(as_float(old[i]) + as_float(src[i]));
-        pack(fmt_, sum, slot, call);
-    } else if (!chip.timing_only) pack(fmt_, src, slot, call);
+        pack(fmt_, sum, dst, call);
+    } else if (!chip.timing_only) pack(fmt_, src, dst, call);
     pack_stage(tile_bytes(cb));
     progress();
 }
@@ -71,7 +71,7 @@ void tx_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_ind
                 std::memcpy(tile.data() + size_t(face_index[r][c]) * esize, base + r * row_bytes + (b * 32 + c) * esize, esize);
         uint32_t words[TILE];
         unpack(in.format, tile.data(), words, false, true, call);
-        pack(compute_cb(ocb, call).format, words, pack_slot(ocb, int32_t(out_index + b), call), call);
+        pack(compute_cb(ocb, call).format, words, pack_tile_addr(ocb, int32_t(out_index + b), call), call);
     }
     compute_cb(ocb, call).wr_tile_ptr = out_index + block;
     unpack_stage(double(block) * tile_bytes(icb), 0);

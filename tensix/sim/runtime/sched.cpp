@@ -21,7 +21,7 @@ bool Calendar::check_on = false;
 uint32_t Calendar::check_scale = 1;
 
 namespace {
-// buckets whose cache slot is held by another live bucket (see Calendar), per calendar
+// buckets whose cache cell is held by another live bucket (see Calendar), per calendar
 std::unordered_map<const Calendar*, std::unordered_map<uint64_t, Calendar::Use>> side_table;
 // the conservation check: every booking of every calendar counted exactly, per (calendar, bucket)
 struct BucketKey {
@@ -33,15 +33,15 @@ std::unordered_map<BucketKey, uint32_t, BucketHash> booked;
 }  // namespace
 
 Calendar::Use& Calendar::use_slow(uint64_t b) {
-    Slot& s = slot[b % N];
-    if (s.epoch != run_epoch || s.bucket < sched_now / W) {     // the slot is free or its bucket is over
+    Cell& s = cells[b % N];
+    if (s.epoch != run_epoch || s.bucket < sched_now / W) {     // the cell is free or its bucket is over
         Use u{0, 0};
         if (side_epoch == run_epoch) {
             auto& m = side_table[this];
             auto it = m.find(b);
             if (it != m.end()) { u = it->second; m.erase(it); }
         }
-        s = Slot{run_epoch, u, b};
+        s = Cell{run_epoch, u, b};
         return s.u;
     }
     if (side_epoch != run_epoch) { side_epoch = run_epoch; side_table[this].clear(); }
@@ -168,7 +168,7 @@ void trampoline() {
     r->kernel->entry();
     r->call = "";
     land_reads(*r, true);                 // a kernel must barrier before it returns; deliver regardless
-    if (r->slot == 2) compute_finish(*r);
+    if (r->proc == 2) compute_finish(*r);
     if (!r->line.empty()) print_line(*r, r->line);
     r->state = State::Done;
     progress();
@@ -231,7 +231,7 @@ std::string describe_wait(const Risc& r) {
 
 std::string risc_name(const Risc& r) {
     static const char* names[] = {"BRISC (RISCV_0)", "NCRISC (RISCV_1)", "TRISC (compute)"};
-    return names[r.slot];
+    return names[r.proc];
 }
 
 std::string where(const Risc& r) {
@@ -267,7 +267,7 @@ void sched_reset() {
     chip.dram_read.assign(chip.p.num_banks, 0);
     chip.dram_written.assign(chip.p.num_banks, 0);
     chip.math_cycles.assign(chip.cores.size(), 0);
-    run_epoch++;                      // every Calendar slot of the previous run is now stale
+    run_epoch++;                      // every Calendar cell of the previous run is now stale
     side_table.clear();
     for (Core& c : chip.cores) for (auto& v : c.vc_free) v[0] = v[1] = 0;
     for (Ctrl& c : chip.ctrls) { c.wr_arrive.assign(c.bank_offsets.size(), 0); c.wr_done.assign(c.bank_offsets.size(), 0); }

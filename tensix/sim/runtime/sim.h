@@ -16,7 +16,7 @@ namespace sim {
 
 // the host <-> runtime contract and the L1 memory map: generated from tensix/sim/protocol.py
 using tx_protocol::Params;
-constexpr uint32_t SLOT = tx_protocol::SLOT;          // distance between two cores' L1 in the device process
+constexpr uint32_t L1_STRIDE = tx_protocol::L1_STRIDE;          // distance between two cores' L1 in the device process
 constexpr uint64_t L1_POOL_ADDR = tx_protocol::L1_POOL_ADDR;   // where the L1 pool is mapped (below 4 GiB)
 constexpr int MAX_CB = tx_protocol::MAX_CB;
 constexpr int NUM_RISCS = tx_protocol::NUM_RISCS;     // BRISC, NCRISC, compute (the three TRISCs run as one)
@@ -75,7 +75,7 @@ enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
 // not the order they use the resource (a response is reserved when its read is issued), so a plain
 // "busy until" would serialise transfers that do not overlap; buckets let them interleave. Slots are
 // tagged with the run, so a new run needs no clearing, and memory is touched only where used.
-// The slots are a cache of the buckets: a bucket whose slot holds another bucket that is still live
+// The cells are a cache of the buckets: a bucket whose cell holds another bucket that is still live
 // (at or after the scheduler's `now`; nothing is ever booked before it) lives in an exact side table,
 // so a long run never books a bucket twice (the calendars used to alias after N * W cycles).
 extern uint32_t run_epoch;
@@ -86,14 +86,14 @@ struct Calendar {
     // used: packets fill a bucket from its start in the order they are booked (a high-water mark);
     // extra: single flits (requests, acks) that interleave with them anywhere in the bucket
     struct Use { uint32_t used, extra; };
-    struct Slot { uint32_t epoch; Use u; uint64_t bucket; };
+    struct Cell { uint32_t epoch; Use u; uint64_t bucket; };
     uint32_t side_epoch;                          // == run_epoch: some buckets of this run are in the side table
-    Slot slot[N];
-    Use& use(uint64_t b) {                        // the bucket's use: its slot if the slot holds it
-        Slot& s = slot[b % N];
+    Cell cells[N];
+    Use& use(uint64_t b) {                        // the bucket's use: its cell if the cell holds it
+        Cell& s = cells[b % N];
         return s.epoch == run_epoch && s.bucket == b ? s.u : use_slow(b);
     }
-    Use& use_slow(uint64_t b);                    // sched.cpp: claim the slot or use the side table
+    Use& use_slow(uint64_t b);                    // sched.cpp: claim the cell or use the side table
     // occupy `cycles` of the resource from cycle `t` on; returns when the last of them is done
     uint64_t take(uint64_t t, uint64_t cycles) {
         if (!cycles) return t;
@@ -144,7 +144,7 @@ struct PendingRead {
 struct Risc {
     tx_risc_view view{};
     Core* core = nullptr;
-    int slot = 0;
+    int proc = 0;                    // 0 BRISC, 1 NCRISC, 2 compute (TRISC)
     Kernel* kernel = nullptr;
     uint64_t clock = 0;
     uint32_t order = 0;               // tie-break between equal clocks: deterministic
@@ -221,7 +221,7 @@ extern Chip chip;
 
 struct TraceEvent {
     uint16_t core;
-    uint8_t slot;
+    uint8_t proc;
     const char* name;
     uint64_t start, end;
     uint32_t arg;
@@ -252,7 +252,7 @@ struct Chip {
 constexpr size_t TRACE_LIMIT = 4000000;
 inline void trace_event(const Risc& r, const char* name, uint64_t start, uint64_t end, uint32_t arg = 0) {
     if (chip.trace && end > start && chip.events.size() < TRACE_LIMIT)
-        chip.events.push_back({uint16_t(r.core->index), uint8_t(r.slot), name, start, end, arg});
+        chip.events.push_back({uint16_t(r.core->index), uint8_t(r.proc), name, start, end, arg});
 }
 
 extern Chip chip;

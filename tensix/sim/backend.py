@@ -43,6 +43,7 @@ class SimBackend:
         self.dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
         self.l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
         self.chip = SimChip(arch, timeout, max_cycles)
+        self._dispatch_costs: dict = {}
         # the previous program's kernel time: the next dispatch's config path overlaps it (NoC §9)
         self.last_kernel_s = 0.0
 
@@ -128,7 +129,7 @@ class SimBackend:
         cycles, prints, raw_profile = self.chip.run(msg)
         arch, cores = self.arch, self.chip.cores
         run = LazyProfile(lambda: Profile.from_raw(arch, cores, cycles, raw_profile(), prints, trace))
-        cost = dispatch.program_cost(arch, dispatch.describe(plan, arch, traced))
+        cost = self._dispatch_cost(plan, traced)
         overhead = cost.overhead_seconds(arch, self.last_kernel_s)
         self.last_kernel_s = cycles / arch.aiclk_hz
         parts = {f"gap: {k}": v / arch.aiclk_hz for k, v in cost.gap.items()}
@@ -136,6 +137,17 @@ class SimBackend:
         if cost.host_s:
             parts["config: host"] = cost.host_s
         return DeviceTime(cycles, arch.aiclk_hz, 1, overhead, [run], prints, parts)
+
+    def _dispatch_cost(self, plan: ProgramPlan, traced: bool) -> "dispatch.DispatchCost":
+        """The dispatch model's cost of `plan`: it depends on the static plan and on how many runtime-arg
+        words each core gets, so repeated enqueues of one program look it up instead of re-deriving it."""
+        sig = (plan.key, traced, tuple((len(k.common_args), *(len(a.words) for a in k.runtime_args)) for k in plan.kernels))
+        cost = self._dispatch_costs.get(sig)
+        if cost is None:
+            if len(self._dispatch_costs) > 1024:
+                self._dispatch_costs.clear()
+            cost = self._dispatch_costs[sig] = dispatch.program_cost(self.arch, dispatch.describe(plan, self.arch, traced))
+        return cost
 
     def transfer_seconds(self, nbytes: int, page_size: int, to_device: bool) -> float:
         return dispatch.pcie_seconds(self.arch, nbytes, page_size, write=to_device)

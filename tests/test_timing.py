@@ -264,3 +264,32 @@ def test_multicast_crosses_each_link_of_its_tree_once(wh):
     (mc_bytes, mc_cycles), (uc_bytes, uc_cycles) = res[0], res[1]
     assert 0 < mc_bytes < uc_bytes / 2        # shared links carry the packet once
     assert mc_cycles < uc_cycles / 4           # one injection instead of sixteen
+
+
+PACK_ONLY = r"""
+#include "api/compute/eltwise_unary/eltwise_unary.h"
+void kernel_main() {   // n tiles of DST (zeros) packed into CB 16's one page, with or without L1 accumulation
+    uint32_t n = get_arg_val<uint32_t>(0), acc = get_arg_val<uint32_t>(1);
+    unary_op_init_common(0, 16);
+    cb_reserve_back(16, 1);
+    pack_reconfig_l1_acc(acc);
+    for (uint32_t i = 0; i < n; i++) {
+        tile_regs_acquire(); tile_regs_commit();
+        tile_regs_wait(); pack_tile<true>(0, 16, 0); tile_regs_release();
+    }
+    pack_reconfig_l1_acc(0);
+    cb_push_back(16, 1);
+}
+"""
+
+
+def test_packer_l1_accumulation_runs_at_the_atomic_accumulate_rate(wh):
+    # HW §6: each packer writes one 128-bit word per cycle, an accumulating write one per 5 cycles
+    def pack_cycles(acc):
+        k = Kernel(PACK_ONLY, on="compute", runtime_args=[64, acc])
+        t = wh.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1),
+                                                   CircularBuffer(16, "float16_b", 2048, 1)]), timing_only=True)
+        return t.cycles
+    plain, acc = pack_cycles(0), pack_cycles(1)
+    assert 64 * 2048 / 64 <= plain < 1.3 * 64 * 2048 / 64
+    assert 4.5 < acc / plain < 5.2, (plain, acc)

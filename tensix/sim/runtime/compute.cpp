@@ -139,12 +139,13 @@ void math_stage(uint64_t cycles, uint64_t flops, bool uses_src) {
     chip.flops += flops;
 }
 
-// Pack thread: 4 packers write up to 16 B/cycle each (HW §6), 2 cycles of setup.
+// Pack thread: 4 packers write up to 16 B/cycle each, 2 cycles of setup; with packer L1 accumulation
+// each 128-bit write is an atomic accumulate, one per 5 cycles per packer (HW §6, Packers).
 void pack_stage(double bytes) {
     Risc& r = me();
     Compute& c = comp();
     uint64_t start = std::max(c.pack, c.commit_at);
-    c.pack = start + uint64_t(bytes / 64 + 2.5);
+    c.pack = start + uint64_t(bytes / (c.l1_acc ? 64.0 / 5 : 64) + 2.5);
     if (chip.trace && chip.events.size() < TRACE_LIMIT)
         chip.events.push_back({uint16_t(r.core->index), 4, r.call, start, c.pack, 0});
 }

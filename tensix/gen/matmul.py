@@ -24,7 +24,7 @@ from .. import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
 from .eltwise import UNARY, fuse
 from .kernels import COMPUTE_INCLUDES, l1_budget, split
 from .op import Built, Op, RunInfo, run
-from .tensor import TILE, Tensor, fmt, tile_bytes, tolerance
+from .tensor import ROUNDING, TILE, Tensor, as_dtype, fmt, tile_bytes, tolerance
 
 
 def divisors(n: int) -> list[int]:
@@ -469,11 +469,12 @@ class Matmul(Op):
     def default(self) -> dict:
         """A sound start without timing anything: the 2-D multicast over as many cores as divide the
         output, or the 1-D one (every core on one m block) when that occupies clearly more cores
-        (skinny M); an in0 block of up to 4 tiles; the largest sub-block; double buffering."""
+        (skinny M); an in0 block of up to 4 tiles; the largest sub-block; double buffering; packer L1
+        accumulation; multicast senders spread over the grid; the last step over up to 4 K blocks."""
         gx, gy = self.device.grid.x, self.device.grid.y
         kb = max(d for d in divisors(self.Kt) if d <= 4)
         base = {"kb": kb, "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
-                "l1_acc": int(self.Kt > kb), "b_noc": 0, "senders": "spread", "tail": 1}
+                "b_noc": 1, "senders": "spread"}
         pm = min(d for d in divisors(self.Mt) if self.Mt // d <= gy or d >= 8)
         pn = min(d for d in divisors(self.Nt) if self.Nt // d <= gx)
         cands = [dict(base, variant="mcast2d", pm=pm, pn=pn)]
@@ -488,11 +489,11 @@ class Matmul(Op):
         for c in cands:
             c.setdefault("sub_h", self._sub(c["pm"], c["pn"])[0])
             c.setdefault("sub_w", self._sub(c["pm"], c["pn"])[1])
-            for k in (kb, 1):
-                c1 = dict(c, kb=k, l1_acc=int(self.Kt > k))
-                if self.valid(c1):
-                    ok.append(c1)
-                    break
+            # (L1 accumulation costs 5x the pack: with K blocks of 1 tile the packer would be the bottleneck)
+            c1 = next((c1 for k in (kb, 1) for tail in (4, 2, 1)
+                       if self.valid(c1 := dict(c, kb=k, tail=tail, l1_acc=int(self.Kt > k * tail and k > 1)))), None)
+            if c1:
+                ok.append(c1)
         if not ok:
             return next(self.configs())
         two = [c for c in ok if c["variant"] == "mcast2d"]
@@ -503,8 +504,13 @@ class Matmul(Op):
 
     def seeds(self) -> list[dict]:
         d = self.default()
-        out = [dict(d, kb=k) for k in divisors(self.Kt) if 2 <= k <= 8]
-        out += [dict(d, variant="blocked"), dict(d, depth=1)]
+        out = []
+        for k in divisors(self.Kt):              # each K block size with the longest last step that fits
+            if 2 <= k <= 16:
+                out += [c for c in (dict(d, kb=k, tail=t, l1_acc=int(self.Kt > k * t)) for t in (4, 2, 1))
+                        if self.valid(c)][:1]
+        out += [dict(d, sub_h=h, sub_w=w) for h, w in ((2, 4), (4, 2), (2, 2))]
+        out += [dict(d, variant="blocked"), dict(d, depth=1), dict(d, l1_acc=0, tail=1)]
         if self.Mt <= 8:
             out.append(dict(d, variant="mcast1d", pm=self.Mt, sub_h=min(self.Mt, 4), sub_w=1))
         return out
@@ -522,10 +528,16 @@ class Matmul(Op):
         return r
 
     def tolerance(self, cfg):
-        # DST accumulates one tile product per K tile (Kt steps) in bf16, or fp32 with fp32_acc
+        # DST accumulates one tile product per K tile (Kt steps) in bf16, or fp32 with fp32_acc; between
+        # K steps the running sums are rounded to the partials' format (CB 24, or the output CB with L1
+        # accumulation, which adds in that format): one more rounding per step
         acc = "fp32" if self.fp32_acc else "bf16"
         rel, _ = tolerance(self.dtype, ops=1)
         _, ab = tolerance(acc, cfg.get("fidelity", self.fidelity), terms=self.Kt)
+        kb = cfg.get("kb", self.Kt)
+        steps = self.Kt // kb - cfg.get("tail", 1) + 1 if self.Kt % kb == 0 else 1
+        if steps > 1:
+            ab += 2 * ROUNDING[as_dtype(self.part_dtype)] * steps ** 0.5
         return rel, ab + rel
 
     # -- the lowering ---------------------------------------------------------------------------------

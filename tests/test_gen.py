@@ -225,6 +225,23 @@ def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
     close(c, A @ B)
 
 
+@pytest.mark.parametrize("l1_acc,tail", [(0, 2), (1, 1), (1, 2)])
+def test_matmul_l1_accumulation_and_last_step(n150, rng, l1_acc, tail):
+    """Partial sums spilled and reloaded, or accumulated by the packer in L1 (straight into the output
+    CB, or in CB 24 when the last step reloads them for an activation or for fp32 partials of a bf16
+    output), with a last step over one or two K blocks, edge or spread multicast senders."""
+    a, A = up(n150, rng, (128, 512))
+    b, B = up(n150, rng, (512, 96))
+    bias, Bias = up(n150, rng, (96,))
+    cfg = {"variant": "mcast2d", "pm": 2, "pn": 1, "kb": 4, "sub_h": 2, "sub_w": 1, "l1_acc": l1_acc, "tail": tail,
+           "senders": "edge" if tail == 1 else "spread", "b_noc": 0, "split_dm": 1}
+    for act, with_bias, fp32 in ((None, False, False), ("relu", True, False), (None, True, True)):
+        c = gen.matmul(a, b, bias if with_bias else None, act, fp32_acc=fp32, config=cfg)
+        assert c.run.config["l1_acc"] == l1_acc and c.run.config["tail"] == tail
+        ref = A @ B + (Bias.reshape(-1) if with_bias else 0)
+        close(c, np.maximum(ref, 0) if act else ref)
+
+
 def test_matmul_batched_bias_activation_fused(dev, rng):
     a, A = up(dev, rng, (3, 64, 96))
     b, B = up(dev, rng, (3, 96, 64))

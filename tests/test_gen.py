@@ -225,6 +225,18 @@ def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
     close(c, A @ B)
 
 
+@pytest.mark.parametrize("variant,pm,pn", [("mcast2d", 3, 2), ("blocked", 4, 3), ("mcast1d", 10, 3)])
+def test_matmul_ragged_blocks(n150, rng, variant, pm, pn):
+    """Blocks that do not divide the output (10 x 7 tiles in 3 x 2 blocks: the last row and column of
+    blocks are ragged), so any grid can be filled: only the tiles inside the tensor move."""
+    a, A = up(n150, rng, (300, 256))
+    b, B = up(n150, rng, (256, 200))
+    op = Matmul(a, b)
+    assert pm in op.space()["pm"] and pn in op.space()["pn"] and op.Nt % pn and (op.Mt % pm or variant == "mcast1d")
+    c = gen.matmul(a, b, config={"variant": variant, "pm": pm, "pn": pn, "sub_h": 1, "sub_w": 1, "kb": 2})
+    close(c, A @ B)
+
+
 @pytest.mark.parametrize("l1_acc,tail", [(0, 2), (1, 1), (1, 2)])
 def test_matmul_l1_accumulation_and_last_step(n150, rng, l1_acc, tail):
     """Partial sums spilled and reloaded, or accumulated by the packer in L1 (straight into the output

@@ -131,6 +131,7 @@ tx_switch:
 void* main_sp = nullptr;
 void to_main(Risc* r) { tx_switch(&r->sp, main_sp); }
 void to_risc(Risc* r) { tx_switch(&main_sp, r->sp); }
+void risc_to_risc(Risc* from, Risc* to) { tx_switch(&from->sp, to->sp); }
 void make_context(Risc& r, void (*entry)()) {
     auto top = reinterpret_cast<uintptr_t>(r.stack + STACK_BYTES) & ~uintptr_t(15);
     auto* w = reinterpret_cast<uint64_t*>(top - 16);
@@ -145,6 +146,7 @@ void make_context(Risc& r, void (*entry)()) {
 ucontext_t main_ctx;
 void to_main(Risc* r) { swapcontext(&r->ctx, &main_ctx); }
 void to_risc(Risc* r) { swapcontext(&main_ctx, &r->ctx); }
+void risc_to_risc(Risc* from, Risc* to) { swapcontext(&from->ctx, &to->ctx); }
 void make_context(Risc& r, void (*entry)()) {
     getcontext(&r.ctx);
     r.ctx.uc_stack.ss_sp = r.stack;
@@ -317,6 +319,38 @@ void land_reads(Risc& r, bool all) {
     r.pending.resize(keep);
 }
 
+// Make `r` the running RISC-V (what run_all does for the RISC-V it picks): scheduler time, the status
+// page, the kernel API's view, and the kernel library's globals swapped in.
+void enter(Risc* r) {
+    now = std::max(now, r->clock);
+    running = r;
+    note_running(r);
+    tx_cur = &r->view;
+    Kernel* k = r->kernel;
+    if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
+        if (k->owner) std::memcpy(k->owner->globals.data(), k->data, k->data_size);
+        std::memcpy(k->data, r->globals.data(), k->data_size);
+        k->owner = r;
+    }
+    r->state = State::Running;
+}
+
+// The running RISC-V `r` gives way (it is parked as Ready or Blocked). When the next thing to act is
+// another RISC-V rather than an event, switch to it directly: run_all would pick the same one, and
+// going through it costs a second context switch.
+void give_way(Risc* r) {
+    if (!ready.empty() && (events.empty() || events.top().time > ready.top()->clock)) {
+        Risc* next = ready.top();
+        if (next != r) {
+            ready.pop();
+            enter(next);
+            risc_to_risc(r, next);
+            return;
+        }
+    }
+    to_main(r);
+}
+
 void sync_point() {
     Risc* r = running;
     if (!r->pending.empty()) land_reads(*r, false);
@@ -330,7 +364,7 @@ void sync_point() {
     }
     r->state = State::Ready;
     ready.push(r);
-    to_main(r);
+    give_way(r);
 }
 
 void block(Wait w) {
@@ -338,7 +372,7 @@ void block(Wait w) {
     r->wait = w;
     r->wait_since = r->clock;
     r->state = State::Blocked;
-    to_main(r);
+    give_way(r);
     r->wait = Wait::None;
     r->waited[w == Wait::CbFront || w == Wait::CbBack ? WAIT_CB : WAIT_SEM] += r->clock - r->wait_since;
     trace_event(*r, r->call, r->wait_since, r->clock, uint32_t(w == Wait::CbFront || w == Wait::CbBack ? r->wait_cb : 0));
@@ -442,17 +476,7 @@ bool run_all(std::string& err) {
             }
             Risc* r = ready.top();
             ready.pop();
-            now = std::max(now, r->clock);
-            running = r;
-            note_running(r);
-            tx_cur = &r->view;
-            Kernel* k = r->kernel;
-            if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
-                if (k->owner) std::memcpy(k->owner->globals.data(), k->data, k->data_size);
-                std::memcpy(k->data, r->globals.data(), k->data_size);
-                k->owner = r;
-            }
-            r->state = State::Running;
+            enter(r);
             to_risc(r);
             running = nullptr;
             note_running(nullptr);

@@ -4,6 +4,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <queue>
 #include <stdexcept>
 #include <unordered_map>
@@ -155,7 +156,22 @@ void make_context(Risc& r, void (*entry)()) {
     makecontext(&r.ctx, entry, 0);
 }
 #endif
-std::priority_queue<Risc*, std::vector<Risc*>, RiscLater> ready;
+// The RISC-Vs that can run, earliest clock first. Each entry carries its RISC-V's (clock, order) as it
+// was pushed (a queued RISC-V's clock does not change), so the heap compares without touching them.
+struct ReadyQueue {
+    struct Entry {
+        uint64_t clock;
+        uint32_t order;
+        Risc* risc;
+        bool operator>(const Entry& b) const { return clock != b.clock ? clock > b.clock : order > b.order; }
+    };
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    bool empty() const { return heap.empty(); }
+    Risc* top() const { return heap.top().risc; }
+    void push(Risc* r) { heap.push({r->clock, r->order, r}); }
+    void pop() { heap.pop(); }
+};
+ReadyQueue ready;
 std::priority_queue<Event, std::vector<Event>, EventLater> events;
 std::vector<Risc*> active;
 uint64_t event_seq = 0;

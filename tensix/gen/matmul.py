@@ -18,6 +18,8 @@ run as one fused element-wise op after the matmul.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .. import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
@@ -458,9 +460,16 @@ class Matmul(Op):
         cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
         if sh * sw > cap:
             return f"sub-block {sh}x{sw} > {cap} DST tiles"
+        why = self._layout_problem(cfg["variant"], pm, pn)
+        if why:
+            return why
+        if self.cb_bytes(cfg) > l1_budget(self.device, self.inputs):
+            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device, self.inputs)} B of L1"
+        return None
+
+    def _layout_problem(self, v: str, pm: int, pn: int) -> str | None:
         gx, gy = self.device.grid.x, self.device.grid.y
         MB, NB = blocks(self.Mt, pm), blocks(self.Nt, pn)
-        v = cfg["variant"]
         if v == "mcast2d":
             rows = max(d for d in divisors(MB) if d <= gy)
             if NB > gx or rows * NB < 2:
@@ -475,9 +484,34 @@ class Matmul(Op):
                 return f"mcast1d needs the {NB} n blocks as full rows of at most {gx}"
         if v == "blocked" and self.B * MB * NB > 8 * gx * gy:
             return "more than 8 blocks per core"
-        if self.cb_bytes(cfg) > l1_budget(self.device, self.inputs):
-            return f"CBs need {self.cb_bytes(cfg)} B > {l1_budget(self.device, self.inputs)} B of L1"
         return None
+
+    # axes that never decide whether a configuration can be built (they route data or pick the fidelity)
+    FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "senders", "fidelity")
+
+    def configs(self):
+        """Every valid configuration: the same set as Op.configs(), without checking each of the ~10^7
+        points of the product: the axes that decide validity are walked as nested loops that prune
+        early (layout, K blocks, sub-blocks that divide the block and fit DST, then L1), and every
+        combination of the free axes is added to each valid point."""
+        axes = self.space()
+        free = [dict(zip(self.FREE, v)) for v in itertools.product(*(axes[a] for a in self.FREE))]
+        cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
+        for v in axes["variant"]:
+            for pm in axes["pm"]:
+                for pn in axes["pn"]:
+                    if self._layout_problem(v, pm, pn):
+                        continue
+                    for kb, tail, l1_acc in itertools.product(axes["kb"], axes["tail"], axes["l1_acc"]):
+                        for sh, sw in itertools.product(axes["sub_h"], axes["sub_w"]):
+                            if pm % sh or pn % sw or sh * sw > cap:
+                                continue
+                            for depth in axes["depth"]:
+                                c = dict(free[0], variant=v, pm=pm, pn=pn, kb=kb, sub_h=sh, sub_w=sw, depth=depth,
+                                         l1_acc=l1_acc, tail=tail)
+                                if self.check(c) is None:
+                                    for f in free:
+                                        yield {a: f[a] if a in f else c[a] for a in axes}
 
     def _sub(self, pm: int, pn: int) -> tuple[int, int]:
         """The largest sub-block that fits DST (wider first: each in0 tile serves sub_w outputs)."""

@@ -1,8 +1,9 @@
-"""tensix.gen.programs: the page copies tests and benchmarks use as their workload (copy, stream)."""
+"""tensix.gen.programs: the page copies tests and benchmarks use as their workload (copy, stream), and
+the reader/writer around a compute kernel under test (feed; test_sfpu.py and test_sfpi.py run it)."""
 import numpy as np
 import pytest
 
-from tensix import Device
+from tensix import DataFormat, Device, Kernel
 from tensix.gen import from_numpy, programs
 
 
@@ -61,3 +62,18 @@ def test_copy_refuses_what_it_cannot_copy(dev):
         programs.copy(a, c, scratch=dev.dram_buffer(2048, 2048))
     with pytest.raises(TypeError, match="not a Buffer"):
         programs.stream("a", c)
+
+
+def test_feed_takes_formats_from_tensors_and_checks_counts(dev):
+    a = from_numpy(dev, np.ones((64, 32), np.float32), "fp32")
+    out = from_numpy(dev, np.zeros((64, 32), np.float32), "bfp8_b")
+    k = Kernel("void kernel_main() {}", on="compute")
+    p = programs.feed(k, [a, a], out)
+    assert [(cb.index, cb.data_format, cb.page_size) for cb in p.cbs] == [
+        (0, DataFormat.Float32, 4096), (1, DataFormat.Float32, 4096), (16, DataFormat.Bfp8_b, 1088)]
+    assert p.kernels[0].runtime_args[0] == 2 and p.kernels[2].runtime_args[1] == 2   # 2 tiles in, 2 out
+    assert "tile i of input k -> CB k, 2 input(s)" in p.kernels[0].source
+    with pytest.raises(ValueError, match=r"3 tiles per input and 2 output tiles, but input\(s\) \[0, 1\]"):
+        programs.feed(k, [a, a], out, tiles=3)
+    with pytest.raises(ValueError, match="1 formats for 2 inputs"):
+        programs.feed(k, [a, a], out, formats=["float16_b"])

@@ -9,12 +9,18 @@ Run: python bench/bench_compute.py
 from __future__ import annotations
 
 import importlib.util
+import sys
+from pathlib import Path
 
 import numpy as np
 
 from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen, split_work_to_cores
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, quantize, tilize, untilize
+from tensix.gen.eltwise import writer_source
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tile_kernels import ADD_TILES  # noqa: E402   the tile-op row's compute kernel, shared with test_timing
 
 MM_READER = r"""
 void kernel_main() {
@@ -49,39 +55,6 @@ void kernel_main() {
             cb_pop_front(0, 1); cb_pop_front(1, 1);
         }
         tile_regs_commit();
-        cb_reserve_back(16, 1);
-        tile_regs_wait();
-        pack_tile(0, 16);
-        tile_regs_release();
-        cb_push_back(16, 1);
-    }
-}"""
-WRITER = r"""
-void kernel_main() {
-    uint32_t c = get_arg_val<uint32_t>(0), start = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto ca = TensorAccessorArgs<0>();
-    const auto C = TensorAccessor(ca, c);
-    for (uint32_t t = start; t < start + n; t++) {
-        cb_wait_front(16, 1);
-        noc_async_write_page(t, C, get_read_ptr(16));
-        noc_async_write_barrier();
-        cb_pop_front(16, 1);
-    }
-}"""
-# the tile-op row's compute kernel: the least work per tile (wait, add_tiles, pack, push), fed and drained
-# without data movement
-ADD_COMPUTE = r"""
-#include "api/compute/eltwise_binary.h"
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    binary_op_init_common(0, 1, 16);
-    add_tiles_init(0, 1);
-    for (uint32_t t = 0; t < n; t++) {
-        cb_wait_front(0, 1); cb_wait_front(1, 1);
-        tile_regs_acquire();
-        add_tiles(0, 1, 0, 0, 0);
-        tile_regs_commit();
-        cb_pop_front(0, 1); cb_pop_front(1, 1);
         cb_reserve_back(16, 1);
         tile_regs_wait();
         pack_tile(0, 16);
@@ -128,7 +101,8 @@ def matmul(dev, M, K, N, rng):
     r = Kernel(MM_READER, on="reader", compile_args=[Kt, Nt, TensorAccessorArgs(A), TensorAccessorArgs(B)],
                runtime_args={c: [A, B, s, n] for c, (s, n) in plan.items()})
     m = Kernel(MM_COMPUTE, on="compute", compile_args=[Kt], runtime_args={c: [n] for c, (s, n) in plan.items()})
-    w = Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(C)], runtime_args={c: [C, s, n] for c, (s, n) in plan.items()})
+    w = Kernel(writer_source(), on="writer", name="gen_eltwise_writer.cpp", compile_args=[TensorAccessorArgs(C)],
+               runtime_args={c: [s, n, 1, 1, C] for c, (s, n) in plan.items()})     # tensix.gen's tile writer
     p = Program(cores, [r, m, w], CBS)
     dev.queue.enqueue(p)   # compile
     t = best_of(lambda: dev.queue.enqueue(p), 2)
@@ -177,7 +151,7 @@ def gen_matmul(dev, M, K, N, rng):
 
 
 def tile_op_cost(dev, n=20000):
-    p = Program((0, 0), [Kernel(FEED, on="reader", runtime_args=[n]), Kernel(ADD_COMPUTE, on="compute", runtime_args=[n]),
+    p = Program((0, 0), [Kernel(FEED, on="reader", runtime_args=[n]), Kernel(ADD_TILES, on="compute", runtime_args=[n]),
                          Kernel(DRAIN, on="writer", runtime_args=[n])], CBS)
     dev.queue.enqueue(p)
     return best_of(lambda: dev.queue.enqueue(p)) / n

@@ -7,6 +7,7 @@ import pytest
 
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen
 from tensix.formats import quantize
+from tile_kernels import ADD_TILES
 
 # the calibration microbenchmarks (bench/calibrate.py prints them) measure the model's shape too
 from tensix.sim import calibration as calibrate
@@ -35,20 +36,6 @@ void kernel_main() {   // n reads of 2 KB from one DRAM bank, all in flight, one
     for (uint32_t i = 0; i < n; i++)
         noc_async_read(get_noc_addr_from_bank_id<true>(bank, base + i * 2048), get_write_ptr(0) + (i % 4) * 2048, 2048);
     noc_async_read_barrier();
-}
-"""
-ADD = r"""
-#include "api/compute/eltwise_binary.h"
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    binary_op_init_common(0, 1, 16);
-    add_tiles_init(0, 1);
-    for (uint32_t i = 0; i < n; i++) {
-        cb_wait_front(0, 1); cb_wait_front(1, 1);
-        tile_regs_acquire(); add_tiles(0, 1, 0, 0, 0); tile_regs_commit();
-        cb_pop_front(0, 1); cb_pop_front(1, 1);
-        cb_reserve_back(16, 1); tile_regs_wait(); pack_tile(0, 16); tile_regs_release(); cb_push_back(16, 1);
-    }
 }
 """
 @pytest.fixture(scope="module")
@@ -146,7 +133,7 @@ def eltwise_cycles(dev, fmt, page, per_core=32):
     a, b = dev.dram_buffer(n * page, page), dev.dram_buffer(n * page, page)
     ks = [Kernel(BATCH_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)],
                  runtime_args=lambda i, xy, _: [a, b, per_core, i * per_core]),
-          Kernel(ADD, on="compute", runtime_args=[per_core]),
+          Kernel(ADD_TILES, on="compute", runtime_args=[per_core]),
           Kernel(calibrate.DRAIN, on="writer", runtime_args=[per_core, 1])]
     cbs = [CircularBuffer(0, fmt, page, 16), CircularBuffer(1, fmt, page, 16), CircularBuffer(16, fmt, page, 4)]
     t = dev.queue.enqueue(Program(cores, ks, cbs), timing_only=True).cycles

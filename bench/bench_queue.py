@@ -1,9 +1,10 @@
-"""Trace replay against normal enqueues: the same two programs (a DRAM copy of
---pages pages on two cores, one after the other: tensix.gen.programs.copy) enqueued N times, then
-captured once as a trace and replayed N times. Prints host µs per program and modelled µs per program for both, measured in the same
-run. The modelled dispatch is the backend's model (tensix/sim/dispatch.py): a replay has no host part, so
-short programs gain (HW §11d: 1.05 us trace floor against about 2.7 us per untraced program on WH) and
-long ones, whose kernels hide the config path, do not.
+"""Trace replay against normal enqueues: the same two programs (a DRAM copy of --pages pages on two
+cores, one after the other: tensix.gen.programs.copy, staged in an L1 buffer) enqueued N times, then
+captured once as a trace and replayed N times. Prints host µs per program and modelled µs per program
+for both, measured in the same run. The modelled dispatch is the backend's model
+(tensix/sim/dispatch.py): a replay has no host part, so short programs gain (HW §11d: 1.05 us trace
+floor against about 2.7 us per untraced program on WH) and long ones, whose kernels hide the config
+path, do not.
 Run: python bench/bench_queue.py [--runs 200] [--pages 1] [--arch n150] [--json]
 """
 from __future__ import annotations

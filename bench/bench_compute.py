@@ -18,6 +18,7 @@ from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen, split_work_to_cores
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, quantize, tilize, untilize
 from tensix.gen.eltwise import writer_source
+from tensix.sim import calibration as calibrate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from tile_kernels import ADD_TILES  # noqa: E402   the tile-op row's compute kernel, shared with test_timing
@@ -62,17 +63,6 @@ void kernel_main() {
         cb_push_back(16, 1);
     }
 }"""
-FEED = r"""
-void kernel_main() {   // pushes pages without moving data: isolates the compute side
-    uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t t = 0; t < n; t++) { cb_reserve_back(0, 1); cb_reserve_back(1, 1); cb_push_back(0, 1); cb_push_back(1, 1); }
-}"""
-DRAIN = r"""
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t t = 0; t < n; t++) { cb_wait_front(16, 1); cb_pop_front(16, 1); }
-}"""
-
 CBS = [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)]
 
 
@@ -151,8 +141,11 @@ def gen_matmul(dev, M, K, N, rng):
 
 
 def tile_op_cost(dev, n=20000):
-    p = Program((0, 0), [Kernel(FEED, on="reader", runtime_args=[n]), Kernel(ADD_TILES, on="compute", runtime_args=[n]),
-                         Kernel(DRAIN, on="writer", runtime_args=[n])], CBS)
+    """Host cost of one tile op: the calibration feeder pushes one page each into CBs 0 and 1 and its
+    drain pops CB 16, without moving data, so only the compute side costs."""
+    p = Program((0, 0), [Kernel(calibrate.FEED, on="reader", runtime_args=[n, 1, 1]),
+                         Kernel(ADD_TILES, on="compute", runtime_args=[n]),
+                         Kernel(calibrate.DRAIN, on="writer", runtime_args=[n, 1])], CBS)
     dev.queue.enqueue(p)
     return best_of(lambda: dev.queue.enqueue(p)) / n
 

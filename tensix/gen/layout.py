@@ -8,8 +8,7 @@ kernel turns them into Wt tiles with tilize_block. Untilize: untilize_block turn
 from __future__ import annotations
 
 from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs, formats
-from .eltwise import writer_source
-from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split
+from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split, writer_source
 from .op import Built, Op, run
 from .tensor import TILE, Tensor, tile_bytes
 

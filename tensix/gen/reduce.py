@@ -13,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs
-from .eltwise import writer_source
-from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split
+from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split, writer_source
 from .op import Built, Op, run
 from .tensor import TILE, Tensor, fmt, tile_bytes, tolerance
 

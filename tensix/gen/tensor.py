@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -62,6 +62,19 @@ def tolerance(dtype: str, fidelity: str = "HiFi4", terms: int = 1, ops: int = 1)
     return r, 4 * r / 2 * math.sqrt(terms) + FIDELITY[fidelity] + r
 
 
+# The operators of Tensor run ops defined in modules that import this one; tensix.gen's __init__ puts
+# them here (so this module imports none of them: no import cycle). name -> function(a, b) / (a).
+OPERATORS: dict[str, Callable] = {}
+
+
+def _operator(name: str) -> Callable:
+    try:
+        return OPERATORS[name]
+    except KeyError:
+        raise RuntimeError(f"Tensor operator {name!r} is not registered: import tensix.gen (its __init__ "
+                           "registers the element-wise and matmul lowerings)") from None
+
+
 @dataclass
 class Tensor:
     """A tensor on `device`. Use `from_numpy` / `empty` to make one and `numpy()` to read it back."""
@@ -108,6 +121,18 @@ class Tensor:
 
     def __repr__(self) -> str:
         return f"Tensor({self.shape}, {self.dtype}, {self.layout}, {self.memory}, {self.device.arch.board})"
+
+    # ---- operators: each runs one generated program (element-wise ops fused per expression, matmul) ----
+    def __add__(self, o): return _operator("add")(self, o)
+    def __radd__(self, o): return _operator("add")(o, self)
+    def __sub__(self, o): return _operator("sub")(self, o)
+    def __rsub__(self, o): return _operator("sub")(o, self)
+    def __mul__(self, o): return _operator("mul")(self, o)
+    def __rmul__(self, o): return _operator("mul")(o, self)
+    def __truediv__(self, o): return _operator("div")(self, o)
+    def __rtruediv__(self, o): return _operator("div")(o, self)
+    def __neg__(self): return _operator("neg")(self)
+    def __matmul__(self, o): return _operator("matmul")(self, o)
 
     # ---- host <-> device ----------------------------------------------------------------------------
     @classmethod

@@ -153,15 +153,15 @@ def test_eltwise_runs_pages_per_request_trids_and_resident_broadcasts(n150, rng)
     op = Eltwise(lambda x, w, z: (x * w + z).exp(), [a, b, c])
     assert op.resident == [False, False, True]
     ref = np.exp(A * B + C)
-    for cfg in ({"pages": 4, "block": 8, "dst": 2, "depth": 3, "inflight": 3, "split": "strided", "cores": 12},
-                {"pages": 4, "block": 16, "dst": 2, "depth": 2, "inflight": 2, "cores": 64},
-                {"pages": 1, "block": 1, "dst": 1, "depth": 2, "inflight": 1, "cores": 5}):
+    for cfg in ({"pages": 4, "runs": 2, "dst": 2, "depth": 3, "inflight": 3, "split": "strided", "cores": 12},
+                {"pages": 3, "runs": 2, "dst": 2, "depth": 2, "inflight": 2, "split": "contiguous", "cores": 64},
+                {"pages": 1, "runs": 1, "dst": 1, "depth": 2, "inflight": 1, "cores": 5}):
         y = gen.fuse(lambda x, w, z: (x * w + z).exp(), a, b, c, config=cfg)
         close(y, ref)
     src = y.run.sources
     assert "noc_async_read_set_trid" in src["reader"] and "noc_async_read_barrier_with_trid" in src["reader"]
     assert "pack_tile<true>" in src["compute"]
-    assert "packet" in op.check(dict(op.default(), pages=8, block=8, dst=2))     # 16 KB > one WH packet (8 KB)
+    assert "packet" in op.check(dict(op.default(), pages=8, runs=1, dst=2))     # 16 KB > one WH packet (8 KB)
     assert "transaction ids" in op.check(dict(op.default(), inflight=4, depth=3))
 
 
@@ -342,7 +342,7 @@ def test_space_is_enumerated_with_its_constraints():
         x = gen.empty(d, (64, 64))
         e = Eltwise(lambda u: (u * u + u).exp(), [x])
         cfgs = list(e.configs())
-        assert cfgs and all(c["dst"] * e.slots <= 8 and c["block"] % c["pages"] == 0 for c in cfgs)
+        assert cfgs and all(c["dst"] * e.slots <= 8 and c["dst"] <= c["runs"] * c["pages"] for c in cfgs)
         assert all(c["pages"] * 2048 <= d.arch.noc_max_packet and c["inflight"] <= c["depth"] for c in cfgs)
 
 

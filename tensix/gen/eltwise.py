@@ -19,6 +19,7 @@ from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs
 from .expr import BINARY, INT_BINARY, INT_UNARY, SCALAR, UNARY, Sym, evaluate, simplify, where  # noqa: F401
 from .kernels import COMPUTE_INCLUDES, core_counts, core_list, f32_bits, l1_budget, work
 from .op import Built, Op, run
+from .runs import ARGS, RUN_ARGS_DOC, RUNS_CPP, run_groups, runs_writer_source
 from .tensor import TILE, Tensor, as_dtype, fmt, tile_bytes, tolerance
 
 # ---- the op -------------------------------------------------------------------------------------------
@@ -41,6 +42,9 @@ def _operand(t: Tensor, shape: tuple) -> Operand:
     sb = 0 if (len(shape) > 2 and math.prod(oshape[:-2]) == 1 and math.prod(shape[:-2]) > 1) else Ht * Wt
     bcast = "scalar" if H1 and W1 else "row" if H1 else "col" if W1 else "none"
     return Operand((sb, 0 if H1 else Wt, 0 if W1 else 1), bcast)
+
+
+RESIDENT_BYTES = 256 * 1024        # a broadcast input up to this size is kept in L1 (tensix choice)
 
 
 class Eltwise(Op):
@@ -122,19 +126,30 @@ class Eltwise(Op):
         return not self.integer and find(e)
 
     def space(self) -> dict:
-        """cores and split: how the runs are dealt out; pages: tiles per run (one NoC request of that many
-        pages of one bank per input); block: tiles per CB push (whole runs); dst: tiles per DST
-        acquire; depth: CB capacity in blocks; inflight: blocks of reads in flight, each tagged by its
-        own transaction id and waited for by a trid barrier (1: one plain barrier per block)."""
-        # core counts that are multiples of the DRAM banks give each core one bank under the strided split
+        """cores and split: how the runs are dealt out (a core count that is a multiple of the DRAM banks
+        gives each core one bank under the strided split); pages: tiles per run = pages of one bank per
+        NoC request, up to one packet; runs: runs per CB block; dst: tiles per DST acquire; depth: CB
+        capacity in blocks; inflight: blocks of reads in flight, each tagged by its own transaction id
+        and waited for by a trid barrier (1: one plain barrier per block)."""
         cores = core_counts(self.device, self.tiles, self.device.arch.num_dram_banks)
-        return {"cores": cores, "split": ["contiguous", "strided"],
-                "pages": [1, 2, 4, 8], "block": [1, 2, 4, 8, 16], "dst": [1, 2, 4, 8], "depth": [2, 3, 4],
-                "inflight": [1, 2, 3, 4], "fpu": [1, 0] if self.fpu_leaf() else [0],
-                "reader_noc": [0, 1], "writer_noc": [1, 0]}
+        return {"cores": cores, "split": ["strided", "contiguous"], "pages": self._page_counts(),
+                "runs": [1, 2, 4], "dst": [1, 2, 4, 8], "depth": [2, 3, 4], "inflight": [1, 2, 3, 4],
+                "fpu": [1, 0] if self.fpu_leaf() else [0], "reader_noc": [0, 1], "writer_noc": [1, 0]}
+
+    def _page_counts(self) -> list[int]:
+        """Pages per request: powers of two and the most that fill one NoC packet."""
+        fit = self.device.arch.noc_max_packet // max(tile_bytes(d) for d in self._streamed_dtypes())
+        return sorted({p for p in (1, 2, 4, 8, 16) if p <= fit} | {max(1, fit)})
+
+    def _streamed_dtypes(self) -> list[str]:
+        return [t.dtype for t, res in zip(self.inputs, self.resident) if not res] + [self.dtype]
+
+    def block(self, cfg: dict) -> int:
+        """Tiles per CB block."""
+        return cfg["runs"] * cfg["pages"]
 
     def cb_bytes(self, cfg: dict) -> int:
-        n = cfg["block"] * cfg["depth"]
+        n = self.block(cfg) * cfg["depth"]
         streamed = sum(tile_bytes(t.dtype) * (t.num_tiles if res else n) for t, res in zip(self.inputs, self.resident))
         return streamed + tile_bytes(self.dtype) * n + (3 * tile_bytes("bf16") if self.mask else 0)
 
@@ -142,14 +157,11 @@ class Eltwise(Op):
         cap, arch = self.dst_capacity(), self.device.arch
         if cfg["dst"] * self.slots > cap:
             return f"dst {cfg['dst']} tiles x {self.slots} DST slots > {cap} DST tiles"
-        if cfg["dst"] > cfg["block"]:
-            return f"dst {cfg['dst']} tiles per DST round > block {cfg['block']}"
-        if cfg["block"] % cfg["pages"]:
-            return f"block {cfg['block']} is not whole runs of {cfg['pages']} pages"
+        if cfg["dst"] > self.block(cfg):
+            return f"dst {cfg['dst']} tiles per DST round > {self.block(cfg)} tiles per block"
         if cfg["inflight"] > cfg["depth"] or cfg["inflight"] > 16:
             return f"{cfg['inflight']} blocks in flight > CB depth {cfg['depth']} (or > the 16 transaction ids)"
-        streamed = [t.dtype for t, res in zip(self.inputs, self.resident) if not res] + [self.dtype]
-        biggest = cfg["pages"] * max(tile_bytes(d) for d in streamed)
+        biggest = cfg["pages"] * max(tile_bytes(d) for d in self._streamed_dtypes())
         if biggest > arch.noc_max_packet:
             return f"{cfg['pages']} pages per request = {biggest} B > one NoC packet ({arch.noc_max_packet} B)"
         if cfg["cores"] > self.device.grid.x * self.device.grid.y or cfg["cores"] > self.tiles:
@@ -164,24 +176,37 @@ class Eltwise(Op):
         return None
 
     def default(self) -> dict:
-        """Two-page runs in blocks of the largest DST round, double-buffered with two blocks of reads in
-        flight: every input streams without a stall on the reader's barrier."""
+        """Runs dealt out like cards over the whole grid (every bank busy at once), or, with broadcast
+        inputs kept in L1, over the core count among the whole grid / a multiple of the DRAM banks / a
+        power of two whose cores read the fewest broadcast tiles (a core re-reads each one it uses);
+        runs of up to 4 pages (fewer when that would leave cores idle), the largest DST round,
+        triple-buffered CBs with two blocks of reads in flight."""
         cap = self.dst_capacity()
         dst = max([d for d in (1, 2, 4) if d * self.slots <= cap] or [1])
-        cfg = {"cores": max(core_counts(self.device, self.tiles)), "split": "contiguous", "pages": 1, "block": dst,
-               "dst": dst, "depth": 2, "inflight": 1, "fpu": 1 if self.fpu_leaf() else 0, "reader_noc": 0,
-               "writer_noc": 1}
-        for better in (dict(pages=2, block=max(2, dst)), dict(inflight=2)):
-            if self.valid(dict(cfg, **better)):
-                cfg.update(better)
-        return cfg
+        counts, banks = core_counts(self.device, self.tiles), self.device.arch.num_dram_banks
+        pages = max([p for p in self._page_counts() if p <= 4 and p * max(counts) <= self.tiles] or [1])
+        cfg = {"cores": max(counts), "split": "strided", "pages": pages, "runs": max(1, -(-dst // pages)), "dst": dst,
+               "depth": 3, "inflight": 2, "fpu": 1 if self.fpu_leaf() else 0, "reader_noc": 0, "writer_noc": 1}
+        if any(self.resident):
+            options = {max(counts), max(counts) // banks * banks or 1, 2 ** (max(counts).bit_length() - 1)}
+            cfg["cores"] = min(options, key=lambda n: (self.resident_reads(dict(cfg, cores=n)), -n))
+        return cfg if self.valid(cfg) else dict(cfg, depth=2, inflight=1, pages=1, runs=dst)
+
+    def resident_reads(self, cfg: dict) -> int:
+        """Tiles of the resident inputs all cores read together under `cfg`."""
+        banks = self.device.arch.num_dram_banks
+        units = run_groups(self.tiles, banks, cfg["pages"]) * banks
+        cores = core_list(self.device, min(cfg["cores"], units))
+        return sum(bin(w).count("1") for u0, nr, step in work(cores, units, cfg["split"]).values()
+                   for w in self._bitmaps(u0, nr, step, banks, cfg["pages"]))
 
     def seeds(self) -> list[dict]:
         d = self.default()
-        out = [dict(d, block=b, depth=3) for b in (2, 4, 8)]
-        out += [dict(d, pages=p, block=b, depth=dp, inflight=f) for p, b in ((4, 8), (8, 8), (4, 16), (8, 16))
-                for dp, f in ((2, 2), (3, 2), (3, 3))]
-        return out
+        fit = max(self._page_counts())
+        return [dict(d, pages=fit, runs=1), dict(d, pages=fit, runs=2), dict(d, split="contiguous"),
+                dict(d, cores=max(core_counts(self.device, self.tiles))), dict(d, inflight=3, depth=4),
+                dict(d, cores=max(core_counts(self.device, self.tiles)) // self.device.arch.num_dram_banks *
+                     self.device.arch.num_dram_banks or 1)]
 
     def reference(self, *arrays):
         r = evaluate(self.expr, [a.astype(np.float64) for a in arrays])
@@ -487,9 +512,9 @@ void kernel_main() {{
         P = cfg["pages"]
         # runs are numbered bank-major over the output's banks: run u = P consecutive pages of bank u % B
         banks = out.buffer.banks or 1
-        groups = -(-(-(-self.tiles // banks)) // P)
-        cores = core_list(dev, min(cfg["cores"], banks * groups))
-        parts = work(cores, banks * groups, cfg["split"])
+        units = run_groups(self.tiles, banks, P) * banks
+        cores = core_list(dev, min(cfg["cores"], units))
+        parts = work(cores, units, cfg["split"])
         same = lambda b: b.banks == banks and b.aligned_page_size == b.page_size and b.kind == out.buffer.kind  # noqa: E731
         full = (self.Ht * self.Wt, self.Wt, 1)
         contiguous = [not res and op.bcast == "none" and (op.strides == full or self.batch == 1) and same(t.buffer)
@@ -501,8 +526,8 @@ void kernel_main() {{
             keep.append(mt)
             extra_ct, extra_rt = [TensorAccessorArgs(mt.buffer)], [mt.buffer]
         rsrc, csrc = self.reader_source(contiguous), self.compute_source(bool(cfg["fpu"]))
-        wsrc = eltwise_writer_source()
-        rb = cfg["block"] // P
+        wsrc = runs_writer_source()
+        rb = cfg["runs"]
         parts = {c: [u0, nr, step, self.tiles, banks, P, rb, self.Ht, self.Wt] for c, (u0, nr, step) in parts.items()}
         strides = [v for op in self.operands for v in op.strides]
         reader = Kernel(rsrc, on="reader", noc=cfg["reader_noc"], name="gen_eltwise_reader.cpp",
@@ -515,7 +540,7 @@ void kernel_main() {{
         writer = Kernel(wsrc, on="writer", noc=cfg["writer_noc"], name="gen_eltwise_writer.cpp",
                         compile_args=[TensorAccessorArgs(out.buffer)],
                         runtime_args={c: [*p, out.buffer, wc] for c, p in parts.items()})
-        pages = cfg["block"] * cfg["depth"]
+        pages = self.block(cfg) * cfg["depth"]
         cbs = [CircularBuffer(i, t.format, tile_bytes(t.dtype), t.num_tiles if res else pages)
                for i, (t, res) in enumerate(zip(self.inputs, self.resident))]
         cbs.append(CircularBuffer(16, out.format, tile_bytes(out.dtype), pages))
@@ -523,63 +548,6 @@ void kernel_main() {{
             cbs.append(CircularBuffer(8, fmt("bf16"), tile_bytes("bf16"), 3))
         prog = Program(cores, [reader, compute, writer], cbs)
         return Built(prog, {"reader": rsrc, "compute": csrc, "writer": wsrc}, keep)
-
-
-# ---- the runs every element-wise kernel walks ---------------------------------------------------------
-RESIDENT_BYTES = 256 * 1024        # a broadcast input up to this size is kept in L1 (tensix choice)
-ARGS = ("u0", "nr", "step", "T", "B", "P", "rb", "Ht", "Wt")
-RUN_ARGS_DOC = ("first run, runs, run step (this core's runs: first + i * step), tiles, banks B, tiles per "
-                "run P, runs per block, Ht, Wt of the output")
-RUNS_CPP = """
-// Run u is P consecutive pages of bank u % B: tiles (u % B) + B * ((u / B) * P + q), q < P, those below T.
-struct Runs {
-    uint32_t u0, nr, step, T, B, P, rb, Ht, Wt;
-    uint32_t blocks() const { return (nr + rb - 1) / rb; }
-    bool has(uint32_t ib, uint32_t k) const { return ib * rb + k < nr; }
-    uint32_t run(uint32_t ib, uint32_t k) const { return u0 + (ib * rb + k) * step; }
-    uint32_t tile(uint32_t u, uint32_t q) const { return u % B + B * ((u / B) * P + q); }
-    uint32_t tiles_in(uint32_t u) const {          // tiles of run u (the last runs of a bank may be short)
-        const uint32_t bank = u % B, rows = T > bank ? (T - bank + B - 1) / B : 0, r0 = (u / B) * P;
-        return rows > r0 ? (rows - r0 < P ? rows - r0 : P) : 0;
-    }
-};
-inline Runs runs_from_args() {
-    Runs w;
-    uint32_t* f[] = {&w.u0, &w.nr, &w.step, &w.T, &w.B, &w.P, &w.rb, &w.Ht, &w.Wt};
-    for (uint32_t i = 0; i < 9; i++) *f[i] = get_arg_val<uint32_t>(i);
-    return w;
-}
-"""
-
-
-def eltwise_writer_source() -> str:
-    """The element-wise writer: a run is one request where the output's pages allow (contiguous=1)."""
-    return f"""// generated by tensix.gen: element-wise writer: blocks of `rb` runs from CB 16 to the output; a run of P
-// tiles is one request (P consecutive pages of one bank) when `contiguous`, else P. It waits only until
-// a block has left L1 (writes flushed) before freeing it, and for the acknowledgements at the end.
-// Runtime args: {RUN_ARGS_DOC}; output address, contiguous.
-{RUNS_CPP}
-void kernel_main() {{
-    const Runs w = runs_from_args();
-    constexpr auto out_args = TensorAccessorArgs<0>();
-    const uint32_t ts = get_tile_size(16), block = w.rb * w.P;
-    const auto out = TensorAccessor(out_args, get_arg_val<uint32_t>({len(ARGS)}), ts);
-    const bool contiguous = get_arg_val<uint32_t>({len(ARGS) + 1});
-    for (uint32_t ib = 0; ib < w.blocks(); ib++) {{
-        cb_wait_front(16, block);
-        const uint32_t l1 = get_read_ptr(16);
-        for (uint32_t k = 0; k < w.rb && w.has(ib, k); k++) {{
-            const uint32_t u = w.run(ib, k), v = w.tiles_in(u), at = l1 + k * w.P * ts;
-            if (!v) continue;
-            if (contiguous) noc_async_write(at, out.get_noc_addr(w.tile(u, 0)), v * ts);
-            else for (uint32_t q = 0; q < v; q++) noc_async_write_tile(w.tile(u, q), out, at + q * ts);
-        }}
-        noc_async_writes_flushed();
-        cb_pop_front(16, block);
-    }}
-    noc_async_write_barrier();
-}}
-"""
 
 
 # ---- the public functions -------------------------------------------------------------------------------

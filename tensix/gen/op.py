@@ -181,7 +181,7 @@ def neighbours(op: Op, cfg: dict, reach: int = 1):
                     yield c
 
 
-def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 160, budget_s: float = 40.0,
+def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 400, budget_s: float = 40.0,
            use_cache: bool = True) -> tuple[dict, dict]:
     """Beam search from the default (and the op's extra seeds): each round times every unseen
     neighbour (one axis moved by one or two steps) of the k best so far and keeps the k best; it stops

@@ -428,13 +428,13 @@ void kernel_main() {{
                 res.append(f"        cb_reserve_back({i}, {nt});   // input {i}: the tiles of it this core uses (a bitmap), once\n"
                            f"        for (uint32_t t = 0; t < {nt}; t++)\n"
                            f"            if ((get_arg_val<uint32_t>({at} + t / 32) >> (t % 32)) & 1)\n"
-                           f"                noc_async_read_tile(t, a{i}, get_write_ptr({i}) + t * get_tile_size({i}));")
+                           f"                noc_async_read_page(t, a{i}, get_write_ptr({i}) + t * get_tile_size({i}));")
             elif contiguous[i]:
                 reads.append(f"                noc_async_read(a{i}.get_noc_addr(w.tile(u, 0)), at{i} + k * w.P * get_tile_size({i}), v * get_tile_size({i}));")
             else:
                 reads.append(f"                for (uint32_t q = 0; q < v; q++) {{\n"
                              f"                    const uint32_t t = w.tile(u, q), b = t / (w.Ht * w.Wt), r = (t / w.Wt) % w.Ht, c = t % w.Wt;\n"
-                             f"                    noc_async_read_tile(b * sb{i} + r * sr{i} + c * sc{i}, a{i}, at{i} + (k * w.P + q) * get_tile_size({i}));\n"
+                             f"                    noc_async_read_page(b * sb{i} + r * sr{i} + c * sc{i}, a{i}, at{i} + (k * w.P + q) * get_tile_size({i}));\n"
                              f"                }}")
         streamed = [i for i in range(n) if not self.resident[i]]
         pushes = " ".join(f"cb_push_back({i}, block);" for i in streamed)
@@ -451,7 +451,7 @@ void kernel_main() {{
         constexpr auto m_args = TensorAccessorArgs<{off}>();
         const auto mk = TensorAccessor(m_args, get_arg_val<uint32_t>({A + 4 * n}), get_tile_size(8));
         cb_reserve_back(8, 3);
-        for (uint32_t k = 0; k < 3; k++) noc_async_read_tile(k, mk, get_write_ptr(8) + k * get_tile_size(8));
+        for (uint32_t k = 0; k < 3; k++) noc_async_read_page(k, mk, get_write_ptr(8) + k * get_tile_size(8));
         noc_async_read_barrier();
         cb_push_back(8, 3);
     }}

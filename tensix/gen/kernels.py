@@ -91,7 +91,7 @@ void kernel_main() {
         const uint32_t m = n - k < block ? n - k : block;
         cb_wait_front(16, m);
         for (uint32_t j = 0, l1 = get_read_ptr(16); j < m; j++, l1 += tile_bytes)
-            noc_async_write_tile(start + (k + j) * step, out, l1);
+            noc_async_write_page(start + (k + j) * step, out, l1);
         noc_async_writes_flushed();
         cb_pop_front(16, m);
     }

@@ -126,7 +126,7 @@ void kernel_main() {
     const auto x = TensorAccessor(args, addr, get_tile_size(0));
     for (uint32_t u = start; u < start + n; u++) {
         cb_reserve_back(0, Wt);
-        for (uint32_t c = 0, l1 = get_write_ptr(0); c < Wt; c++, l1 += get_tile_size(0)) noc_async_read_tile(u * Wt + c, x, l1);
+        for (uint32_t c = 0, l1 = get_write_ptr(0); c < Wt; c++, l1 += get_tile_size(0)) noc_async_read_page(u * Wt + c, x, l1);
         noc_async_read_barrier();
         cb_push_back(0, Wt);
     }

@@ -57,7 +57,7 @@ void kernel_main() {{
             const uint32_t u = w.run(ib, k), v = w.tiles_in(u), at = l1 + k * w.P * ts;
             if (!v) continue;
             if (contiguous) noc_async_write(at, out.get_noc_addr(w.tile(u, 0)), v * ts);
-            else for (uint32_t q = 0; q < v; q++) noc_async_write_tile(w.tile(u, q), out, at + q * ts);
+            else for (uint32_t q = 0; q < v; q++) noc_async_write_page(w.tile(u, q), out, at + q * ts);
         }}
         noc_async_writes_flushed();
         cb_pop_front(16, block);

@@ -60,6 +60,11 @@ class Timing:
     dispatch_issue_cycles: int = 14     # derived, NoC §6.2: one >= 7-cycle ready poll and ~7 stores per request
     dispatch_launch_msg_bytes: int = 96 # tensix choice: sizeof(launch_msg_t) is not in the docs (a few dozen words)
     dispatch_binary_bytes: int = 2048   # tensix choice: bytes of one RISC-V binary (the docs: kernels up to ~8 KB)
+    # With tt-metal's device profiler on (Device(profiler=True)) the firmware records and flushes its
+    # markers around every program; the docs do not itemise that work. tensix choice: one lump per program
+    # on the gap path, fitted to HW §11d's op-to-op row (the only published run with the profiler on):
+    # WH n300 2.05 us less its modelled 1.658 us without the profiler
+    dispatch_profiler_cycles: int = 392
     # PCIe per page: max(floor, fixed + bytes / rate) (tensix/sim/dispatch.py), fitted to HW §11f
     host_write_gbps: float = 10.3       # host -> device streaming rate (WH n300: 10.3 at 1 KB, 10.4 at 2 KB pages)
     host_read_gbps: float = 10.7        # device -> host: 8.49 GB/s at 1 KB and 9.47 at 2 KB pages give
@@ -79,7 +84,8 @@ WH_TIMING = Timing()
 BH_TIMING = Timing(dram_bytes_per_cycle=47.4 * 22.2 / 24, dram_latency_cycles=375, host_write_gbps=21.47,
                    host_read_gbps=14.47, pcie_read_fixed_ns=0.0, host_write_pinned_gbps=21.47,
                    host_read_pinned_gbps=14.47, dispatch_iram_bytes_per_cycle=float("inf"), dispatch_cb_setup_cycles=20,
-                   dispatch_fixed_cycles=231)   # 0.92 us trace floor (p150) less its modelled 1011 cycles; host part: WH's (tensix choice)
+                   dispatch_fixed_cycles=231,   # 0.92 us trace floor (p150) less its modelled 1011 cycles; host part: WH's (tensix choice)
+                   dispatch_profiler_cycles=1214)   # op-to-op 2.069 us (p150) less its modelled 1.17 us, at 1.35 GHz
 # GS: no calibration data in the reference; WH constants with the GS channel rate (HW §7, same efficiency)
 GS_TIMING = Timing(dram_bytes_per_cycle=118e9 / 8 / 1.2e9 * 22.2 / 24, dram_latency_cycles=375)
 

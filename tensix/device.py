@@ -35,13 +35,16 @@ class Device:
     `check` turns on the simulated clock's conservation check: every run verifies that no NoC link, core
     NoC port or DRAM channel is booked above its rate in any window (default: TENSIX_CHECK=1); a
     violation fails the run, and profiles list each resource's use.
+    `profiler` models tt-metal's device profiler being on (TT_METAL_DEVICE_PROFILER): its per-program
+    firmware work lengthens the gap between programs (arch.Timing.dispatch_profiler_cycles, fitted to the
+    published op-to-op gap, HW §11d). Off by default, as in tt-metal; compare with profiled runs with it on.
 
     A Device may be shared by threads: every call into the backend holds the device's lock, so calls
     from several threads run one after another."""
 
     def __init__(self, arch: str | Arch | None = None, backend: str | None = None, *, timeout: float = 10.0,
                  print_kernel_output: bool | None = None, max_cycles: int | None = DEFAULT_MAX_CYCLES,
-                 check: bool | None = None) -> None:
+                 check: bool | None = None, profiler: bool = False) -> None:
         self.closed = True
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
                 or timeout <= 0:
@@ -53,6 +56,7 @@ class Device:
                                  f"number in 1..2**63-1 (e.g. 10**9), or None for no limit")
         if print_kernel_output is not None:
             checks.flag(print_kernel_output, "Device print_kernel_output")
+        profiler = checks.flag(profiler, "Device profiler")
         self.arch = get_arch(DEFAULTS["arch"] if arch is None else arch)
         self.grid = CoreCoord(*self.arch.compute_grid)
         self.serial = next(_serials)         # unique in this process (id() of a closed device is reused)
@@ -65,6 +69,8 @@ class Device:
                                              max_cycles=max_cycles)
         if check is not None and hasattr(self.backend, "check"):
             self.backend.check = bool(check)
+        if hasattr(self.backend, "profiler"):
+            self.backend.profiler = profiler
         self.closed = False
         if print_kernel_output is None:
             print_kernel_output = bool(os.environ.get("TENSIX_DEBUG"))

@@ -377,3 +377,24 @@ def test_the_config_path_overlaps_the_previous_programs_kernels(wh):
     assert after_long.overhead_s == pytest.approx(gap)
     assert after_short.overhead_s == pytest.approx(config - after_long.cycles / wh.arch.aiclk_hz)
     assert after_short.overhead_s > after_long.overhead_s
+
+
+@pytest.mark.parametrize("board", ["n300", "p150a"])
+def test_the_device_profiler_lengthens_only_the_gap_between_programs(board):
+    """Device(profiler=True) charges tt-metal's device profiler (HW §11d's op-to-op row was measured with
+    it on): the fitted per-program lump sits on the gap path, the kernels' own cycles do not change."""
+    p_gaps, p_cycles = {}, {}
+    for on in (False, True):
+        with Device(board, profiler=on) as dev:
+            program, bufs = calibration.op_program(dev)
+            p_gaps[on] = calibration.op_to_op_gaps(dev, program)
+            p_cycles[on] = [c for _, _, _, c in dev.queue.history[-1].programs]
+            extra = dev.arch.timing.dispatch_profiler_cycles / dev.arch.aiclk_hz * 1e6
+            for b in bufs:
+                b.free()
+    assert p_cycles[True] == p_cycles[False]
+    assert [b - a for a, b in zip(p_gaps[False], p_gaps[True])] == pytest.approx([extra] * 7, abs=1e-3)
+    published = {"n300": 2.05, "p150a": 2.069}[board]
+    assert abs(sum(p_gaps[True]) / 7 - published) / published < 0.10
+    with pytest.raises(TypeError, match="profiler"):
+        Device(board, profiler="yes")

@@ -39,6 +39,7 @@ class SimBackend:
         # no link, core NoC port or DRAM channel is booked above its rate in any window
         self.check = os.environ.get("TENSIX_CHECK", "0") not in ("", "0")
         self.check_fault = False          # the check's own test: count every booking twice
+        self.profiler = False             # Device(profiler=True): charge tt-metal's device profiler per program
         a = arch
         self.dram = Allocator(a.dram_unreserved_base, a.dram_bank_size, a.dram_alignment, False, "DRAM (per bank)")
         self.l1 = Allocator(a.l1_unreserved_base, a.l1_size, max(a.l1_alignment, a.dram_alignment), True, "L1")
@@ -141,12 +142,12 @@ class SimBackend:
     def _dispatch_cost(self, plan: ProgramPlan, traced: bool) -> "dispatch.DispatchCost":
         """The dispatch model's cost of `plan`: it depends on the static plan and on how many runtime-arg
         words each core gets, so repeated enqueues of one program look it up instead of re-deriving it."""
-        sig = (plan.key, traced, tuple((len(k.common_args), *(len(a.words) for a in k.runtime_args)) for k in plan.kernels))
+        sig = (plan.key, traced, self.profiler, tuple((len(k.common_args), *(len(a.words) for a in k.runtime_args)) for k in plan.kernels))
         cost = self._dispatch_costs.get(sig)
         if cost is None:
             if len(self._dispatch_costs) > 1024:
                 self._dispatch_costs.clear()
-            cost = self._dispatch_costs[sig] = dispatch.program_cost(self.arch, dispatch.describe(plan, self.arch, traced))
+            cost = self._dispatch_costs[sig] = dispatch.program_cost(self.arch, dispatch.describe(plan, self.arch, traced, self.profiler))
         return cost
 
     def transfer_seconds(self, nbytes: int, page_size: int, to_device: bool) -> float:

@@ -46,6 +46,7 @@ class Dispatch:
     groups: tuple[KernelGroup, ...]
     grid: tuple[int, int]      # the worker grid the go signal covers
     traced: bool = False
+    profiler: bool = False     # tt-metal's device profiler is on (arch.Timing.dispatch_profiler_cycles)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def program_cost(arch: Arch, d: Dispatch) -> DispatchCost:
     cores = sum(g.cores for g in d.groups)
     gap = {"completion": cores + arch.noc_hop_cycles * (d.grid[0] + d.grid[1]) + 2 * arch.noc_niu_cycles,
            "go signal": _multicast(arch, 4, d.grid), "worker start": start, "fixed": float(t.dispatch_fixed_cycles)}
+    if d.profiler:
+        gap["profiler"] = float(t.dispatch_profiler_cycles)
     host = 0.0
     if not d.traced:        # the host assembles the commands; the prefetcher pulls them over PCIe
         host = t.dispatch_host_us * 1e-6 + pcie_seconds(arch, nbytes, 4096, write=False)
@@ -146,7 +149,7 @@ def _rectangles(cells: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def describe(plan: "ProgramPlan", arch: Arch, traced: bool = False) -> Dispatch:
+def describe(plan: "ProgramPlan", arch: Arch, traced: bool = False, profiler: bool = False) -> Dispatch:
     """What a program (its backend-neutral plan, tensix/plan.py) dispatches on `arch`."""
     binary = arch.timing.dispatch_binary_bytes
     per_core: dict = {}
@@ -174,7 +177,7 @@ def describe(plan: "ProgramPlan", arch: Arch, traced: bool = False) -> Dispatch:
         ncrisc = binary * sum(1 for i in kernels if plan.kernels[i].processor == 1)
         out.append(KernelGroup(len(cells), _rectangles(cells), words, crta, max(cb_top.get(xy, 0) for xy in cells),
                                max(sem_top.get(xy, 0) for xy in cells), binaries, ncrisc))
-    return Dispatch(tuple(out), arch.compute_grid, traced)
+    return Dispatch(tuple(out), arch.compute_grid, traced, profiler)
 
 
 # ---- PCIe -------------------------------------------------------------------------------------

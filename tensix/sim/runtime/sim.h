@@ -88,6 +88,9 @@ struct Calendar {
     struct Use { uint32_t used, extra; };
     struct Cell { uint32_t epoch; Use u; uint64_t bucket; };
     uint32_t side_epoch;                          // == run_epoch: some buckets of this run are in the side table
+    // calendars lie back to back; without this the same bucket of every calendar would sit at the same
+    // offset modulo 32 KiB and all the links of one route would compete for one cache set
+    char stagger[120];
     Cell cells[N];
     Use& use(uint64_t b) {                        // the bucket's use: its cell if the cell holds it
         Cell& s = cells[b % N];

@@ -208,10 +208,10 @@ def test_reductions_on_odd_shapes(n150, rng, op, axis):
     _reduce(n150, rng, op, axis)
 
 
-@pytest.mark.parametrize("cfg", [{"block": 2, "depth": 4, "inflight": 4, "both_nocs": 1},
+@pytest.mark.parametrize("cfg", [{"block": 2, "depth": 4, "inflight": 4, "both_nocs": 1, "reader_noc": 1, "writer_noc": 0},
                                  {"block": 1, "depth": 2, "inflight": 1, "both_nocs": 0, "cores": 2}])
 def test_reduction_reads_in_flight_on_one_or_both_nocs(n150, rng, cfg):
-    x, X = up(n150, rng, (128, 256), lo=-3, hi=-0.5)
+    x, X = up(n150, rng, (256, 1024), lo=-3, hi=-0.5)     # big enough that an unwaited read shows
     for op, axis in (("sum", -1), ("max", -2)):
         close(gen.reduce(x, op, axis, config=cfg), getattr(np, op)(X, axis=axis, keepdims=True))
     y = gen.reduce(up(n150, rng, (50, 70), lo=-3, hi=-0.5)[0], "max", -1, config=dict(cfg, block=1))   # edge tile first

@@ -138,7 +138,9 @@ void kernel_main() {{
     const auto x = TensorAccessor(x_args, get_arg_val<uint32_t>(3), get_tile_size(0));
     const auto k = TensorAccessor(k_args, get_arg_val<uint32_t>(4), get_tile_size(2));
     cb_reserve_back(2, 3);
-    for (uint32_t t = 0; t < {ncon}; t++) noc_async_read_page(kp + t * {self.device.arch.num_dram_banks}, k, get_write_ptr(2) + t * get_tile_size(2));
+    // on the NoC and transaction id of block 0, whose barrier hands them over
+    for (uint32_t t = 0; t < {ncon}; t++)
+        noc_async_read_page(kp + t * {self.device.arch.num_dram_banks}, k, get_write_ptr(2) + t * get_tile_size(2), 0, both ? 0 : noc_index);
     const uint32_t base0 = get_write_ptr(0), ts = get_tile_size(0), per_unit = count / block, nb = n * per_unit;
     uint32_t pushed = 0;
     for (uint32_t ib = 0; ib < nb; ib++) {{

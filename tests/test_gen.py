@@ -161,6 +161,9 @@ def test_eltwise_runs_pages_per_request_trids_and_resident_broadcasts(n150, rng)
     assert "noc_async_read_set_trid" in src["reader"] and "noc_async_read_barrier_with_trid" in src["reader"]
     assert "pack_tile<true>" in src["compute"]
     assert "packet" in op.check(dict(op.default(), pages=8, runs=1, dst=2))     # 16 KB > one WH packet (8 KB)
+    col, C1 = up(n150, rng, (100, 1))
+    outer = gen.fuse(lambda x, w: x - w, col, c)          # both inputs broadcast: both kept in L1, none streamed
+    close(outer, C1 - C)
     assert "transaction ids" in op.check(dict(op.default(), inflight=4, depth=3))
 
 

@@ -90,13 +90,20 @@ class Eltwise(Op):
         self._masks = None
 
     def _keeps_zero_padding(self) -> bool:
-        """True when every padding element of the output stays 0: full inputs are 0 there, broadcast
-        inputs are whatever they hold (tried with two sets of values)."""
-        for val in (1.37, -0.61, 0.0):       # broadcast inputs: their values, or their own zero padding
-            xs = [np.float64(0.0) if op.bcast == "none" else np.float64(val) for op in self.operands]
-            v = evaluate(self.expr, xs)
-            if not np.all(np.asarray(v) == 0):
-                return False
+        """True when every padding element of the output stays 0. In the padded rows an input is 0
+        unless it is broadcast along rows (then it holds its real values there), in the padded columns
+        unless broadcast along columns, in the corner unless it is a scalar; the expression is tried
+        with independent values for the inputs that are not 0 (so x - y of two broadcasts is caught)."""
+        regions = [r for r, padded in (("row", self.shape[-2] % TILE), ("col", self.shape[-1] % TILE)) if padded]
+        if len(regions) == 2:
+            regions.append("corner")
+        live = {"row": ("row", "scalar"), "col": ("col", "scalar"), "corner": ("scalar",)}
+        values = np.random.default_rng(0).uniform(-2, 2, (4, len(self.operands)))
+        for region in regions:
+            for vals in [*values, np.zeros(len(self.operands))]:
+                xs = [np.float64(v) if op.bcast in live[region] else np.float64(0.0) for v, op in zip(vals, self.operands)]
+                if not np.all(np.asarray(evaluate(self.expr, xs)) == 0):
+                    return False
         return True
 
     def _pressure(self, e: Sym) -> int:
@@ -188,7 +195,7 @@ class Eltwise(Op):
         cfg = {"cores": max(counts), "split": "strided", "pages": pages, "runs": max(1, -(-dst // pages)), "dst": dst,
                "depth": 3, "inflight": 2, "fpu": 1 if self.fpu_leaf() else 0, "reader_noc": 0, "writer_noc": 1}
         if any(self.resident):
-            options = {max(counts), max(counts) // banks * banks or 1, 2 ** (max(counts).bit_length() - 1)}
+            options = {max(counts), max(counts) // banks * banks or max(counts), 2 ** (max(counts).bit_length() - 1)}
             cfg["cores"] = min(options, key=lambda n: (self.resident_reads(dict(cfg, cores=n)), -n))
         return cfg if self.valid(cfg) else dict(cfg, depth=2, inflight=1, pages=1, runs=dst)
 
@@ -206,7 +213,7 @@ class Eltwise(Op):
         return [dict(d, pages=fit, runs=1), dict(d, pages=fit, runs=2), dict(d, split="contiguous"),
                 dict(d, cores=max(core_counts(self.device, self.tiles))), dict(d, inflight=3, depth=4),
                 dict(d, cores=max(core_counts(self.device, self.tiles)) // self.device.arch.num_dram_banks *
-                     self.device.arch.num_dram_banks or 1)]
+                     self.device.arch.num_dram_banks or d["cores"])]
 
     def reference(self, *arrays):
         r = evaluate(self.expr, [a.astype(np.float64) for a in arrays])
@@ -441,21 +448,17 @@ void kernel_main() {{
         reserves = " ".join(f"cb_reserve_back({i}, ahead * block);" for i in streamed)
         bases = "\n".join(f"    const uint32_t base{i} = get_write_ptr({i});" for i in streamed)
         ats = " ".join(f"const uint32_t at{i} = base{i} + slot * block * get_tile_size({i});" for i in streamed)
-        resident = ""
-        if res:
-            resident = "    {\n" + "\n".join(res) + "\n        noc_async_read_barrier();\n        " + \
-                " ".join(f"cb_push_back({i}, {self.inputs[i].num_tiles});" for i in range(n) if self.resident[i]) + "\n    }\n"
-        mask = ""
+        # the tiles read once (resident inputs, the masks) go out right after block 0's reads, under its
+        # transaction id, and are handed over with it: their latency overlaps the first block's
+        once, once_push = list(res), [f"cb_push_back({i}, {self.inputs[i].num_tiles});" for i in range(n) if self.resident[i]]
         if self.mask:
-            mask = f"""    {{   // the three 0/1 mask tiles, once
-        constexpr auto m_args = TensorAccessorArgs<{off}>();
-        const auto mk = TensorAccessor(m_args, get_arg_val<uint32_t>({A + 4 * n}), get_tile_size(8));
-        cb_reserve_back(8, 3);
-        for (uint32_t k = 0; k < 3; k++) noc_async_read_page(k, mk, get_write_ptr(8) + k * get_tile_size(8));
-        noc_async_read_barrier();
-        cb_push_back(8, 3);
-    }}
-"""
+            acc.append(f"    constexpr auto m_args = TensorAccessorArgs<{off}>();\n"
+                       f"    const auto mk = TensorAccessor(m_args, get_arg_val<uint32_t>({A + 4 * n}), get_tile_size(8));")
+            once.append("        cb_reserve_back(8, 3);   // the three 0/1 mask tiles\n"
+                        "        for (uint32_t t = 0; t < 3; t++) noc_async_read_page(t, mk, get_write_ptr(8) + t * get_tile_size(8));")
+            once_push.append("cb_push_back(8, 3);")
+        once_src = ("        if (ib == 0) {\n" + "\n".join("    " + ln for ln in "\n".join(once).split("\n")) + "\n        }\n") if once else ""
+        pushes = (f"if (pushed == 0) {{ {' '.join(once_push)} }} " if once_push else "") + pushes
         body = "\n".join(reads)
         accs = "\n".join(acc)
         return f"""// generated by tensix.gen: element-wise reader, {n} input(s). Each block of the CBs holds `rb` runs of
@@ -471,7 +474,7 @@ void kernel_main() {{
     const uint32_t depth = get_arg_val<uint32_t>({A - 2}), inflight = get_arg_val<uint32_t>({A - 1}), block = w.rb * w.P;
     (void)depth;
 {accs}
-{resident}{mask}{bases}
+{bases}
     uint32_t pushed = 0;
     const uint32_t nb = w.blocks();
     for (uint32_t ib = 0; ib < nb; ib++) {{
@@ -485,7 +488,7 @@ void kernel_main() {{
 {body}
             }}
         }}
-        if (ahead == inflight) {{                 // the oldest block in flight has landed: hand it over
+{once_src}        if (ahead == inflight) {{                 // the oldest block in flight has landed: hand it over
             if (inflight > 1) noc_async_read_barrier_with_trid(pushed % inflight); else noc_async_read_barrier();
             {pushes}
             pushed++;

@@ -135,11 +135,14 @@ def test_tensor_operators_run_the_fused_and_matmul_lowerings(n150, rng):
     a, A = up(n150, rng, (40, 70))
     b, B = up(n150, rng, (40, 70), lo=0.5, hi=1.5)
     c, C = up(n150, rng, (70, 36))
-    for got, ref in ((a + b, A + B), (a - b, A - B), (a / b, A / B), (-a, -A), (1.0 - a, 1 - A)):
+    for got, ref in ((a + b, A + B), (a - b, A - B), (a / b, A / B), (-a, -A), (np.float32(1) - a, 1 - A)):
         close(got, ref)
     y = a @ c
     assert y.run.op == "matmul" and y.shape == (40, 36)
     close(y, A @ C)
+    for bad in (lambda: a + A, lambda: A * a, lambda: a @ C, lambda: a - "1"):
+        with pytest.raises(TypeError):
+            bad()
 
 
 def test_eltwise_runs_pages_per_request_trids_and_resident_broadcasts(n150, rng):

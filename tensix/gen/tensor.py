@@ -8,6 +8,7 @@ later matmul or sum reads the padding as zeros. A row-major tensor stores one ro
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -122,17 +123,24 @@ class Tensor:
     def __repr__(self) -> str:
         return f"Tensor({self.shape}, {self.dtype}, {self.layout}, {self.memory}, {self.device.arch.board})"
 
-    # ---- operators: each runs one generated program (element-wise ops fused per expression, matmul) ----
-    def __add__(self, o): return _operator("add")(self, o)
-    def __radd__(self, o): return _operator("add")(o, self)
-    def __sub__(self, o): return _operator("sub")(self, o)
-    def __rsub__(self, o): return _operator("sub")(o, self)
-    def __mul__(self, o): return _operator("mul")(self, o)
-    def __rmul__(self, o): return _operator("mul")(o, self)
-    def __truediv__(self, o): return _operator("div")(self, o)
-    def __rtruediv__(self, o): return _operator("div")(o, self)
+    # ---- operators: each runs one generated program (a + b * c runs two: fuse() makes one of them) ----
+    __array_ufunc__ = None                # numpy defers to these (ndarray + Tensor is a TypeError, not a loop)
+
+    def _binary(self, name: str, a, b):
+        if not all(isinstance(x, (Tensor, numbers.Real)) for x in (a, b)):
+            return NotImplemented
+        return _operator(name)(a, b)
+
+    def __add__(self, o): return self._binary("add", self, o)
+    def __radd__(self, o): return self._binary("add", o, self)
+    def __sub__(self, o): return self._binary("sub", self, o)
+    def __rsub__(self, o): return self._binary("sub", o, self)
+    def __mul__(self, o): return self._binary("mul", self, o)
+    def __rmul__(self, o): return self._binary("mul", o, self)
+    def __truediv__(self, o): return self._binary("div", self, o)
+    def __rtruediv__(self, o): return self._binary("div", o, self)
     def __neg__(self): return _operator("neg")(self)
-    def __matmul__(self, o): return _operator("matmul")(self, o)
+    def __matmul__(self, o): return _operator("matmul")(self, o) if isinstance(o, Tensor) else NotImplemented
 
     # ---- host <-> device ----------------------------------------------------------------------------
     @classmethod

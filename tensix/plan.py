@@ -262,7 +262,8 @@ def _core_args(k: Kernel, cores: tuple[CoreCoord, ...]) -> list[list]:
             if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
                 raise TypeError(f"kernel {k.name}: runtime_args[{tuple(key)}] = {v!r:.60} is a {type(v).__name__}, "
                                 f"not a list of ints and Buffers")
-        unknown = [key for key in keyed if key not in set(cores)]
+        known = set(cores)
+        unknown = [key for key in keyed if key not in known]
         if unknown:
             raise ValueError(f"kernel {k.name}: runtime args given for core(s) {unknown} where the kernel does not run")
         return [list(keyed.get(c, [])) for c in cores]

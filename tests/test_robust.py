@@ -15,25 +15,14 @@ import pytest
 
 from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, Semaphore,
                     TensorAccessorArgs, formats)
+from tensix.gen import programs
 from tensix.sim import chip as simchip
 from tensix.sim import compiler
 
 ROOT = Path(__file__).resolve().parent.parent
 
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    uint32_t buf = get_write_ptr(0);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, buf); noc_async_read_barrier();
-        noc_async_write_page(i, d, buf); noc_async_write_barrier();
-    }
-}
-"""
+# tensix.gen's page copy kernel (staged in CB 0): the program whose right bytes say the device works
+COPY = programs.copy_source()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +37,7 @@ def copy_works(dev, source=COPY, n=4):
     data = np.random.default_rng(n).integers(0, 2**16, n * 1024, dtype=np.uint16)
     src.write(data)
     k = Kernel(source, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, n])
+               runtime_args=programs.copy_args(src, dst, n))
     dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
     ok = np.array_equal(dst.read(np.uint16), data)
     src.free()
@@ -132,7 +121,7 @@ def _copy_program(d, source, name, data):
     src, dst = d.dram_buffer(2048, 2048), d.dram_buffer(2048, 2048)
     src.write(data)
     k = Kernel(source, on="riscv_0", name=name, compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, 1])
+               runtime_args=programs.copy_args(src, dst, 1))
     return Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]), dst
 
 

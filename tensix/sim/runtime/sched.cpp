@@ -4,6 +4,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <queue>
 #include <stdexcept>
 #include <unordered_map>
@@ -131,6 +132,7 @@ tx_switch:
 void* main_sp = nullptr;
 void to_main(Risc* r) { tx_switch(&r->sp, main_sp); }
 void to_risc(Risc* r) { tx_switch(&main_sp, r->sp); }
+void risc_to_risc(Risc* from, Risc* to) { tx_switch(&from->sp, to->sp); }
 void make_context(Risc& r, void (*entry)()) {
     auto top = reinterpret_cast<uintptr_t>(r.stack + STACK_BYTES) & ~uintptr_t(15);
     auto* w = reinterpret_cast<uint64_t*>(top - 16);
@@ -145,6 +147,7 @@ void make_context(Risc& r, void (*entry)()) {
 ucontext_t main_ctx;
 void to_main(Risc* r) { swapcontext(&r->ctx, &main_ctx); }
 void to_risc(Risc* r) { swapcontext(&main_ctx, &r->ctx); }
+void risc_to_risc(Risc* from, Risc* to) { swapcontext(&from->ctx, &to->ctx); }
 void make_context(Risc& r, void (*entry)()) {
     getcontext(&r.ctx);
     r.ctx.uc_stack.ss_sp = r.stack;
@@ -153,7 +156,22 @@ void make_context(Risc& r, void (*entry)()) {
     makecontext(&r.ctx, entry, 0);
 }
 #endif
-std::priority_queue<Risc*, std::vector<Risc*>, RiscLater> ready;
+// The RISC-Vs that can run, earliest clock first. Each entry carries its RISC-V's (clock, order) as it
+// was pushed (a queued RISC-V's clock does not change), so the heap compares without touching them.
+struct ReadyQueue {
+    struct Entry {
+        uint64_t clock;
+        uint32_t order;
+        Risc* risc;
+        bool operator>(const Entry& b) const { return clock != b.clock ? clock > b.clock : order > b.order; }
+    };
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    bool empty() const { return heap.empty(); }
+    Risc* top() const { return heap.top().risc; }
+    void push(Risc* r) { heap.push({r->clock, r->order, r}); }
+    void pop() { heap.pop(); }
+};
+ReadyQueue ready;
 std::priority_queue<Event, std::vector<Event>, EventLater> events;
 std::vector<Risc*> active;
 uint64_t event_seq = 0;
@@ -317,6 +335,38 @@ void land_reads(Risc& r, bool all) {
     r.pending.resize(keep);
 }
 
+// Make `r` the running RISC-V (what run_all does for the RISC-V it picks): scheduler time, the status
+// page, the kernel API's view, and the kernel library's globals swapped in.
+void enter(Risc* r) {
+    now = std::max(now, r->clock);
+    running = r;
+    note_running(r);
+    tx_cur = &r->view;
+    Kernel* k = r->kernel;
+    if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
+        if (k->owner) std::memcpy(k->owner->globals.data(), k->data, k->data_size);
+        std::memcpy(k->data, r->globals.data(), k->data_size);
+        k->owner = r;
+    }
+    r->state = State::Running;
+}
+
+// The running RISC-V `r` gives way (it is parked as Ready or Blocked). When the next thing to act is
+// another RISC-V rather than an event, switch to it directly: run_all would pick the same one, and
+// going through it costs a second context switch.
+void give_way(Risc* r) {
+    if (!ready.empty() && (events.empty() || events.top().time > ready.top()->clock)) {
+        Risc* next = ready.top();
+        if (next != r) {
+            ready.pop();
+            enter(next);
+            risc_to_risc(r, next);
+            return;
+        }
+    }
+    to_main(r);
+}
+
 void sync_point() {
     Risc* r = running;
     if (!r->pending.empty()) land_reads(*r, false);
@@ -330,7 +380,7 @@ void sync_point() {
     }
     r->state = State::Ready;
     ready.push(r);
-    to_main(r);
+    give_way(r);
 }
 
 void block(Wait w) {
@@ -338,7 +388,7 @@ void block(Wait w) {
     r->wait = w;
     r->wait_since = r->clock;
     r->state = State::Blocked;
-    to_main(r);
+    give_way(r);
     r->wait = Wait::None;
     r->waited[w == Wait::CbFront || w == Wait::CbBack ? WAIT_CB : WAIT_SEM] += r->clock - r->wait_since;
     trace_event(*r, r->call, r->wait_since, r->clock, uint32_t(w == Wait::CbFront || w == Wait::CbBack ? r->wait_cb : 0));
@@ -442,17 +492,7 @@ bool run_all(std::string& err) {
             }
             Risc* r = ready.top();
             ready.pop();
-            now = std::max(now, r->clock);
-            running = r;
-            note_running(r);
-            tx_cur = &r->view;
-            Kernel* k = r->kernel;
-            if (k->data_size && k->owner != r) {          // swap in this RISC-V's kernel globals
-                if (k->owner) std::memcpy(k->owner->globals.data(), k->data, k->data_size);
-                std::memcpy(k->data, r->globals.data(), k->data_size);
-                k->owner = r;
-            }
-            r->state = State::Running;
+            enter(r);
             to_risc(r);
             running = nullptr;
             note_running(nullptr);

@@ -56,8 +56,14 @@ class Reduce(Op):
     def space(self) -> dict:
         """block: input tiles per CB push; depth: CB capacity in blocks; inflight: blocks of reads in
         flight, each under its own transaction id (1: a plain barrier per block)."""
-        return {"cores": core_counts(self.device, self.units), "block": [1, 2, 4, 8, 16], "depth": [2, 3, 4],
-                "inflight": [1, 2, 3, 4], "both_nocs": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0]}
+        pages = [1]
+        if self.axis == -1 and not self.masked and self.x.buffer.banks and \
+                self.x.buffer.aligned_page_size == self.x.buffer.page_size:
+            fit = self.device.arch.noc_max_packet // tile_bytes(self.x.dtype)
+            pages = sorted({p for p in (1, 2, 4, 8) if p <= fit} | {fit})
+        return {"cores": core_counts(self.device, self.units), "block": sorted({1, 2, 4, 8, 16, self.count}),
+                "depth": [2, 3, 4], "inflight": [1, 2, 3, 4], "pages": pages, "both_nocs": [0, 1],
+                "reader_noc": [0, 1], "writer_noc": [1, 0]}
 
     def check(self, cfg):
         if cfg["cores"] > min(self.units, self.device.grid.x * self.device.grid.y):
@@ -67,6 +73,9 @@ class Reduce(Op):
             return f"CBs need {need} B of L1"
         if cfg["inflight"] > cfg["depth"]:
             return f"{cfg['inflight']} blocks in flight > CB depth {cfg['depth']}"
+        if cfg["pages"] > 1 and (cfg["block"] != self.count or cfg["pages"] not in self.space()["pages"]):
+            return (f"{cfg['pages']} pages per request read a whole row per block (block {self.count}), of an "
+                    "unpadded interleaved input, up to one NoC packet")
         if self.count % cfg["block"] and not self.masked:          # (a padded max/min reads one tile at a time)
             return f"block {cfg['block']} does not divide the {self.count} tiles each output tile reduces"
         return None
@@ -74,10 +83,13 @@ class Reduce(Op):
     def default(self):
         block = max(b for b in (1, 2, 4) if self.count % b == 0)
         return {"cores": max(core_counts(self.device, self.units)), "block": block, "depth": 3, "inflight": 2,
-                "both_nocs": 0, "reader_noc": 0, "writer_noc": 1}
+                "pages": 1, "both_nocs": 0, "reader_noc": 0, "writer_noc": 1}
 
     def seeds(self):
-        return [dict(self.default(), block=b, depth=d, inflight=f) for b in (2, 8) for d, f in ((2, 1), (3, 2), (4, 3))]
+        d = self.default()
+        out = [dict(d, block=b, depth=dp, inflight=f) for b in (2, 8) for dp, f in ((2, 1), (3, 2), (4, 3))]
+        out += [dict(d, pages=max(self.space()["pages"]), block=self.count, depth=2, inflight=f) for f in (1, 2)]
+        return out + [dict(d, both_nocs=1, block=b, depth=4, inflight=4) for b in (1, 2)]   # both NoCs, deep
 
     def reference(self, x):
         fn = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min}[self.op]
@@ -124,7 +136,9 @@ class Reduce(Op):
 // copies lie in different banks), handed over with the first block.
 // Runtime args: first output tile, count, block, input address, constants address, tiles per output
 // (count), their step, Ht, Wt of the input, depth (blocks per CB), inflight, this core's copy of the
-// constants, the offset its units' tiles start at, both (blocks alternate between NoC 0 and NoC 1).
+// constants, the offset its units' tiles start at, both (blocks alternate between NoC 0 and NoC 1), pages
+// (> 1: a block is a whole row, read bank by bank, up to `pages` consecutive pages of one bank per
+// request; the order of a sum or max does not matter), banks of the input.
 void kernel_main() {{
     const uint32_t start = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1), block = get_arg_val<uint32_t>(2);
     const uint32_t count = get_arg_val<uint32_t>(5), step = get_arg_val<uint32_t>(6);
@@ -132,6 +146,7 @@ void kernel_main() {{
     const uint32_t depth = get_arg_val<uint32_t>(9), inflight = get_arg_val<uint32_t>(10), kp = get_arg_val<uint32_t>(11);
     const uint32_t rot = get_arg_val<uint32_t>(12);
     const bool both = get_arg_val<uint32_t>(13);
+    const uint32_t pages = get_arg_val<uint32_t>(14), banks = get_arg_val<uint32_t>(15);
     (void)Ht;
     constexpr auto x_args = TensorAccessorArgs<0>();
     constexpr auto k_args = TensorAccessorArgs<x_args.next_compile_time_args_offset()>();
@@ -150,9 +165,20 @@ void kernel_main() {{
         const uint8_t noc = both ? uint8_t(ib & 1) : noc_index;    // with both NoCs, blocks alternate between them
         cb_reserve_back(0, ahead * block);
         if (inflight > 1) noc_async_read_set_trid(ib % inflight, noc);
-        for (uint32_t j = 0; j < block; j++) {{
-            const uint32_t e = (i + j + {edge}) % count;         // reading order
-            noc_async_read_page(base + e * step, x, l1 + j * ts, 0, noc);
+        if (pages > 1) {{                          // the whole row: each bank's pages of it, `pages` per request
+            for (uint32_t kk = 0, off = 0; kk < banks; kk++) {{
+                const uint32_t first = (kk + rot) % banks, j0 = (first + banks - base % banks) % banks;
+                for (uint32_t j = j0; j < count; j += pages * banks) {{
+                    const uint32_t m = (count - j + banks - 1) / banks < pages ? (count - j + banks - 1) / banks : pages;
+                    noc_async_read(x.get_noc_addr(base + j, 0, noc), l1 + off * ts, m * ts, noc);
+                    off += m;
+                }}
+            }}
+        }} else {{
+            for (uint32_t j = 0; j < block; j++) {{
+                const uint32_t e = (i + j + {edge}) % count;         // reading order
+                noc_async_read_page(base + e * step, x, l1 + j * ts, 0, noc);
+            }}
         }}
         if (ahead == inflight) {{                 // the oldest block in flight has landed: hand it over
             const uint8_t pn = both ? uint8_t(pushed & 1) : noc_index;
@@ -239,7 +265,7 @@ void kernel_main() {{
                         compile_args=[TensorAccessorArgs(self.x.buffer), TensorAccessorArgs(k.buffer)],
                         runtime_args={c: [s, n, rblk, self.x.buffer, k.buffer, self.count, self.step, self.x.Ht,
                                          self.x.Wt, cfg["depth"], cfg["inflight"], i % banks, rot(i),
-                                         cfg["both_nocs"]]
+                                         cfg["both_nocs"], cfg["pages"], self.x.buffer.banks or 1]
                                       for i, (c, (s, n)) in enumerate(parts.items())})
         compute = Kernel(srcs["compute"], on="compute", name="gen_reduce_compute.cpp", fp32_dest_acc_en=True,
                          runtime_args={c: [n, rblk, self.count] for c, (s, n) in parts.items()})

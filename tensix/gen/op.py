@@ -189,7 +189,7 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: in
     time. Returns (winner, report)."""
     key = _cache_key(op)
     hit = _cache_load().get(key) if use_cache else None
-    if hit and op.valid(hit["config"]):
+    if hit and set(hit["config"]) == set(op.space()) and op.valid(hit["config"]):   # (a winner of an older space: search)
         return hit["config"], dict(hit["report"], cached=True)
     t0 = time.perf_counter()
     seen: dict[str, float] = {}

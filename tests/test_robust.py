@@ -3,6 +3,7 @@ device still runs a correct program."""
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -158,8 +159,22 @@ def test_library_the_loader_rejects_is_rebuilt():
     assert next(_entry_of(name).glob("*.so")).stat().st_size > 1000
 
 
-def test_broken_runtime_binary_is_rebuilt():
+@pytest.fixture
+def private_runtime(monkeypatch, tmp_path):
+    """A copy of the device executable in a runtime root of the test's own, so breaking it cannot hit
+    other processes running the shared one (an in-place write fails with ETXTBSY, or they start a broken
+    binary); the kernel cache stays where it is."""
+    shared = compiler.runtime_executable()
+    monkeypatch.setenv("TENSIX_CACHE", str(compiler.cache_dir()))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    shutil.copytree(shared.parent, compiler._runtime_root() / shared.parent.name)
     exe = compiler.runtime_executable()
+    assert exe != shared and exe.read_bytes() == shared.read_bytes()
+    return exe
+
+
+def test_broken_runtime_binary_is_rebuilt(private_runtime):
+    exe = private_runtime
     good = exe.read_bytes()
     exe.write_bytes(good[:4096])               # truncated device executable
     try:
@@ -172,11 +187,11 @@ def test_broken_runtime_binary_is_rebuilt():
             exe.write_bytes(good)
 
 
-def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch):
+def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch, private_runtime):
     """A device executable replaced together with its manifest (only exec can tell it is broken): the host
     asks for a rebuild when it cannot start it. (The rebuild itself is the one the test above runs for
     real; here it puts the good binary back, to keep the suite fast.)"""
-    exe = compiler.runtime_executable()
+    exe = private_runtime
     good, manifest = exe.read_bytes(), (exe.parent / "tensix-sim.ok").read_text()
     real, rebuilds = compiler.runtime_executable, []
 

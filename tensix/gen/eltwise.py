@@ -18,6 +18,7 @@ import numpy as np
 from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs
 from .expr import BINARY, INT_BINARY, INT_UNARY, SCALAR, UNARY, Sym, evaluate, simplify, where  # noqa: F401
 from .kernels import COMPUTE_INCLUDES, core_counts, core_list, f32_bits, l1_budget, work
+from .kernels import writer_source  # noqa: F401  (its home was here: programs.py, bench_compute.py import it from here)
 from .op import Built, Op, run
 from .runs import ARGS, RUN_ARGS_DOC, RUNS_CPP, run_groups, runs_writer_source
 from .tensor import TILE, Tensor, as_dtype, fmt, tile_bytes, tolerance

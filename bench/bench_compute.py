@@ -1,18 +1,27 @@
 """Host cost of the simulated compute engine, with ratios against numpy measured
-in the same run: a 1024x1024x1024 bf16 matmul on 64 cores with one-tile CB pages, a 4096x4096 bf16 add
-on 64 cores, and the host cost of one tile operation (wait + op + pack + push).
+in the same run: a 1024x1024x1024 bf16 matmul on 64 cores with one-tile CB pages (the plainest kernels,
+written here: every tile pays the whole CB and DST handshake) and the same matmul as tensix.gen lowers it,
+a 4096x4096 bf16 add on 64 cores (tensix.gen), and the host cost of one tile operation (wait + op + pack
++ push).
 
 Run: python bench/bench_compute.py
 """
 from __future__ import annotations
 
 import importlib.util
+import sys
+from pathlib import Path
 
 import numpy as np
 
 from timing import best_of
-from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, split_work_to_cores
-from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, tilize, untilize
+from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen, split_work_to_cores
+from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, quantize, tilize, untilize
+from tensix.gen.eltwise import writer_source
+from tensix.sim import calibration as calibrate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tile_kernels import ADD_TILES  # noqa: E402   the tile-op row's compute kernel, shared with test_timing
 
 MM_READER = r"""
 void kernel_main() {
@@ -54,63 +63,6 @@ void kernel_main() {
         cb_push_back(16, 1);
     }
 }"""
-WRITER = r"""
-void kernel_main() {
-    uint32_t c = get_arg_val<uint32_t>(0), start = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto ca = TensorAccessorArgs<0>();
-    const auto C = TensorAccessor(ca, c);
-    for (uint32_t t = start; t < start + n; t++) {
-        cb_wait_front(16, 1);
-        noc_async_write_page(t, C, get_read_ptr(16));
-        noc_async_write_barrier();
-        cb_pop_front(16, 1);
-    }
-}"""
-ADD_READER = r"""
-void kernel_main() {
-    uint32_t a = get_arg_val<uint32_t>(0), b = get_arg_val<uint32_t>(1), start = get_arg_val<uint32_t>(2), n = get_arg_val<uint32_t>(3);
-    constexpr auto aa = TensorAccessorArgs<0>();
-    constexpr auto ba = TensorAccessorArgs<aa.next_compile_time_args_offset()>();
-    const auto A = TensorAccessor(aa, a);
-    const auto B = TensorAccessor(ba, b);
-    for (uint32_t t = start; t < start + n; t++) {
-        cb_reserve_back(0, 1); cb_reserve_back(1, 1);
-        noc_async_read_page(t, A, get_write_ptr(0));
-        noc_async_read_page(t, B, get_write_ptr(1));
-        noc_async_read_barrier();
-        cb_push_back(0, 1); cb_push_back(1, 1);
-    }
-}"""
-ADD_COMPUTE = r"""
-#include "api/compute/eltwise_binary.h"
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    binary_op_init_common(0, 1, 16);
-    add_tiles_init(0, 1);
-    for (uint32_t t = 0; t < n; t++) {
-        cb_wait_front(0, 1); cb_wait_front(1, 1);
-        tile_regs_acquire();
-        add_tiles(0, 1, 0, 0, 0);
-        tile_regs_commit();
-        cb_pop_front(0, 1); cb_pop_front(1, 1);
-        cb_reserve_back(16, 1);
-        tile_regs_wait();
-        pack_tile(0, 16);
-        tile_regs_release();
-        cb_push_back(16, 1);
-    }
-}"""
-FEED = r"""
-void kernel_main() {   // pushes pages without moving data: isolates the compute side
-    uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t t = 0; t < n; t++) { cb_reserve_back(0, 1); cb_reserve_back(1, 1); cb_push_back(0, 1); cb_push_back(1, 1); }
-}"""
-DRAIN = r"""
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t t = 0; t < n; t++) { cb_wait_front(16, 1); cb_pop_front(16, 1); }
-}"""
-
 CBS = [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)]
 
 
@@ -139,7 +91,8 @@ def matmul(dev, M, K, N, rng):
     r = Kernel(MM_READER, on="reader", compile_args=[Kt, Nt, TensorAccessorArgs(A), TensorAccessorArgs(B)],
                runtime_args={c: [A, B, s, n] for c, (s, n) in plan.items()})
     m = Kernel(MM_COMPUTE, on="compute", compile_args=[Kt], runtime_args={c: [n] for c, (s, n) in plan.items()})
-    w = Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(C)], runtime_args={c: [C, s, n] for c, (s, n) in plan.items()})
+    w = Kernel(writer_source(), on="writer", name="gen_eltwise_writer.cpp", compile_args=[TensorAccessorArgs(C)],
+               runtime_args={c: [s, n, 1, 1, C] for c, (s, n) in plan.items()})     # tensix.gen's tile writer
     p = Program(cores, [r, m, w], CBS)
     dev.queue.enqueue(p)   # compile
     t = best_of(lambda: dev.queue.enqueue(p), 2)
@@ -153,31 +106,46 @@ def matmul(dev, M, K, N, rng):
 
 
 def add(dev, M, N, rng):
+    """a + b as tensix.gen lowers it (its default config: the grid, 4-tile blocks, double-buffered CBs)."""
     a = rng.standard_normal((M, N)).astype(np.float32)
     b = rng.standard_normal((M, N)).astype(np.float32)
-    tiles = M * N // 1024
-    A, B, C = (dev.dram_buffer(M * N * 2, 2048) for _ in range(3))
-    A.write(bf16(a))
-    B.write(bf16(b))
-    cores, plan = split(dev, tiles)
-    r = Kernel(ADD_READER, on="reader", compile_args=[TensorAccessorArgs(A), TensorAccessorArgs(B)],
-               runtime_args={c: [A, B, s, n] for c, (s, n) in plan.items()})
-    m = Kernel(ADD_COMPUTE, on="compute", runtime_args={c: [n] for c, (s, n) in plan.items()})
-    w = Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(C)], runtime_args={c: [C, s, n] for c, (s, n) in plan.items()})
-    p = Program(cores, [r, m, w], CBS)
+    A, B, C = gen.from_numpy(dev, a), gen.from_numpy(dev, b), gen.empty(dev, (M, N))
+    op = gen.Eltwise(lambda x, y: x + y, [A, B])
+    cfg = op.default()
+    p = op.build(cfg, C).program
     dev.queue.enqueue(p)
     t = best_of(lambda: dev.queue.enqueue(p), 2)
     dt = dev.queue.enqueue(p)
-    out = untilize(bf16_bits_to_float(C.read(np.uint16)), (M, N))
-    ok = np.array_equal(float_to_bf16_bits(out), float_to_bf16_bits(bf16_bits_to_float(float_to_bf16_bits(a)) + bf16_bits_to_float(float_to_bf16_bits(b))))
-    for buf in (A, B, C):
-        buf.free()
-    return t, dt, ok, len(cores), a, b
+    ok = np.array_equal(C.numpy(), quantize(quantize(a, "float16_b") + quantize(b, "float16_b"), "float16_b"))
+    for x in (A, B, C):
+        x.free()
+    return t, dt, ok, cfg["cores"], a, b
+
+
+def gen_matmul(dev, M, K, N, rng):
+    """The same matmul as tensix.gen lowers it (its default config)."""
+    a = rng.standard_normal((M, K)).astype(np.float32)
+    b = rng.standard_normal((K, N)).astype(np.float32)
+    A, B, C = gen.from_numpy(dev, a), gen.from_numpy(dev, b), gen.empty(dev, (M, N))
+    op = gen.Matmul(A, B)
+    cfg = op.default()
+    p = op.build(cfg, C).program
+    dev.queue.enqueue(p)
+    t = best_of(lambda: dev.queue.enqueue(p), 2)
+    dt = dev.queue.enqueue(p)
+    ref = quantize(a, "float16_b") @ quantize(b, "float16_b")
+    pcc = float(np.corrcoef(C.numpy().ravel(), ref.ravel())[0, 1])
+    for x in (A, B, C):
+        x.free()
+    return t, dt, pcc, cfg, a, b
 
 
 def tile_op_cost(dev, n=20000):
-    p = Program((0, 0), [Kernel(FEED, on="reader", runtime_args=[n]), Kernel(ADD_COMPUTE, on="compute", runtime_args=[n]),
-                         Kernel(DRAIN, on="writer", runtime_args=[n])], CBS)
+    """Host cost of one tile op: the calibration feeder pushes one page each into CBs 0 and 1 and its
+    drain pops CB 16, without moving data, so only the compute side costs."""
+    p = Program((0, 0), [Kernel(calibrate.FEED, on="reader", runtime_args=[n, 1, 1]),
+                         Kernel(ADD_TILES, on="compute", runtime_args=[n]),
+                         Kernel(calibrate.DRAIN, on="writer", runtime_args=[n, 1])], CBS)
     dev.queue.enqueue(p)
     return best_of(lambda: dev.queue.enqueue(p)) / n
 
@@ -190,9 +158,13 @@ def main() -> None:
         ref = best_of(lambda: a @ b)
         rows.append(("matmul 1024x1024x1024 bf16, HiFi4, %d cores, one-tile CB pages" % ncores,
                      f"{t * 1e3:.1f} ms", f"{ref * 1e3:.2f} ms", f"{t / ref:.1f}x", f"PCC {pcc:.6f}, device {dt.us:.0f} us"))
+        t, dt, pcc, cfg, a, b = gen_matmul(dev, 1024, 1024, 1024, rng)
+        ref = best_of(lambda: a @ b)
+        rows.append((f"matmul 1024x1024x1024 bf16, HiFi4, tensix.gen {cfg['variant']} {cfg['pm']}x{cfg['pn']} blocks",
+                     f"{t * 1e3:.1f} ms", f"{ref * 1e3:.2f} ms", f"{t / ref:.1f}x", f"PCC {pcc:.6f}, device {dt.us:.0f} us"))
         t, dt, ok, ncores, a, b = add(dev, 4096, 4096, rng)
         ref = best_of(lambda: a + b)
-        rows.append(("add 4096x4096 bf16, %d cores" % ncores, f"{t * 1e3:.1f} ms", f"{ref * 1e3:.2f} ms", f"{t / ref:.1f}x",
+        rows.append(("add 4096x4096 bf16, tensix.gen, %d cores" % ncores, f"{t * 1e3:.1f} ms", f"{ref * 1e3:.2f} ms", f"{t / ref:.1f}x",
                      f"{'bit-exact' if ok else 'MISMATCH'}, device {dt.us:.0f} us"))
         per = tile_op_cost(dev)
         rows.append(("one tile op: wait + add_tiles + pack + push (+ feeder/drain)", f"{per * 1e6:.2f} us", "", "", ""))

@@ -15,6 +15,7 @@ import numpy as np
 
 from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, Semaphore, TensorAccessorArgs
+from tensix.gen import programs
 
 CALLS = {
     "cb_reserve_back+push_back+wait_front+pop_front (per call)": (4, r"""
@@ -54,39 +55,12 @@ void kernel_main() {
 }"""),
 }
 
-READER = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1), start = get_arg_val<uint32_t>(2);
-    constexpr auto args = TensorAccessorArgs<0>();
-    const auto s = TensorAccessor(args, src);
-    for (uint32_t i = start; i < start + n; i++) {
-        cb_reserve_back(0, 1);
-        noc_async_read_page(i, s, get_write_ptr(0));
-        noc_async_read_barrier();
-        cb_push_back(0, 1);
-    }
-}"""
-WRITER = r"""
-void kernel_main() {
-    uint32_t dst = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1), start = get_arg_val<uint32_t>(2);
-    constexpr auto args = TensorAccessorArgs<0>();
-    const auto d = TensorAccessor(args, dst);
-    for (uint32_t i = start; i < start + n; i++) {
-        cb_wait_front(0, 1);
-        noc_async_write_page(i, d, get_read_ptr(0));
-        noc_async_write_barrier();
-        cb_pop_front(0, 1);
-    }
-}"""
 THIRD = "void kernel_main() { DPRINT << get_arg_val<uint32_t>(0) << ENDL(); }"
 
 
 def copy_program(dev, src, dst, ntiles, cores):
-    n = len(cores)
-    per = ntiles // n
-    r = Kernel(READER, on="reader", compile_args=[TensorAccessorArgs(src)], runtime_args=lambda i, xy, _: [src, per, i * per])
-    w = Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(dst)], runtime_args=lambda i, xy, _: [dst, per, i * per])
-    return Program(cores, [r, w], [CircularBuffer(0, "float16_b", 2048, 4)])
+    """tensix.gen's streamed copy: on each core a reader fills CB 0 (4 pages), a writer drains it."""
+    return programs.stream(src, dst, ntiles, cores=cores, depth=4)
 
 
 def proc_stats(pid: int) -> tuple[int, int, int]:

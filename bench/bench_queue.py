@@ -1,9 +1,10 @@
-"""Trace replay against normal enqueues: the same two programs (a DRAM copy of
---pages pages on two cores, one after the other) enqueued N times, then captured once as a trace and
-replayed N times. Prints host µs per program and modelled µs per program for both, measured in the same
-run. The modelled dispatch is the backend's model (tensix/sim/dispatch.py): a replay has no host part, so
-short programs gain (HW §11d: 1.05 us trace floor against about 2.7 us per untraced program on WH) and
-long ones, whose kernels hide the config path, do not.
+"""Trace replay against normal enqueues: the same two programs (a DRAM copy of --pages pages on two
+cores, one after the other: tensix.gen.programs.copy, staged in an L1 buffer) enqueued N times, then
+captured once as a trace and replayed N times. Prints host µs per program and modelled µs per program
+for both, measured in the same run. The modelled dispatch is the backend's model
+(tensix/sim/dispatch.py): a replay has no host part, so short programs gain (HW §11d: 1.05 us trace
+floor against about 2.7 us per untraced program on WH) and long ones, whose kernels hide the config
+path, do not.
 Run: python bench/bench_queue.py [--runs 200] [--pages 1] [--arch n150] [--json]
 """
 from __future__ import annotations
@@ -14,21 +15,8 @@ import json
 import numpy as np
 
 from timing import best_of
-from tensix import Device, Kernel, Program, TensorAccessorArgs
-
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    uint32_t l1 = get_arg_val<uint32_t>(3);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, l1);  noc_async_read_barrier();
-        noc_async_write_page(i, d, l1); noc_async_write_barrier();
-    }
-}"""
+from tensix import Device
+from tensix.gen import programs
 
 
 def main() -> None:
@@ -43,10 +31,8 @@ def main() -> None:
         bufs = [dev.dram_buffer(pages * 2048, 2048) for _ in range(3)]
         progs = []
         for i, core in enumerate(((0, 0), (1, 0))):
-            scratch = dev.l1_buffer(2048, cores=core)
-            k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(bufs[i]), TensorAccessorArgs(bufs[i + 1])],
-                       runtime_args=[bufs[i], bufs[i + 1], pages, scratch])
-            progs.append(Program(core, [k]))
+            scratch = dev.l1_buffer(2048, cores=core)     # tensix.gen's page copy, staged in L1
+            progs.append(programs.copy(bufs[i], bufs[i + 1], pages, cores=core, scratch=scratch))
         q = dev.queue
         q.write(bufs[0], np.arange(pages * 1024, dtype=np.uint16))
         for p in progs:                       # compile and load outside the timings

@@ -21,20 +21,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    uint32_t buf = get_write_ptr(0);
-    for (uint32_t i = 0; i < 4; i++) {
-        noc_async_read_page(i, s, buf); noc_async_read_barrier();
-        noc_async_write_page(i, d, buf); noc_async_write_barrier();
-    }
-}
-"""
 # one distinct kernel per value of K: it stores K into its core's word of an L1 buffer
 STAMP = "void kernel_main() {{ *(volatile uint32_t*)get_arg_val<uint32_t>(0) = {k}u; }}\n"
 
@@ -87,15 +73,14 @@ def main() -> int:
         os.environ["TENSIX_CACHE"] = tmp.name
     os.environ["TENSIX_CACHE_MAX_BYTES"] = str(a.cache_cap)
 
-    from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs
+    from tensix import Device, Kernel, Program
+    from tensix.gen import programs
     samples, bad = [], 0
     t0 = time.perf_counter()
     with Device("n150") as dev:
         # ---- phase 1: one program, many runs
         src, dst = dev.dram_buffer(4 * 2048, 2048), dev.dram_buffer(4 * 2048, 2048)
-        k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-                   runtime_args=[src, dst], name="soak_copy.cpp")
-        p = Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)])
+        p = programs.copy(src, dst, name="soak_copy.cpp")     # tensix.gen's page copy, 4 pages
         rng = np.random.default_rng(0)
         dev.queue.enqueue(p)
         samples.append(sample(dev, "runs", 0, t0))

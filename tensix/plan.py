@@ -223,11 +223,14 @@ def plan_program(program: Program, device: "Device") -> ProgramPlan:
     return ProgramPlan(kernels, cbs, sems, _static_key(kernels, cbs, sems, arch.board), tuple(buffers))
 
 
-def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: list,
+def _arg(v, core: CoreCoord, k: Kernel, i: int, device: "Device", l1: list[int], used: dict,
          common: bool = False) -> int:
+    if type(v) is int and -(1 << 31) <= v < (1 << 32):     # the common case, as _u32 would give it
+        return v & 0xFFFFFFFF
     if isinstance(v, Buffer):
-        check_buffer(v, device, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
-        used.append(v)
+        if v not in used:                  # once per buffer and enqueue
+            check_buffer(v, device, f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i}")
+            used[v] = None
         if v.per_core:
             if core not in v.core_set:
                 raise ValueError(f"kernel {k.name} on core ({core.x}, {core.y}): runtime arg {i} is {v!r}, which "
@@ -262,7 +265,8 @@ def _core_args(k: Kernel, cores: tuple[CoreCoord, ...]) -> list[list]:
             if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
                 raise TypeError(f"kernel {k.name}: runtime_args[{tuple(key)}] = {v!r:.60} is a {type(v).__name__}, "
                                 f"not a list of ints and Buffers")
-        unknown = [key for key in keyed if key not in set(cores)]
+        known = set(cores)
+        unknown = [key for key in keyed if key not in known]
         if unknown:
             raise ValueError(f"kernel {k.name}: runtime args given for core(s) {unknown} where the kernel does not run")
         return [list(keyed.get(c, [])) for c in cores]
@@ -277,7 +281,8 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
     for b in plan.buffers:
         check_buffer(b, device, "the program")
     limit = device.arch.max_runtime_args
-    kernels, used = [], []
+    kernels: list = []
+    used: dict = {}                        # the buffers the args refer to, in order, each checked once
     for kp, k in zip(plan.kernels, program.kernels):
         cl1: list[int] = []
         common = tuple(_arg(v, kp.cores[0], k, i, device, cl1, used, common=True)
@@ -291,4 +296,4 @@ def with_runtime_args(plan: ProgramPlan, program: Program, device: "Device") -> 
             l1: list[int] = []
             per_core.append(CoreArgs(c, tuple(_arg(v, c, k, i, device, l1, used) for i, v in enumerate(args)), tuple(l1)))
         kernels.append(kp.with_args(tuple(per_core), common, tuple(cl1)))
-    return plan.with_args(tuple(kernels), tuple(dict.fromkeys(used)))
+    return plan.with_args(tuple(kernels), tuple(used))

@@ -25,26 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tensix import (CircularBuffer, CoreCoord, CoreRange, CoreRangeSet, Device, Kernel, Program,  # noqa: E402
                     Semaphore, ShardSpec, TensixError, TensorAccessorArgs, formats, num_cores_to_corerangeset,
                     split_work_to_cores)
+from tensix.gen import programs  # noqa: E402
 
 DOCUMENTED = (TypeError, ValueError, TensixError)
 # words of a message that says what is allowed (the limit) or what to do (the fix)
 LIMIT_WORDS = re.compile(r"\d|one of|must|not a|not an|is not|outside|expected|limit|only|pass|use|give|choose|"
                          r"at most|at least|positive|whole|holds|between|create|elsewhere|takes", re.I)
 
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    uint32_t buf = get_write_ptr(0);
-    for (uint32_t i = 0; i < 2; i++) {
-        noc_async_read_page(i, s, buf); noc_async_read_barrier();
-        noc_async_write_page(i, d, buf); noc_async_write_barrier();
-    }
-}
-"""
 NOP = "void kernel_main() {}"
 
 
@@ -54,9 +41,7 @@ class Check:
     def __init__(self, dev: Device) -> None:
         self.dev = dev
         self.src, self.dst = dev.dram_buffer(4096, 2048), dev.dram_buffer(4096, 2048)
-        k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(self.src), TensorAccessorArgs(self.dst)],
-                   runtime_args=[self.src, self.dst], name="fuzz_copy.cpp")
-        self.program = Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)])
+        self.program = programs.copy(self.src, self.dst, name="fuzz_copy.cpp")     # tensix.gen's page copy
         self.n = 0
 
     def __call__(self) -> bool:

@@ -4,24 +4,8 @@ import numpy as np
 import pytest
 
 from tensix import (AllocationError, CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel,
-                    Program, Semaphore, TensorAccessorArgs)
-
-LOOPBACK = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto src_args = TensorAccessorArgs<0>();
-    constexpr auto dst_args = TensorAccessorArgs<src_args.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(src_args, src);
-    const auto d = TensorAccessor(dst_args, dst);
-    uint32_t buf = get_write_ptr(0);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, buf);
-        noc_async_read_barrier();
-        noc_async_write_page(i, d, buf);
-        noc_async_write_barrier();
-    }
-}
-"""
+                    Program, Semaphore)
+from tensix.gen import programs
 
 PRODUCER = r"""
 void kernel_main() {
@@ -49,9 +33,7 @@ def loopback_still_works(dev):
     src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
     data = np.random.default_rng(0).integers(0, 2**16, n * 1024, dtype=np.uint16)
     src.write(data)
-    k = Kernel(LOOPBACK, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, n])
-    dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
+    dev.queue.enqueue(programs.copy(src, dst))          # tensix.gen's page copy on core (0, 0)
     assert np.array_equal(dst.read(np.uint16), data)
     src.free()
     dst.free()

@@ -131,6 +131,45 @@ def test_unary_scalar_and_ternary_ops(n150, rng, fn, ref):
     close(gen.fuse(fn, a), ref(A))
 
 
+def test_tensor_operators_run_the_fused_and_matmul_lowerings(n150, rng):
+    a, A = up(n150, rng, (40, 70))
+    b, B = up(n150, rng, (40, 70), lo=0.5, hi=1.5)
+    c, C = up(n150, rng, (70, 36))
+    for got, ref in ((a + b, A + B), (a - b, A - B), (a / b, A / B), (-a, -A), (np.float32(1) - a, 1 - A)):
+        close(got, ref)
+    y = a @ c
+    assert y.run.op == "matmul" and y.shape == (40, 36)
+    close(y, A @ C)
+    for bad in (lambda: a + A, lambda: A * a, lambda: a @ C, lambda: a - "1"):
+        with pytest.raises(TypeError):
+            bad()
+
+
+def test_eltwise_runs_pages_per_request_trids_and_resident_broadcasts(n150, rng):
+    """Every point of the data-movement axes gives the same numbers: runs of P pages of one bank per
+    request, several blocks of reads in flight under transaction ids, a row-broadcast input kept in L1
+    (each core reads only the tiles of it that it uses), odd tile counts that leave short runs."""
+    a, A = up(n150, rng, (7 * 32, 13 * 32 - 5))
+    b, B = up(n150, rng, (7 * 32, 13 * 32 - 5))
+    c, C = up(n150, rng, (1, 13 * 32 - 5))
+    op = Eltwise(lambda x, w, z: (x * w + z).exp(), [a, b, c])
+    assert op.resident == [False, False, True]
+    ref = np.exp(A * B + C)
+    for cfg in ({"pages": 4, "runs": 2, "dst": 2, "depth": 3, "inflight": 3, "split": "strided", "cores": 12},
+                {"pages": 3, "runs": 2, "dst": 2, "depth": 2, "inflight": 2, "split": "contiguous", "cores": 64},
+                {"pages": 1, "runs": 1, "dst": 1, "depth": 2, "inflight": 1, "cores": 5}):
+        y = gen.fuse(lambda x, w, z: (x * w + z).exp(), a, b, c, config=cfg)
+        close(y, ref)
+    src = y.run.sources
+    assert "noc_async_read_set_trid" in src["reader"] and "noc_async_read_barrier_with_trid" in src["reader"]
+    assert "pack_tile<true>" in src["compute"]
+    assert "packet" in op.check(dict(op.default(), pages=8, runs=1, dst=2))     # 16 KB > one WH packet (8 KB)
+    col, C1 = up(n150, rng, (100, 1))
+    outer = gen.fuse(lambda x, w: x - w, col, c)          # both inputs broadcast: both kept in L1, none streamed
+    close(outer, C1 - C)
+    assert "transaction ids" in op.check(dict(op.default(), inflight=4, depth=3))
+
+
 @pytest.mark.parametrize("dtype", ["fp32", "bfp8_b"])
 def test_eltwise_formats(dtype, rng):
     with Device("n150") as d:
@@ -172,6 +211,19 @@ def _reduce(d, rng, op, axis):
 @pytest.mark.parametrize("axis", [-1, -2, None])
 def test_reductions_on_odd_shapes(n150, rng, op, axis):
     _reduce(n150, rng, op, axis)
+
+
+def test_reduction_reads_in_flight_on_one_or_both_nocs(n150, rng):
+    x, X = up(n150, rng, (256, 1024), lo=-3, hi=-0.5)     # big enough that an unwaited read shows
+    both = {"block": 2, "depth": 4, "inflight": 4, "both_nocs": 1, "reader_noc": 1, "writer_noc": 0}
+    close(gen.reduce(x, "sum", -1, config=both), X.sum(-1, keepdims=True))
+    rows = gen.reduce(x, "mean", -1, config={"pages": 4, "block": 32, "depth": 2, "inflight": 2, "cores": 5})
+    close(rows, X.mean(-1, keepdims=True))               # each row read bank by bank, 4 pages per request
+    y, Y = up(n150, rng, (50, 70), lo=-3, hi=-0.5)           # padded max: the edge tile first, one at a time
+    m = gen.reduce(y, "max", -1, config=dict(both, block=1))
+    close(m, Y.max(-1, keepdims=True))
+    assert "noc_async_read_barrier_with_trid" in m.run.sources["reader"]
+    close(gen.reduce(y, "min", -2, config={"block": 1, "depth": 2, "inflight": 1, "cores": 2}), Y.min(-2, keepdims=True))
 
 
 def test_reductions_on_every_arch(dev, rng):
@@ -343,7 +395,9 @@ def test_space_is_enumerated_with_its_constraints():
         assert fast and fast == {json.dumps(c, sort_keys=True) for c in Op.configs(small)}
         x = gen.empty(d, (64, 64))
         e = Eltwise(lambda u: (u * u + u).exp(), [x])
-        assert all(c["block"] * e.slots <= 8 for c in e.configs())
+        cfgs = list(e.configs())
+        assert cfgs and all(c["dst"] * e.slots <= 8 and c["dst"] <= c["runs"] * c["pages"] for c in cfgs)
+        assert all(c["pages"] * 2048 <= d.arch.noc_max_packet and c["inflight"] <= c["depth"] for c in cfgs)
 
 
 def test_search_matches_default_caches_winner_and_reads_tensix_beam(rng, monkeypatch, tmp_path):

@@ -8,36 +8,7 @@ import pytest
 
 import tensix
 from tensix import CircularBuffer, Device, Kernel, Program, Semaphore, TensorAccessorArgs
-
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    uint32_t start = get_arg_val<uint32_t>(3);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    for (uint32_t i = start; i < start + n; i++) {
-        cb_reserve_back(0, 1);
-        uint32_t buf = get_write_ptr(0);
-        noc_async_read_page(i, s, buf);
-        noc_async_read_barrier();
-        noc_async_write_page(i, d, buf);
-        noc_async_write_barrier();
-        cb_push_back(0, 1);
-        cb_wait_front(0, 1);
-        cb_pop_front(0, 1);
-    }
-}
-"""
-
-
-
-def copy_program(src, dst, n, cores=(0, 0), start=0):
-    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, n, start])
-    return Program(cores, [k], [CircularBuffer(0, "float16_b", src.page_size, 2)])
-
+from tensix.gen import programs
 
 def test_device_basics():
     d = Device("n150")
@@ -57,7 +28,7 @@ def test_several_devices_at_once():
             src, dst = d.dram_buffer(4 * 2048, 2048), d.dram_buffer(4 * 2048, 2048)
             data = np.arange(4 * 1024, dtype=np.uint16) * (1 + len(bufs))
             src.write(data)
-            d.queue.enqueue(copy_program(src, dst, 4))
+            d.queue.enqueue(programs.copy(src, dst, 4))
             bufs.append((dst, data))
         for dst, data in bufs:
             assert np.array_equal(dst.read(np.uint16), data)
@@ -83,7 +54,7 @@ def test_l1_interleaved_buffer_and_tensor_accessor_args(dev):
     assert TensorAccessorArgs(dst).compile_time_args() == [2, 2048]
     data = np.random.default_rng(1).integers(0, 2**16, 16 * 1024, dtype=np.uint16)
     src.write(data)
-    dev.queue.enqueue(copy_program(src, dst, 16, cores=(3, 2)))
+    dev.queue.enqueue(programs.copy(src, dst, 16, cores=(3, 2)))
     assert np.array_equal(dst.read(np.uint16), data)
     src.free()
     dst.free()
@@ -96,14 +67,14 @@ def test_runtime_args_forms_and_reenqueue_without_recompile(dev):
     data = np.random.default_rng(2).integers(0, 2**16, n * 1024, dtype=np.uint16)
     src.write(data)
     cores = tensix.CoreRangeSet(tensix.CoreRange((0, 0), (3, 1)))   # 8 cores, 3 tiles each
-    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=lambda i, xy, num: [src, dst, n // num, i * (n // num)])
-    p = Program(cores, [k], [CircularBuffer(0, "float16_b", 2048, 2)])
+    k = Kernel(programs.copy_source(), on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
+               runtime_args=lambda i, xy, num: programs.copy_args(src, dst, n // num, i * (n // num)))
+    p = Program(cores, [k], [CircularBuffer(0, "float16_b", 2048, 1)])
     dev.queue.enqueue(p)
     assert np.array_equal(dst.read(np.uint16), data)
     before = tensix.cache.stats()
     dst2 = dev.dram_buffer(n * 2048, 2048)
-    k.runtime_args = {c: [src, dst2, 3, 3 * i] for i, c in enumerate(cores.cores())}
+    k.runtime_args = {c: programs.copy_args(src, dst2, 3, 3 * i) for i, c in enumerate(cores.cores())}
     dev.queue.enqueue(p)
     assert np.array_equal(dst2.read(np.uint16), data)
     after = tensix.cache.stats()
@@ -148,7 +119,7 @@ def test_deterministic_results_and_cycles(dev):
     n = 12
     src, dst = dev.dram_buffer(n * 2048, 2048), dev.dram_buffer(n * 2048, 2048)
     src.write(np.arange(n * 1024, dtype=np.uint16))
-    p = copy_program(src, dst, n)
+    p = programs.copy(src, dst, n)
     times = {dev.queue.enqueue(p).cycles for _ in range(5)}
     assert len(times) == 1
 
@@ -156,7 +127,7 @@ def test_deterministic_results_and_cycles(dev):
 def test_clock_charges_bytes_and_distance(dev):
     def cycles(nbytes, core):
         src, dst = dev.dram_buffer(nbytes * 8, nbytes), dev.dram_buffer(nbytes * 8, nbytes)
-        t = dev.queue.enqueue(copy_program(src, dst, 8, cores=core)).cycles
+        t = dev.queue.enqueue(programs.copy(src, dst, 8, cores=core)).cycles
         src.free()
         dst.free()
         return t

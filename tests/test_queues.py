@@ -4,33 +4,20 @@ same programs enqueued normally, and `queue.history`."""
 import numpy as np
 import pytest
 
-from tensix import Device, DeviceError, Kernel, Program, TensorAccessorArgs
+from tensix import Device, DeviceError, Kernel, Program
+from tensix.gen import programs
 from tensix.capture import Session
 from tensix.queue import Command, Event, Trace
 
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    uint32_t l1 = get_arg_val<uint32_t>(3);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, l1);  noc_async_read_barrier();
-        noc_async_write_page(i, d, l1); noc_async_write_barrier();
-    }
-}"""
 PAGES = 16
 
 
-def copy_program(dev, src, dst, core=(0, 0)):
+def copy_program(dev, src, dst, core=(0, 0), pages=PAGES):
+    """tensix.gen's page copy on one core, staged in a per-core L1 scratch buffer (p.scratch)."""
     scratch = dev.l1_buffer(2048, cores=core)
-    k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, PAGES, scratch])
-    p = Program(core, [k])
+    p = programs.copy(src, dst, pages, cores=core, scratch=scratch)
     p.scratch = scratch
-    return p, k
+    return p, p.kernels[0]
 
 
 @pytest.fixture
@@ -101,10 +88,8 @@ def test_trace_replayed_100_times_against_the_same_programs_enqueued_normally(de
     q = dev.queue
     a, b, c, d = (dev.dram_buffer(2048, 2048) for _ in range(4))
     x = data(3)[:1024]
-    p1, k1 = copy_program(dev, a, b, (0, 0))
-    p2, k2 = copy_program(dev, b, c, (1, 0))
-    for k in (k1, k2):
-        k.runtime_args[2] = 1                          # one page
+    p1, k1 = copy_program(dev, a, b, (0, 0), pages=1)
+    p2, k2 = copy_program(dev, b, c, (1, 0), pages=1)
     q.write(a, x)
     q.finish()
     for _ in range(100):
@@ -121,7 +106,7 @@ def test_trace_replayed_100_times_against_the_same_programs_enqueued_normally(de
         q.enqueue(p2)
     assert isinstance(trace, Trace) and len(trace) == 2 and trace.state == "ready"
     assert (c.read(np.uint16) == 0).all()              # nothing ran during the capture
-    k2.runtime_args = [b, d, 1, p2.scratch]            # a trace keeps the args it was captured with
+    k2.runtime_args = programs.copy_args(b, d, 1, scratch=p2.scratch)   # a trace keeps the args it was captured with
     for _ in range(100):
         t = q.replay_trace(trace)
         assert t.programs == 2
@@ -201,7 +186,8 @@ def test_history_and_dispatch_parts(dev):
     h = list(q.history)
     assert h[0].start_s == 0 and all(c1.start_s == c0.end_s for c0, c1 in zip(h, h[1:]))
     assert h[-1].end_s == pytest.approx(total.seconds)     # one queue: its timeline is finish()'s total
-    assert h[1].counts == {"kernel_groups": 1, "kernels": 1, "cores": 1, "cbs": 0, "semaphores": 0, "runtime_arg_words": 4}
+    assert h[1].counts == {"kernel_groups": 1, "kernels": 1, "cores": 1, "cbs": 0, "semaphores": 0,
+                            "runtime_arg_words": 5}     # the copy's src, dst, count, first page, scratch
     assert q.totals["write"][:2] == [1, PAGES * 2048]
     text = q.history_table()
     assert "cq0: 3 commands" in text and f"dispatch {h[1].dispatch_us:.3f} us (gap " in text and "host" in text

@@ -3,6 +3,7 @@ device still runs a correct program."""
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -15,25 +16,14 @@ import pytest
 
 from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, Semaphore,
                     TensorAccessorArgs, formats)
+from tensix.gen import programs
 from tensix.sim import chip as simchip
 from tensix.sim import compiler
 
 ROOT = Path(__file__).resolve().parent.parent
 
-COPY = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    uint32_t buf = get_write_ptr(0);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, buf); noc_async_read_barrier();
-        noc_async_write_page(i, d, buf); noc_async_write_barrier();
-    }
-}
-"""
+# tensix.gen's page copy kernel (staged in CB 0): the program whose right bytes say the device works
+COPY = programs.copy_source()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +38,7 @@ def copy_works(dev, source=COPY, n=4):
     data = np.random.default_rng(n).integers(0, 2**16, n * 1024, dtype=np.uint16)
     src.write(data)
     k = Kernel(source, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, n])
+               runtime_args=programs.copy_args(src, dst, n))
     dev.queue.enqueue(Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]))
     ok = np.array_equal(dst.read(np.uint16), data)
     src.free()
@@ -132,7 +122,7 @@ def _copy_program(d, source, name, data):
     src, dst = d.dram_buffer(2048, 2048), d.dram_buffer(2048, 2048)
     src.write(data)
     k = Kernel(source, on="riscv_0", name=name, compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-               runtime_args=[src, dst, 1])
+               runtime_args=programs.copy_args(src, dst, 1))
     return Program((0, 0), [k], [CircularBuffer(0, "float16_b", 2048, 1)]), dst
 
 
@@ -169,8 +159,22 @@ def test_library_the_loader_rejects_is_rebuilt():
     assert next(_entry_of(name).glob("*.so")).stat().st_size > 1000
 
 
-def test_broken_runtime_binary_is_rebuilt():
+@pytest.fixture
+def private_runtime(monkeypatch, tmp_path):
+    """A copy of the device executable in a runtime root of the test's own, so breaking it cannot hit
+    other processes running the shared one (an in-place write fails with ETXTBSY, or they start a broken
+    binary); the kernel cache stays where it is."""
+    shared = compiler.runtime_executable()
+    monkeypatch.setenv("TENSIX_CACHE", str(compiler.cache_dir()))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    shutil.copytree(shared.parent, compiler._runtime_root() / shared.parent.name)
     exe = compiler.runtime_executable()
+    assert exe != shared and exe.read_bytes() == shared.read_bytes()
+    return exe
+
+
+def test_broken_runtime_binary_is_rebuilt(private_runtime):
+    exe = private_runtime
     good = exe.read_bytes()
     exe.write_bytes(good[:4096])               # truncated device executable
     try:
@@ -183,11 +187,11 @@ def test_broken_runtime_binary_is_rebuilt():
             exe.write_bytes(good)
 
 
-def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch):
+def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch, private_runtime):
     """A device executable replaced together with its manifest (only exec can tell it is broken): the host
     asks for a rebuild when it cannot start it. (The rebuild itself is the one the test above runs for
     real; here it puts the good binary back, to keep the suite fast.)"""
-    exe = compiler.runtime_executable()
+    exe = private_runtime
     good, manifest = exe.read_bytes(), (exe.parent / "tensix-sim.ok").read_text()
     real, rebuilds = compiler.runtime_executable, []
 

@@ -7,51 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, DataFormat, DeviceError, Kernel, Program, TensorAccessorArgs, tile_size
+from tensix import DataFormat, DeviceError, Kernel, tile_size
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, round_to_bf16, tilize, untilize
+from tensix.gen import programs
 
 CORE = (0, 0)
-
-READER = r"""
-// tile i of input k -> CB k, for NIN inputs
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(NIN);
-    constexpr auto a_args = TensorAccessorArgs<0>();
-    const auto a = TensorAccessor(a_args, get_arg_val<uint32_t>(0), get_tile_size(0));
-#if NIN == 2
-    constexpr auto b_args = TensorAccessorArgs<a_args.next_compile_time_args_offset()>();
-    const auto b = TensorAccessor(b_args, get_arg_val<uint32_t>(1), get_tile_size(1));
-#endif
-    for (uint32_t i = 0; i < n; i++) {
-        cb_reserve_back(0, 1);
-        noc_async_read_tile(i, a, get_write_ptr(0));
-#if NIN == 2
-        cb_reserve_back(1, 1);
-        noc_async_read_tile(i, b, get_write_ptr(1));
-#endif
-        noc_async_read_barrier();
-        cb_push_back(0, 1);
-#if NIN == 2
-        cb_push_back(1, 1);
-#endif
-    }
-}
-"""
-
-WRITER = r"""
-// CB 16 -> output tiles 0..n-1
-void kernel_main() {
-    uint32_t addr = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
-    constexpr auto args = TensorAccessorArgs<0>();
-    const auto out = TensorAccessor(args, addr, get_tile_size(16));
-    for (uint32_t i = 0; i < n; i++) {
-        cb_wait_front(16, 1);
-        noc_async_write_tile(i, out, get_read_ptr(16));
-        noc_async_write_barrier();
-        cb_pop_front(16, 1);
-    }
-}
-"""
 
 HEAD = r"""
 #include <cstdint>
@@ -76,7 +36,8 @@ def _from_dev(buf, fmt: DataFormat, shape) -> np.ndarray:
 def run_sfpi(dev, compute_src: str, inputs: list[np.ndarray], out_per_tile: int = 1, *, name: str,
              fmt: DataFormat = DataFormat.Float16_b, fp32: bool = False, defines: dict | None = None,
              compute_args: list[int] = ()) -> np.ndarray:
-    """Run `compute_src` over the (n*32) x 32 inputs (tile i of input k in CB k); the kernel packs
+    """Run `compute_src` over the (n*32) x 32 inputs (tile i of input k in CB k: tensix.gen.programs.feed's
+    reader and writer around it); the kernel packs
     out_per_tile tiles per input tile into CB 16. Returns the output as (n*out_per_tile*32) x 32."""
     n = inputs[0].shape[0] // 32
     tb = tile_size(fmt)
@@ -87,17 +48,10 @@ def run_sfpi(dev, compute_src: str, inputs: list[np.ndarray], out_per_tile: int 
         for b, x in zip(bufs, inputs):
             b.write(_to_dev(x, fmt))
         out.write(np.zeros(n * out_per_tile * tb // 4, np.uint32))
-        kernels = [
-            Kernel(READER, on="reader", name="sfpi_reader.cpp", compile_args=[TensorAccessorArgs(b) for b in bufs],
-                   runtime_args=[*bufs, n], defines={"NIN": str(len(inputs))}),
-            Kernel(WRITER, on="writer", name="sfpi_writer.cpp", compile_args=[TensorAccessorArgs(out)],
-                   runtime_args=[out, n * out_per_tile]),
-            Kernel(HEAD + compute_src, on="compute", name=name, runtime_args=[n, *compute_args],
-                   fp32_dest_acc_en=fp32, defines=defines or {}),
-        ]
-        cbs = [CircularBuffer(i, fmt, tb, 2) for i in range(len(inputs))]
-        cbs.append(CircularBuffer(16, fmt, tb, max(2, out_per_tile)))
-        dev.queue.enqueue(Program(CORE, kernels, cbs))
+        compute = Kernel(HEAD + compute_src, on="compute", name=name, runtime_args=[n, *compute_args],
+                         fp32_dest_acc_en=fp32, defines=defines or {})
+        dev.queue.enqueue(programs.feed(compute, bufs, out, core=CORE, formats=fmt, out_format=fmt,
+                                        out_pages=max(2, out_per_tile)))
         return _from_dev(out, fmt, out_shape)
     finally:
         for b in (*bufs, out):

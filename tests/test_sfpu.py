@@ -1,5 +1,6 @@
 """SFPU operations on DST tiles (API §4.7): every op runs in a real compute kernel on the simulated
-chip (reader DRAM -> CB 0, compute copy_tile -> op -> pack_tile to CB 16, writer CB 16 -> DRAM) and is
+chip (reader DRAM -> CB 0, compute copy_tile -> op -> pack_tile to CB 16, writer CB 16 -> DRAM: the
+reader and writer are tensix.gen.programs.feed's) and is
 checked against a numpy reference with the rounding the chip applies: inputs are bf16, the op computes
 in fp32, DST rounds the result to bf16 (nearest-even) unless fp32_dest_acc_en.
 
@@ -19,8 +20,9 @@ import math
 import numpy as np
 import pytest
 
-from tensix import CircularBuffer, CompileError, DataFormat, DeviceError, Kernel, Program, TensorAccessorArgs
+from tensix import CircularBuffer, CompileError, DataFormat, DeviceError, Kernel, Program
 from tensix.formats import pack, round_to_bf16, tile_size, unpack
+from tensix.gen import programs
 
 F = DataFormat
 HEADERS = """
@@ -58,30 +60,6 @@ HEADERS = """
 #include "compute_kernel_api/eltwise_binary_sfpu.h"
 """
 
-READER = r"""
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    const auto s = TensorAccessor(sa, src);
-    for (uint32_t i = 0; i < n; i++) {
-        cb_reserve_back(0, 1);
-        noc_async_read_tile(i, s, get_write_ptr(0));
-        noc_async_read_barrier();
-        cb_push_back(0, 1);
-    }
-}"""
-WRITER = r"""
-void kernel_main() {
-    uint32_t dst = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
-    constexpr auto da = TensorAccessorArgs<0>();
-    const auto d = TensorAccessor(da, dst);
-    for (uint32_t i = 0; i < n; i++) {
-        cb_wait_front(16, 1);
-        noc_async_write_tile(i, d, get_read_ptr(16));
-        noc_async_write_barrier();
-        cb_pop_front(16, 1);
-    }
-}"""
 # one block per op: bring its n_in input tiles into DST 0..n_in-1, run the op code, pack DST[out]
 BLOCK = """
     cb_wait_front(0, {n});
@@ -113,11 +91,8 @@ def _run(dev, blocks, tiles, in_fmt=F.Float16_b, out_fmt=F.Float16_b, **cfg):
     src, dst = dev.dram_buffer(n_in * isz, isz), dev.dram_buffer(n_out * osz, osz)
     try:
         src.write(pack(np.concatenate([np.asarray(t).reshape(-1) for t in tiles]), in_fmt))
-        ks = [Kernel(READER, on="reader", compile_args=[TensorAccessorArgs(src)], runtime_args=[src, n_in]),
-              Kernel(compute_source(blocks), on="compute", **cfg),
-              Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(dst)], runtime_args=[dst, n_out])]
-        cbs = [CircularBuffer(0, in_fmt, isz, 4), CircularBuffer(16, out_fmt, osz, 2)]
-        dev.queue.enqueue(Program((0, 0), ks, cbs))
+        compute = Kernel(compute_source(blocks), on="compute", **cfg)
+        dev.queue.enqueue(programs.feed(compute, [src], dst, formats=in_fmt, out_format=out_fmt, in_pages=4))
         return unpack(dst.read(np.uint8), out_fmt).reshape(n_out, 1024)
     finally:
         src.free()
@@ -508,10 +483,7 @@ void MAIN {
     s, d = dev.dram_buffer(isz, isz), dev.dram_buffer(isz, isz)
     try:
         s.write(pack(x, F.Float16_b))
-        ks = [Kernel(READER, on="reader", compile_args=[TensorAccessorArgs(s)], runtime_args=[s, 1]),
-              Kernel(src, on="compute", defines=defines),
-              Kernel(WRITER, on="writer", compile_args=[TensorAccessorArgs(d)], runtime_args=[d, 1])]
-        dev.queue.enqueue(Program((0, 0), ks, [CircularBuffer(0, F.Float16_b, isz, 2), CircularBuffer(16, F.Float16_b, isz, 2)]))
+        dev.queue.enqueue(programs.feed(Kernel(src, on="compute", defines=defines), [s], d))
         check("legacy exp", unpack(d.read(np.uint8), F.Float16_b), np.exp(x.astype(np.float64)), ("ulp", 1))
     finally:
         s.free()

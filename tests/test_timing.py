@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 
-from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs
-from tensix.formats import float_to_bf16_bits, quantize, tilize
+from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen
+from tensix.formats import quantize
+from tile_kernels import ADD_TILES
 
 # the calibration microbenchmarks (bench/calibrate.py prints them) measure the model's shape too
 from tensix.sim import calibration as calibrate
@@ -37,45 +38,6 @@ void kernel_main() {   // n reads of 2 KB from one DRAM bank, all in flight, one
     noc_async_read_barrier();
 }
 """
-ADD_READER = r"""
-void kernel_main() {
-    uint32_t a = get_arg_val<uint32_t>(0), b = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto aa = TensorAccessorArgs<0>();
-    constexpr auto ba = TensorAccessorArgs<aa.next_compile_time_args_offset()>();
-    const auto A = TensorAccessor(aa, a);
-    const auto B = TensorAccessor(ba, b);
-    for (uint32_t i = 0; i < n; i++) {
-        cb_reserve_back(0, 1); cb_reserve_back(1, 1);
-        noc_async_read_page(i, A, get_write_ptr(0)); noc_async_read_page(i, B, get_write_ptr(1));
-        noc_async_read_barrier();
-        cb_push_back(0, 1); cb_push_back(1, 1);
-    }
-}
-"""
-ADD = r"""
-#include "api/compute/eltwise_binary.h"
-void kernel_main() {
-    uint32_t n = get_arg_val<uint32_t>(0);
-    binary_op_init_common(0, 1, 16);
-    add_tiles_init(0, 1);
-    for (uint32_t i = 0; i < n; i++) {
-        cb_wait_front(0, 1); cb_wait_front(1, 1);
-        tile_regs_acquire(); add_tiles(0, 1, 0, 0, 0); tile_regs_commit();
-        cb_pop_front(0, 1); cb_pop_front(1, 1);
-        cb_reserve_back(16, 1); tile_regs_wait(); pack_tile(0, 16); tile_regs_release(); cb_push_back(16, 1);
-    }
-}
-"""
-ADD_WRITER = r"""
-void kernel_main() {
-    uint32_t c = get_arg_val<uint32_t>(0), n = get_arg_val<uint32_t>(1);
-    constexpr auto ca = TensorAccessorArgs<0>();
-    const auto C = TensorAccessor(ca, c);
-    for (uint32_t i = 0; i < n; i++) { cb_wait_front(16, 1); noc_async_write_page(i, C, get_read_ptr(16)); noc_async_write_barrier(); cb_pop_front(16, 1); }
-}
-"""
-
-
 @pytest.fixture(scope="module")
 def wh():
     with Device("n150") as d:
@@ -171,7 +133,7 @@ def eltwise_cycles(dev, fmt, page, per_core=32):
     a, b = dev.dram_buffer(n * page, page), dev.dram_buffer(n * page, page)
     ks = [Kernel(BATCH_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)],
                  runtime_args=lambda i, xy, _: [a, b, per_core, i * per_core]),
-          Kernel(ADD, on="compute", runtime_args=[per_core]),
+          Kernel(ADD_TILES, on="compute", runtime_args=[per_core]),
           Kernel(calibrate.DRAIN, on="writer", runtime_args=[per_core, 1])]
     cbs = [CircularBuffer(0, fmt, page, 16), CircularBuffer(1, fmt, page, 16), CircularBuffer(16, fmt, page, 4)]
     t = dev.queue.enqueue(Program(cores, ks, cbs), timing_only=True).cycles
@@ -185,29 +147,26 @@ def test_bfp8_inputs_speed_up_a_dram_bound_eltwise(wh):
     assert bfp8 < 0.8 * bf16
 
 
+def gen_add(dev, n, cores=None):
+    """tensix.gen's a + b over n bf16 tiles (x + x, x random): the program and the exact result."""
+    x = np.random.default_rng(0).standard_normal((n * 32, 32)).astype(np.float32)
+    a, b, c = gen.from_numpy(dev, x), gen.from_numpy(dev, x), gen.empty(dev, x.shape)
+    op = gen.Eltwise(lambda u, v: u + v, [a, b])
+    cfg = op.default() if cores is None else dict(op.default(), cores=cores)
+    return op.build(cfg, c).program, (a, b, c), quantize(x, "float16_b") * 2
+
+
 def test_functional_and_timing_only_give_the_same_time(wh):
     assert copy_cycles(wh, 2048, 16) == copy_cycles(wh, 2048, 16, timing_only=True)
-    n = 8
-    a, b, c = (wh.dram_buffer(n * 2048, 2048) for _ in range(3))
-    x = np.random.default_rng(0).standard_normal((n * 32, 32)).astype(np.float32)
-    a.write(float_to_bf16_bits(tilize(x)))
-    b.write(float_to_bf16_bits(tilize(x)))
-    ks = [Kernel(ADD_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)], runtime_args=[a, b, n]),
-          Kernel(ADD, on="compute", runtime_args=[n]),
-          Kernel(ADD_WRITER, on="writer", compile_args=[TensorAccessorArgs(c)], runtime_args=[c, n])]
-    p = Program((0, 0), ks, [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)])
+    p, (a, b, c), want = gen_add(wh, 8)                # reader, compute, writer on 8 cores
     functional = wh.queue.enqueue(p).cycles
-    assert np.array_equal(c.read(np.uint16), float_to_bf16_bits(tilize(quantize(x, "float16_b") * 2)))
+    assert np.array_equal(c.numpy(), want)
     assert wh.queue.enqueue(p, timing_only=True).cycles == functional
 
 
 def test_profile_trace_and_svg(wh, tmp_path):
     n = 8
-    a, b, c = (wh.dram_buffer(n * 2048, 2048) for _ in range(3))
-    ks = [Kernel(ADD_READER, on="reader", compile_args=[TensorAccessorArgs(a), TensorAccessorArgs(b)], runtime_args=[a, b, n]),
-          Kernel(ADD, on="compute", runtime_args=[n]),
-          Kernel(ADD_WRITER, on="writer", compile_args=[TensorAccessorArgs(c)], runtime_args=[c, n])]
-    p = Program((0, 0), ks, [CircularBuffer(i, "float16_b", 2048, 2) for i in (0, 1, 16)])
+    p, (a, b, c), _ = gen_add(wh, n, cores=1)          # tensix.gen's add on core (0, 0)
     t = p.run(wh, trace=tmp_path / "t.json")
     prof = t.profile
     assert prof.dram_read[a.device.arch.dram_banks[0].controller] > 0

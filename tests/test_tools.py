@@ -14,33 +14,20 @@ from tensix import smi, status
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# a process holding an open Device: runs one program, says "ready", then runs one more per "run" line
+# a process holding an open Device: runs one program (tensix.gen's page copy on core (0, 0)), says "ready",
+# then runs one more per "run" line
 LIVE = r"""
 import sys
 import time
 import numpy as np
-from tensix import Device, Kernel, Program, TensorAccessorArgs
+from tensix import Device
+from tensix.gen import programs
 from tensix.status import PUBLISH_EVERY_S
-COPY = '''
-void kernel_main() {
-    uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1), n = get_arg_val<uint32_t>(2);
-    constexpr auto sa = TensorAccessorArgs<0>();
-    constexpr auto da = TensorAccessorArgs<sa.next_compile_time_args_offset()>();
-    const auto s = TensorAccessor(sa, src);
-    const auto d = TensorAccessor(da, dst);
-    uint32_t l1 = get_arg_val<uint32_t>(3);
-    for (uint32_t i = 0; i < n; i++) {
-        noc_async_read_page(i, s, l1);  noc_async_read_barrier();
-        noc_async_write_page(i, d, l1); noc_async_write_barrier();
-    }
-}'''
 dev = Device(sys.argv[1])
 pages = int(sys.argv[2])
 src, dst = dev.dram_buffer(pages * 2048, 2048), dev.dram_buffer(pages * 2048, 2048)
 scratch = dev.l1_buffer(2048, cores=(0, 0))
-k = Kernel(COPY, on="riscv_0", compile_args=[TensorAccessorArgs(src), TensorAccessorArgs(dst)],
-           runtime_args=[src, dst, pages, scratch])
-p = Program((0, 0), [k])
+p = programs.copy(src, dst, pages, cores=(0, 0), scratch=scratch)     # one RISC-V on core (0, 0)
 data = np.arange(pages * 1024, dtype=np.uint16)
 def settle():   # records are written at most every PUBLISH_EVERY_S: one more call after that publishes
     time.sleep(PUBLISH_EVERY_S + 0.02)

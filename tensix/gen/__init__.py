@@ -16,20 +16,25 @@ over cores), built on the public host API only. Entry points other packages may 
   matmul(a, b, bias=None, activation=None, *, fidelity, fp32_acc, config=None, beam=None)
   reduce(x, "sum" | "mean" | "max" | "min", axis=-1 | -2 | None), transpose(x)
   fuse(fn, *tensors_or_numbers), the unary helpers (exp, relu, ...), typecast(x, dtype)
+  Tensor operators: a + b, a - b, a * b, a / b, -a (with numbers where the op takes them), a @ b
   softmax(x), layernorm(x, gamma, beta), to_layout(x, "tiled" | "row_major")
 Each returns a new Tensor whose `.run` (RunInfo) holds the config, the modelled DeviceTime, the
 search report, the error bound and the generated sources.
 """
 from .compose import layernorm, softmax
-from .eltwise import (Eltwise, add, exp, fuse, gelu, log, mul, recip, relu, rsqrt, sigmoid, silu, sqrt, sub, tanh,
-                      typecast, where)
+from . import tensor as _tensor
+from .eltwise import (Eltwise, add, div, exp, fuse, gelu, log, mul, neg, recip, relu, rsqrt, sigmoid, silu, sqrt, sub,
+                      tanh, typecast, where)
 from .layout import Layout, to_layout
 from .matmul import Matmul, matmul
 from .op import Op, RunInfo, cache_path, search
 from .reduce import Reduce, Transpose, reduce, transpose
 from .tensor import DTYPES, Tensor, empty, from_numpy, tolerance
 
-__all__ = ["Tensor", "from_numpy", "empty", "DTYPES", "tolerance", "fuse", "where", "add", "sub", "mul", "exp",
+# a + b, a - b, a * b, a / b, -a (numbers too, on either side) and a @ b on Tensors
+_tensor.OPERATORS.update(add=add, sub=sub, mul=mul, div=div, neg=neg, matmul=matmul)
+
+__all__ = ["Tensor", "from_numpy", "empty", "DTYPES", "tolerance", "fuse", "where", "add", "sub", "mul", "div", "neg", "exp",
            "log", "sqrt", "rsqrt", "recip", "relu", "gelu", "sigmoid", "silu", "tanh", "typecast", "matmul",
            "reduce", "transpose", "softmax", "layernorm", "to_layout", "Op", "Eltwise", "Matmul", "Reduce",
            "Transpose", "Layout", "RunInfo", "search", "cache_path"]

@@ -8,8 +8,7 @@ kernel turns them into Wt tiles with tilize_block. Untilize: untilize_block turn
 from __future__ import annotations
 
 from .. import CircularBuffer, Kernel, Program, TensorAccessorArgs, formats
-from .eltwise import writer_source
-from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split
+from .kernels import COMPUTE_INCLUDES, core_counts, core_list, l1_budget, split, writer_source
 from .op import Built, Op, run
 from .tensor import TILE, Tensor, tile_bytes
 
@@ -127,7 +126,7 @@ void kernel_main() {
     const auto x = TensorAccessor(args, addr, get_tile_size(0));
     for (uint32_t u = start; u < start + n; u++) {
         cb_reserve_back(0, Wt);
-        for (uint32_t c = 0, l1 = get_write_ptr(0); c < Wt; c++, l1 += get_tile_size(0)) noc_async_read_tile(u * Wt + c, x, l1);
+        for (uint32_t c = 0, l1 = get_write_ptr(0); c < Wt; c++, l1 += get_tile_size(0)) noc_async_read_page(u * Wt + c, x, l1);
         noc_async_read_barrier();
         cb_push_back(0, Wt);
     }

@@ -181,7 +181,7 @@ def neighbours(op: Op, cfg: dict, reach: int = 1):
                     yield c
 
 
-def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 160, budget_s: float = 40.0,
+def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 400, budget_s: float = 40.0,
            use_cache: bool = True) -> tuple[dict, dict]:
     """Beam search from the default (and the op's extra seeds): each round times every unseen
     neighbour (one axis moved by one or two steps) of the k best so far and keeps the k best; it stops
@@ -189,7 +189,7 @@ def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: in
     time. Returns (winner, report)."""
     key = _cache_key(op)
     hit = _cache_load().get(key) if use_cache else None
-    if hit and op.valid(hit["config"]):
+    if hit and set(hit["config"]) == set(op.space()) and op.valid(hit["config"]):   # (a winner of an older space: search)
         return hit["config"], dict(hit["report"], cached=True)
     t0 = time.perf_counter()
     seen: dict[str, float] = {}

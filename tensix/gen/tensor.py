@@ -8,8 +8,9 @@ later matmul or sum reads the padding as zeros. A row-major tensor stores one ro
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -62,6 +63,19 @@ def tolerance(dtype: str, fidelity: str = "HiFi4", terms: int = 1, ops: int = 1)
     return r, 4 * r / 2 * math.sqrt(terms) + FIDELITY[fidelity] + r
 
 
+# The operators of Tensor run ops defined in modules that import this one; tensix.gen's __init__ puts
+# them here (so this module imports none of them: no import cycle). name -> function(a, b) / (a).
+OPERATORS: dict[str, Callable] = {}
+
+
+def _operator(name: str) -> Callable:
+    try:
+        return OPERATORS[name]
+    except KeyError:
+        raise RuntimeError(f"Tensor operator {name!r} is not registered: import tensix.gen (its __init__ "
+                           "registers the element-wise and matmul lowerings)") from None
+
+
 @dataclass
 class Tensor:
     """A tensor on `device`. Use `from_numpy` / `empty` to make one and `numpy()` to read it back."""
@@ -108,6 +122,25 @@ class Tensor:
 
     def __repr__(self) -> str:
         return f"Tensor({self.shape}, {self.dtype}, {self.layout}, {self.memory}, {self.device.arch.board})"
+
+    # ---- operators: each runs one generated program (a + b * c runs two: fuse() makes one of them) ----
+    __array_ufunc__ = None                # numpy defers to these (ndarray + Tensor is a TypeError, not a loop)
+
+    def _binary(self, name: str, a, b):
+        if not all(isinstance(x, (Tensor, numbers.Real)) for x in (a, b)):
+            return NotImplemented
+        return _operator(name)(a, b)
+
+    def __add__(self, o): return self._binary("add", self, o)
+    def __radd__(self, o): return self._binary("add", o, self)
+    def __sub__(self, o): return self._binary("sub", self, o)
+    def __rsub__(self, o): return self._binary("sub", o, self)
+    def __mul__(self, o): return self._binary("mul", self, o)
+    def __rmul__(self, o): return self._binary("mul", o, self)
+    def __truediv__(self, o): return self._binary("div", self, o)
+    def __rtruediv__(self, o): return self._binary("div", o, self)
+    def __neg__(self): return _operator("neg")(self)
+    def __matmul__(self, o): return _operator("matmul")(self, o) if isinstance(o, Tensor) else NotImplemented
 
     # ---- host <-> device ----------------------------------------------------------------------------
     @classmethod

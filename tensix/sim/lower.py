@@ -182,9 +182,14 @@ def run_message(plan: ProgramPlan, arch: Arch, static: list[int], kernel_ids: li
         for i in k.common_l1_args:
             common[i] += l1_base(k.cores[0])
         m.u32(kid, len(common), *common, len(k.runtime_args))
+        gx = arch.compute_grid[0]             # the plan's cores are checked logical coordinates
         for ca in k.runtime_args:
-            words = list(ca.words)
-            for i in ca.l1_args:
-                words[i] += l1_base(ca.core)
-            m.u32(arch.core_index(ca.core), len(words), *words)
+            m.u32(ca.core.y * gx + ca.core.x, len(ca.words))
+            if ca.l1_args:
+                words = list(ca.words)
+                for i in ca.l1_args:
+                    words[i] += l1_base(ca.core)
+                m.u32(*words)
+            else:
+                m.extend(ca.words)            # uint32 words already (plan._u32)
     return m

@@ -10,8 +10,9 @@
 //                                                    .noc_y_end = .., .offset_bytes = 0});
 //
 // A read's destination and a write's source must be local memory (CircularBuffer, CoreLocalMem).
-// Transaction ids are accepted; the simulated NoC tracks one group per RISC-V, so a trid barrier
-// waits for every transfer of that kind (as the plain dataflow API does here).
+// Transaction ids: a read or write with a TxnIdMode/NocOptions trid tags its transfer with that id
+// (noc_async_{read,write}_set_trid), and a barrier with a trid waits only for that id (NoC §6.4), as
+// the plain dataflow API does.
 #pragma once
 #include "api/dataflow/dataflow_api.h"
 #include "experimental/endpoints.h"
@@ -126,7 +127,7 @@ public:
                      const dst_args_t<Dst>& dst_args, const V& vals = {}, std::uint32_t trid = INVALID_TXN_ID) const {
         static_assert(noc_traits_t<Src>::is_local,
                       "Noc::async_write: the source must be local memory (CircularBuffer or CoreLocalMem)");
-        (void)trid;
+        if constexpr (tx_opt_trid<opts>()) ::noc_async_write_set_trid(tx_trid_of(vals, trid), noc_id_);
         constexpr bool posted = tx_opt_posted<opts>() || tx_opt_posted<p2>();
         constexpr std::uint32_t max_page = tx_opt_is_size<p2>() && std::uint32_t(p2) != TX_OPT_UNSET ? std::uint32_t(p2)
                                            : tx_opt_is_size<p3>() && std::uint32_t(p3) != TX_OPT_UNSET ? std::uint32_t(p3)

@@ -551,9 +551,14 @@ class Matmul(Op):
             return next(self.configs())
         two = [c for c in ok if c["variant"] == "mcast2d"]
         one = [c for c in ok if c["variant"] == "mcast1d"]
-        if one and (not two or self.layout(one[0])[2] > 1.5 * self.layout(two[0])[2]):
-            return one[0]
-        return two[0] if two else ok[0]
+        c = one[0] if one and (not two or self.layout(one[0])[2] > 1.5 * self.layout(two[0])[2]) else \
+            two[0] if two else ok[0]
+        # spread senders make the kernels' core sets scattered (one dispatch multicast per rectangle,
+        # about 20 us more on 64 cores): worth it when the math per core is longer than that
+        phases = ["LoFi", "HiFi2", "HiFi3", "HiFi4"].index(c["fidelity"]) + 1
+        if c["pm"] * c["pn"] * self.Kt * 16 * phases * self.jobs_per_core(c) < 16384:
+            c["senders"] = "edge"
+        return c
 
     def seeds(self) -> list[dict]:
         d = self.default()

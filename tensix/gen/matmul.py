@@ -1,20 +1,27 @@
 """Matmul: C = A @ B (+ bias) (then an activation), batched, lowered to reader / compute / writer kernels.
 
-The Mt x Nt output tiles are cut into per-core blocks of pm x pn tiles; K is walked in blocks of
-in0_block_w (kb) tiles, each block product computed as DST sub-blocks of sub_h x sub_w tiles with
-matmul_block; between K blocks the partial sums go to CB 24 and come back with copy_tile.
+The Mt x Nt output tiles are cut into per-core blocks of pm x pn tiles (the last block of a row or
+column may be ragged: its tiles past the tensor are not moved, so any grid can be filled); K is
+walked in blocks of in0_block_w (kb) tiles, each block product computed as DST sub-blocks of
+sub_h x sub_w tiles with matmul_block. Between K steps the partial sums either stay in L1 and the
+packer accumulates onto them (`l1_acc`, as the current matmul_block helper does: one reserve of the
+whole block, K steps pack to absolute offsets) or go to CB 24 and come back with copy_tile. The last
+K step spans `tail` K blocks, so the finished sub-blocks leave over a longer time.
 Variants (the `variant` axis):
   blocked  every core reads its own A and B blocks from DRAM; jobs (batch, m block, n block) are
            spread over the cores;
-  mcast1d  all cores share one m block (skinny M): the first core of each grid row reads the A block
+  mcast1d  all cores share one m block (skinny M): one core of each grid row reads the A block
            and multicasts it along its row, every core reads its own B block;
-  mcast2d  core (x, y) computes m block y, n block x: the left column reads A and multicasts along
-           rows, the top row reads B and multicasts down columns (the batch loops inside).
+  mcast2d  core (x, y) computes m block y, n block x: one core of each row reads A and multicasts
+           it along the row, one core of each column reads B and multicasts it down the column (the
+           batch loops inside). The senders are the first column / row (`senders` edge) or core y of
+           row y and core x of column x (spread: their DRAM reads then use every column's links).
 With split_dm the reader moves A and the writer moves B and the output, so both data-movement RISC-Vs
-and both NoCs work (else the reader moves A and B). Block sizes, sub-blocks and CB depths are runtime
-args, so the candidates of one variant share the compiled kernels. Bias (N,) and activation are
-fused into the last K block (DST), unless the output has padding they would make non-zero: then they
-run as one fused element-wise op after the matmul.
+work (else the reader moves A and B); A, B and C each have their NoC (reader_noc, b_noc, writer_noc).
+Block sizes, sub-blocks, CB depths, L1 accumulation and the tail are runtime args or CB sizes, so
+the candidates of one variant and NoC choice share the compiled kernels. Bias (N,) and activation are fused into the last K step
+(DST), unless the output has padding they would make non-zero: then they run as one fused
+element-wise op after the matmul.
 """
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ Variants (the `variant` axis):
 With split_dm the reader moves A and the writer moves B and the output, so both data-movement RISC-Vs
 work (else the reader moves A and B); A, B and C each have their NoC (reader_noc, b_noc, writer_noc).
 Block sizes, sub-blocks, CB depths, L1 accumulation and the tail are runtime args or CB sizes, so
-the candidates of one variant and NoC choice share the compiled kernels. Bias (N,) and activation are fused into the last K step
-(DST), unless the output has padding they would make non-zero: then they run as one fused
-element-wise op after the matmul.
+the candidates of one variant and NoC choice share the compiled kernels. Bias (N,) and activation
+are fused into the last K step (DST), unless the output has padding they would make non-zero: then
+they run as one fused element-wise op after the matmul.
 """
 from __future__ import annotations
 
@@ -211,7 +211,8 @@ void kernel_main() {
                 uint32_t l1 = get_read_ptr(16);
                 for (uint32_t h = 0; h < sub_h; h++)
                     for (uint32_t w = 0; w < sub_w; w++, l1 += tc)
-                        if (sh * sub_h + h < rows && sw * sub_w + w < cols) noc_async_write_tile(b * Mt * Nt + (m0 + sh * sub_h + h) * Nt + n0 + sw * sub_w + w, C, l1, C_NOC);
+                        if (sh * sub_h + h < rows && sw * sub_w + w < cols)
+                            noc_async_write_tile(b * Mt * Nt + (m0 + sh * sub_h + h) * Nt + n0 + sw * sub_w + w, C, l1, C_NOC);
                 noc_async_writes_flushed(C_NOC);      // the pages left L1: free them (the acks are awaited at the end)
                 cb_pop_front(16, sub_h * sub_w);
             }
@@ -386,8 +387,8 @@ class Matmul(Op):
         g = max(self.device.grid.x, self.device.grid.y)
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": block_sizes(self.Mt, g), "pn": block_sizes(self.Nt, g),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
-                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1], "l1_acc": [1, 0], "tail": [1, 2, 4],
-                "senders": ["spread", "edge"],
+                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1],
+                "l1_acc": [1, 0], "tail": [1, 2, 4], "senders": ["spread", "edge"],
                 "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
     def layout(self, cfg: dict) -> tuple[int, int, int]:

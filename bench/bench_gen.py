@@ -134,6 +134,12 @@ def main() -> None:
     print(f"  tensix.gen default config                 {gen2048['default_us']:9.1f} us")
     print(f"  tensix.gen searched config                {gen2048['best_us']:9.1f} us   "
           f"({hand * 1e6 / gen2048['best_us']:.2f}x the hand-written kernels)")
+    print("FPU utilization targets (searched config, n150 8x8 grid, bf16 HiFi4):")
+    for n, goal in ((2048, 0.90), (4096, 0.92)):
+        r = next((r for r in rows if r["op"] == "matmul" and r["arch"] == "n150" and r["shape"] == [n] * 3
+                  and r["fidelity"] == "HiFi4" and r["dtype"] == "bf16"), None)
+        verdict = "not run (--quick)" if r is None else f"{r['fpu_util'] * 100:5.1f}%  {'met' if r['fpu_util'] >= goal else 'MISSED'}"
+        print(f"  {n}^3 >= {goal * 100:.0f}%: {verdict}")
     sp = [r["speedup"] for r in rows]
     print(f"\nmedian speedup of search over the default: {statistics.median(sp):.2f}x over {len(rows)} cases; "
           f"max search time {max(r['search_s'] for r in rows):.1f} s; all correct: {all(r['correct'] for r in rows)}; "

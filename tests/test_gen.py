@@ -13,7 +13,7 @@ from tensix import Device
 from tensix import gen
 from tensix.gen.eltwise import Eltwise
 from tensix.gen.matmul import Matmul
-from tensix.gen.op import search
+from tensix.gen.op import Op, search
 
 ARCHS = ("n150", "p150a", "e150")
 
@@ -277,6 +277,35 @@ def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
     close(c, A @ B)
 
 
+@pytest.mark.parametrize("variant,pm,pn", [("mcast2d", 3, 2), ("blocked", 4, 3), ("mcast1d", 10, 3)])
+def test_matmul_ragged_blocks(n150, rng, variant, pm, pn):
+    """Blocks that do not divide the output (10 x 7 tiles in 3 x 2 blocks: the last row and column of
+    blocks are ragged), so any grid can be filled: only the tiles inside the tensor move."""
+    a, A = up(n150, rng, (300, 256))
+    b, B = up(n150, rng, (256, 200))
+    op = Matmul(a, b)
+    assert pm in op.space()["pm"] and pn in op.space()["pn"] and op.Nt % pn and (op.Mt % pm or variant == "mcast1d")
+    c = gen.matmul(a, b, config={"variant": variant, "pm": pm, "pn": pn, "sub_h": 1, "sub_w": 1, "kb": 2})
+    close(c, A @ B)
+
+
+@pytest.mark.parametrize("l1_acc,tail", [(0, 2), (1, 1), (1, 2)])
+def test_matmul_l1_accumulation_and_last_step(n150, rng, l1_acc, tail):
+    """Partial sums spilled and reloaded, or accumulated by the packer in L1 (straight into the output
+    CB, or in CB 24 when the last step reloads them for an activation or for fp32 partials of a bf16
+    output), with a last step over one or two K blocks, edge or spread multicast senders."""
+    a, A = up(n150, rng, (128, 512))
+    b, B = up(n150, rng, (512, 96))
+    bias, Bias = up(n150, rng, (96,))
+    cfg = {"variant": "mcast2d", "pm": 2, "pn": 1, "kb": 4, "sub_h": 2, "sub_w": 1, "l1_acc": l1_acc, "tail": tail,
+           "senders": "edge" if tail == 1 else "spread", "b_noc": 0, "split_dm": 1}
+    for act, with_bias, fp32 in ((None, False, False), ("relu", True, False), (None, True, True)):
+        c = gen.matmul(a, b, bias if with_bias else None, act, fp32_acc=fp32, config=cfg)
+        assert c.run.config["l1_acc"] == l1_acc and c.run.config["tail"] == tail
+        ref = A @ B + (Bias.reshape(-1) if with_bias else 0)
+        close(c, np.maximum(ref, 0) if act else ref)
+
+
 def test_matmul_batched_bias_activation_fused(dev, rng):
     a, A = up(dev, rng, (3, 64, 96))
     b, B = up(dev, rng, (3, 96, 64))
@@ -356,7 +385,14 @@ def test_space_is_enumerated_with_its_constraints():
         with pytest.raises(ValueError, match="DST"):
             gen.matmul(a, b, fp32_acc=True, config={"pm": 4, "pn": 2, "sub_h": 4, "sub_w": 2})
         big = Matmul(gen.empty(d, (8 * 32, 8192)), gen.empty(d, (8192, 8 * 32)))
-        assert "L1" in big.check(dict(big.default(), variant="blocked", pm=8, pn=8, kb=256))
+        assert "L1" in big.check(dict(big.default(), variant="blocked", pm=8, pn=8, kb=256, tail=1, l1_acc=0))
+        # Matmul.configs() prunes instead of checking every point: the same set as the plain enumeration
+        # (the free axes, which never change validity, held to one value to keep the product small)
+        small = Matmul(gen.empty(d, (64, 128)), gen.empty(d, (128, 96)), gen.empty(d, (96,)), "relu")
+        full = small.space()
+        small.space = lambda: {a: v[:1] if a in Matmul.FREE else v for a, v in full.items()}
+        fast = {json.dumps(c, sort_keys=True) for c in small.configs()}
+        assert fast and fast == {json.dumps(c, sort_keys=True) for c in Op.configs(small)}
         x = gen.empty(d, (64, 64))
         e = Eltwise(lambda u: (u * u + u).exp(), [x])
         cfgs = list(e.configs())

@@ -10,7 +10,7 @@ The rules (API doc §4.4-§4.6, §4.8, §5; numerics in tensix/sim/runtime/compu
   * reduce_tile: reduce(A) over the axis, scaled by element [0][0] of the scaler tile, accumulated
     into DST (which is 0 after tile_regs_acquire; MAX reads an unwritten DST as -inf, API-current §7);
     REDUCE_ROW -> column 0, REDUCE_COL -> row 0,
-    REDUCE_SCALAR -> [0][0]; the rest of the tile is whatever DST held (0).
+    REDUCE_SCALAR -> [0][0], scaled twice (it pools twice); the rest of the tile is whatever DST held (0).
   * transpose_wh_tile: out[w][h] = in[h][w].
   * tilize / untilize / pack_untilize: the layouts of tensix.formats.tilize/untilize.
   * broadcasts: COL C[h,w] = A[h,w] op B[h,0]; ROW A op B[row,w]; SCALAR A op B[0,0]; fp32 op, then
@@ -142,7 +142,8 @@ REDUCE_CASES = (
     # (pool, dim, data tile, scaler tile, partial tile copied into DST first or None)
     [("SUM", d, 0, 0, None) for d in DIMS]
     + [("MAX", d, 0, 0, None) for d in DIMS]
-    + [("AVG", "REDUCE_ROW", 0, 1, None), ("AVG", "REDUCE_COL", 0, 1, None), ("AVG", "REDUCE_SCALAR", 0, 2, None)]
+    # AVG's scaler: 1/N over a row or column; 1/sqrt(N) for the whole tile, which the LLK applies twice
+    + [("AVG", "REDUCE_ROW", 0, 1, None), ("AVG", "REDUCE_COL", 0, 1, None), ("AVG", "REDUCE_SCALAR", 0, 1, None)]
     + [("SUM", d, 1, 3, None) for d in DIMS]        # random data: fp32 accumulation, checked with a tolerance
     + [("MAX", d, 2, 3, None) for d in DIMS]        # all-negative data: the true maximum (DST reads as -inf)
     + [("SUM", "REDUCE_ROW", 0, 0, 0), ("SUM", "REDUCE_COL", 0, 0, 0), ("MAX", "REDUCE_ROW", 2, 3, 1)]
@@ -165,8 +166,8 @@ def reduce_ref(x, pool, dim, s, init=None) -> np.ndarray:
         pos, v = (slice(None), 0), f(x, axis=1) * s
     elif dim == "REDUCE_COL":
         pos, v = (0, slice(None)), f(x, axis=0) * s
-    else:
-        pos, v = (0, 0), f(x) * s
+    else:       # two pools (the tile into a row, then the row), each against the scaler (API-current §7, §12.5)
+        pos, v = (0, 0), f(x) * s * s
     if pool == "MAX" and init is None:     # an unwritten DST reads as -inf for the max pool (API-current §7)
         out[pos] = v
     else:

@@ -467,7 +467,15 @@ void tx_reduce(int pool, int dim, uint32_t cb, uint32_t cbs, uint32_t t, uint32_
     };
     if (dim == TX_REDUCE_ROW) for (int r = 0; r < 32; r++) combine(r, 0, reduce(r, r + 1, 0, 32));
     else if (dim == TX_REDUCE_COL) for (int c = 0; c < 32; c++) combine(0, c, reduce(0, 32, c, c + 1));
-    else combine(0, 0, reduce(0, 32, 0, 32));
+    else {
+        // REDUCE_SCALAR pools twice, the tile into one row and then that row, each pass against the
+        // scaler, so the scaler applies twice (the LLK's second pool, API-current §7; hence AVG's
+        // scaler of 1/sqrt(N) in §12.5)
+        float v = reduce(0, 32, 0, 32);
+        if ((mx || mn) && scale == 0.f) v = mx ? -INFINITY : INFINITY;   // GMPOOL: a zero scaler's exponent
+        else v *= scale;
+        combine(0, 0, v);
+    }
     finish_dst(d);
     unpack_stage(tile_bytes(cb), tile_bytes(cbs));
     // 16x16 values reduced per cycle; sum/avg per fidelity phase (HW §6)

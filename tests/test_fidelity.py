@@ -398,3 +398,32 @@ def test_the_device_profiler_lengthens_only_the_gap_between_programs(board):
     assert abs(sum(p_gaps[True]) / 7 - published) / published < 0.10
     with pytest.raises(TypeError, match="profiler"):
         Device(board, profiler="yes")
+
+
+MCAST_TRID = r"""
+void kernel_main() {   // one 8 KB multicast tagged with write trid 3, then a barrier on trid WAIT_ID
+    uint32_t x0 = get_arg_val<uint32_t>(0), y0 = get_arg_val<uint32_t>(1), x1 = get_arg_val<uint32_t>(2);
+    uint32_t y1 = get_arg_val<uint32_t>(3), dests = get_arg_val<uint32_t>(4), l1 = get_write_ptr(0);
+    noc_async_write_set_trid(3);
+    noc_async_write_multicast(l1, get_noc_multicast_addr(x0, y0, x1, y1, l1), 8192, dests);
+    noc_async_write_set_trid(0);
+    noc_async_write_barrier_with_trid(WAIT_ID);
+}
+"""
+
+
+def test_a_multicast_write_is_counted_under_its_transaction_id(wh):
+    """NoC §6: a trid barrier waits for its own id's writes; a multicast carries the write trid as a
+    unicast does, so waiting on its id waits for its acks (the kernel returns after them), and waiting
+    on another id does not (the program still ends after them: data in flight is charged)."""
+    (x0, y0), (x1, y1) = wh.worker_core((1, 0)), wh.worker_core((7, 7))
+    cores = [(x, y) for y in range(8) for x in range(1, 8)]
+    end, total = {}, {}
+    for wait_id in (3, 5):
+        k = Kernel(MCAST_TRID, on="riscv_0", cores=(0, 0), runtime_args=[x0, y0, x1, y1, len(cores)],
+                   defines={"WAIT_ID": wait_id})
+        t = wh.queue.enqueue(Program([(0, 0)] + cores, [k], [CircularBuffer(0, "float16_b", 8192, 1)]), timing_only=True)
+        end[wait_id] = next(r.end_cycle for r in t.profile.riscs if r.core == (0, 0))
+        total[wait_id] = t.cycles
+    assert total[3] == total[5]
+    assert end[5] + 256 < end[3] <= total[3], (end, total)   # 256 data flits leave before the last ack

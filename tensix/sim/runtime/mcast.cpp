@@ -169,6 +169,8 @@ void tx_noc_write_multicast_linked(uint32_t src_l1, uint64_t dst, uint32_t size,
         r.mc_rect[noc] = rect;
         r.writes_flushed[noc] = std::max(r.writes_flushed[noc], pk.begin);
         r.writes_acked[noc] = std::max(r.writes_acked[noc], pk.ack);
+        uint64_t& tag = r.trid_done[noc][r.trid[noc][1]];   // its write trid, as a unicast write's
+        tag = std::max(tag, pk.ack);
         r.posted_done[noc] = std::max(r.posted_done[noc], pk.ack);
         chip.noc_bytes[noc] += uint64_t(n) * d.cores.size();
         trace_event(r, call, r.clock, pk.ack, n);

@@ -276,8 +276,6 @@ def pinned_gbps(dev: Device, page: int, write: bool) -> float:
     return page / dispatch.pcie_page_seconds(dev.arch, page, write, pinned=True) / 1e9
 
 
-# rows shown but not held to the 10 % limit, with the reason
-REPORTED_ONLY: dict[str, str] = {}
 # rows a constant was fitted to, so they agree by construction (not a prediction), with the constant
 FITTED = {
     "op-to-op": (
@@ -330,17 +328,12 @@ def main() -> int:
     notes = set()
     for name, model, pub, src in rows:
         err = (model - pub) / pub * 100
-        held = not any(k in name for k in REPORTED_ONLY)
+        worst = max(worst, abs(err))
         fitted = [k for k in FITTED if k in name]
-        if held:
-            worst = max(worst, abs(err))
-        else:
-            notes.update(k for k in REPORTED_ONLY if k in name)
-        tag = "" if held and not fitted else "  (reported)" if not held else "  (fitted)"
-        print(f"{name.ljust(w)}  {model:9.2f}  {pub:9.2f}  {err:+6.1f}%  {src}{tag}")
         notes.update(fitted)
+        print(f"{name.ljust(w)}  {model:9.2f}  {pub:9.2f}  {err:+6.1f}%  {src}{'  (fitted)' if fitted else ''}")
     for k in sorted(notes):
-        print(f"({'fitted' if k in FITTED else 'reported'}) {k}: {FITTED.get(k) or REPORTED_ONLY[k]}")
+        print(f"(fitted) {k}: {FITTED[k]}")
     for arch, d in details.items():
         parts = ", ".join(f"{k[5:]} {v:.2f}" for k, v in d.items() if k.startswith("gap:"))
         print(f"  {arch} op-to-op per program: gap path {d['gap path']:.2f} us ({parts}), config path "

@@ -182,9 +182,8 @@ def run_message(plan: ProgramPlan, arch: Arch, static: list[int], kernel_ids: li
         for i in k.common_l1_args:
             common[i] += l1_base(k.cores[0])
         m.u32(kid, len(common), *common, len(k.runtime_args))
-        gx = arch.compute_grid[0]             # the plan's cores are checked logical coordinates
         for ca in k.runtime_args:
-            m.u32(ca.core.y * gx + ca.core.x, len(ca.words))
+            m.u32(arch.core_index(ca.core), len(ca.words))
             if ca.l1_args:
                 words = list(ca.words)
                 for i in ca.l1_args:

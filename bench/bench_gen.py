@@ -7,7 +7,7 @@ of the winner against the grid's peak at the case's fidelity (matmul: 2*M*K*N / 
 and the generated 2048^3 matmul next to the hand-written examples/matmul_mcast.py kernels.
 All times are modelled device microseconds (kernel cycles, no dispatch) on this branch's clock.
 
-    python bench/bench_gen.py [--json FILE] [--beam K] [--quick]
+    python bench/bench_gen.py [--json FILE] [--beam K] [--quick] [--only TEXT]
 """
 from __future__ import annotations
 
@@ -107,6 +107,7 @@ def main() -> None:
     ap.add_argument("--json", help="write one object per case to this file")
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="skip the 4096^3 case")
+    ap.add_argument("--only", help="run the cases whose 'arch op shape dtype fidelity' contains this text")
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     rows, devs = [], {}
@@ -114,6 +115,9 @@ def main() -> None:
     hand = None
     try:
         for case in cases(args.quick):
+            label = f"{case['arch']} {case['op']} {'x'.join(map(str, case['shape']))} {case['dtype']} {case['fidelity']}"
+            if args.only and args.only not in label:
+                continue
             dev = devs.get(case["arch"]) or devs.setdefault(case["arch"], Device(case["arch"]))
             r = measure(dev, case, args.beam, rng)
             rows.append(r)
@@ -122,10 +126,13 @@ def main() -> None:
                   f"FPU {r['fpu_util'] * 100:5.1f}%  DRAM {r['dram_fraction'] * 100:5.1f}%  "
                   f"search {r['search_s']:5.1f} s / {r['candidates']:3} cand  {'ok' if r['correct'] else 'WRONG'}",
                   flush=True)
-        hand = handwritten_2048(devs["n150"])
+        if not args.only:
+            hand = handwritten_2048(devs["n150"])
     finally:
         for d in devs.values():
             d.close()
+    if args.only:
+        return
     gen2048 = next(r for r in rows if r["op"] == "matmul" and r["arch"] == "n150" and r["shape"] == [2048] * 3
                    and r["fidelity"] == "HiFi4")
     print()

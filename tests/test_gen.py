@@ -215,9 +215,10 @@ def test_reductions_on_odd_shapes(n150, rng, op, axis):
 
 def test_reduction_reads_in_flight_on_one_or_both_nocs(n150, rng):
     x, X = up(n150, rng, (256, 1024), lo=-3, hi=-0.5)     # big enough that an unwaited read shows
-    both = {"block": 2, "depth": 4, "inflight": 4, "both_nocs": 1, "reader_noc": 1, "writer_noc": 0}
+    both = {"block": 2, "depth": 4, "inflight": 4, "other_noc": 2, "reader_noc": 1, "writer_noc": 0}
     close(gen.reduce(x, "sum", -1, config=both), X.sum(-1, keepdims=True))
-    rows = gen.reduce(x, "mean", -1, config={"pages": 4, "block": 32, "depth": 2, "inflight": 2, "cores": 5})
+    rows = gen.reduce(x, "mean", -1, config={"pages": 4, "block": 32, "depth": 2, "inflight": 2, "cores": 5,
+                                             "other_noc": 3})    # every third request on the other NoC
     close(rows, X.mean(-1, keepdims=True))               # each row read bank by bank, 4 pages per request
     y, Y = up(n150, rng, (50, 70), lo=-3, hi=-0.5)           # padded max: the edge tile first, one at a time
     m = gen.reduce(y, "max", -1, config=dict(both, block=1))

@@ -62,7 +62,7 @@ class Reduce(Op):
             fit = self.device.arch.noc_max_packet // tile_bytes(self.x.dtype)
             pages = sorted({p for p in (1, 2, 4, 8) if p <= fit} | {fit})
         return {"cores": core_counts(self.device, self.units), "block": sorted({1, 2, 4, 8, 16, self.count}),
-                "depth": [2, 3, 4], "inflight": [1, 2, 3, 4], "pages": pages, "both_nocs": [0, 1],
+                "depth": [2, 3, 4], "inflight": [1, 2, 3, 4], "pages": pages, "other_noc": [0, 2, 3, 4, 5, 6, 8],
                 "reader_noc": [0, 1], "writer_noc": [1, 0]}
 
     def check(self, cfg):
@@ -83,13 +83,14 @@ class Reduce(Op):
     def default(self):
         block = max(b for b in (1, 2, 4) if self.count % b == 0)
         return {"cores": max(core_counts(self.device, self.units)), "block": block, "depth": 3, "inflight": 2,
-                "pages": 1, "both_nocs": 0, "reader_noc": 0, "writer_noc": 1}
+                "pages": 1, "other_noc": 0, "reader_noc": 0, "writer_noc": 1}
 
     def seeds(self):
         d = self.default()
         out = [dict(d, block=b, depth=dp, inflight=f) for b in (2, 8) for dp, f in ((2, 1), (3, 2), (4, 3))]
         out += [dict(d, pages=max(self.space()["pages"]), block=self.count, depth=2, inflight=f) for f in (1, 2)]
-        return out + [dict(d, both_nocs=1, block=b, depth=4, inflight=4) for b in (1, 2)]   # both NoCs, deep
+        # both NoCs (every 2nd / 4th read on the other), deep
+        return out + [dict(d, other_noc=e, block=b, depth=4, inflight=4) for b in (1, 2) for e in (2, 4)]
 
     def reference(self, x):
         fn = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min}[self.op]
@@ -136,7 +137,8 @@ class Reduce(Op):
 // copies lie in different banks), handed over with the first block.
 // Runtime args: first output tile, count, block, input address, constants address, tiles per output
 // (count), their step, Ht, Wt of the input, depth (blocks per CB), inflight, this core's copy of the
-// constants, the offset its units' tiles start at, both (blocks alternate between NoC 0 and NoC 1), pages
+// constants, the offset its units' tiles start at, other (> 0: every other-th read request goes over the
+// other NoC, so a read-only op uses both NoCs' links out of the DRAM tiles), pages
 // (> 1: a block is a whole row, read bank by bank, up to `pages` consecutive pages of one bank per
 // request; the order of a sum or max does not matter), banks of the input.
 void kernel_main() {{
@@ -145,7 +147,15 @@ void kernel_main() {{
     const uint32_t Ht = get_arg_val<uint32_t>(7), Wt = get_arg_val<uint32_t>(8);
     const uint32_t depth = get_arg_val<uint32_t>(9), inflight = get_arg_val<uint32_t>(10), kp = get_arg_val<uint32_t>(11);
     const uint32_t rot = get_arg_val<uint32_t>(12);
-    const bool both = get_arg_val<uint32_t>(13);
+    const uint32_t other = get_arg_val<uint32_t>(13);
+    uint32_t req = 0;              // read requests issued: with `other`, every other-th one uses the other NoC
+    auto next_noc = [&]() {{ return uint8_t(other && req++ % other == other - 1 ? 1 - noc_index : noc_index); }};
+    auto land = [&](uint32_t b) {{  // block b's reads (on one or both NoCs) have landed
+        for (uint8_t c = 0; c < (other ? 2 : 1); c++) {{
+            const uint8_t nc = c ? 1 - noc_index : noc_index;
+            if (inflight > 1) noc_async_read_barrier_with_trid(b % inflight, nc); else noc_async_read_barrier(nc);
+        }}
+    }};
     const uint32_t pages = get_arg_val<uint32_t>(14), banks = get_arg_val<uint32_t>(15);
     (void)Ht;
     constexpr auto x_args = TensorAccessorArgs<0>();
@@ -155,21 +165,24 @@ void kernel_main() {{
     cb_reserve_back(2, 3);
     // on the NoC and transaction id of block 0, whose barrier hands them over
     for (uint32_t t = 0; t < {ncon}; t++)
-        noc_async_read_page(kp + t * {self.device.arch.num_dram_banks}, k, get_write_ptr(2) + t * get_tile_size(2), 0, both ? 0 : noc_index);
+        noc_async_read_page(kp + t * {self.device.arch.num_dram_banks}, k, get_write_ptr(2) + t * get_tile_size(2), 0, noc_index);
     const uint32_t base0 = get_write_ptr(0), ts = get_tile_size(0), per_unit = count / block, nb = n * per_unit;
     uint32_t pushed = 0;
     for (uint32_t ib = 0; ib < nb; ib++) {{
         const uint32_t u = start + ib / per_unit, i = (ib % per_unit) * block;
         const uint32_t base = {"u * Wt" if self.axis == -1 else "(u / Wt) * Ht * Wt + u % Wt"};
         const uint32_t ahead = ib - pushed + 1, l1 = base0 + (ib % depth) * block * ts;
-        const uint8_t noc = both ? uint8_t(ib & 1) : noc_index;    // with both NoCs, blocks alternate between them
         cb_reserve_back(0, ahead * block);
-        if (inflight > 1) noc_async_read_set_trid(ib % inflight, noc);
+        if (inflight > 1) {{
+            noc_async_read_set_trid(ib % inflight, noc_index);
+            if (other) noc_async_read_set_trid(ib % inflight, 1 - noc_index);
+        }}
         if (pages > 1) {{                          // the whole row: each bank's pages of it, `pages` per request
             for (uint32_t kk = 0, off = 0; kk < banks; kk++) {{
                 const uint32_t first = (kk + rot) % banks, j0 = (first + banks - base % banks) % banks;
                 for (uint32_t j = j0; j < count; j += pages * banks) {{
                     const uint32_t m = (count - j + banks - 1) / banks < pages ? (count - j + banks - 1) / banks : pages;
+                    const uint8_t noc = next_noc();
                     noc_async_read(x.get_noc_addr(base + j, 0, noc), l1 + off * ts, m * ts, noc);
                     off += m;
                 }}
@@ -177,19 +190,18 @@ void kernel_main() {{
         }} else {{
             for (uint32_t j = 0; j < block; j++) {{
                 const uint32_t e = (i + j + {edge}) % count;         // reading order
-                noc_async_read_page(base + e * step, x, l1 + j * ts, 0, noc);
+                noc_async_read_page(base + e * step, x, l1 + j * ts, 0, next_noc());
             }}
         }}
         if (ahead == inflight) {{                 // the oldest block in flight has landed: hand it over
-            const uint8_t pn = both ? uint8_t(pushed & 1) : noc_index;
-            if (inflight > 1) noc_async_read_barrier_with_trid(pushed % inflight, pn); else noc_async_read_barrier(pn);
+            land(pushed);
             if (pushed == 0) cb_push_back(2, 3);
             cb_push_back(0, block);
             pushed++;
         }}
     }}
     for (; pushed < nb; pushed++) {{
-        noc_async_read_barrier_with_trid(pushed % inflight, both ? uint8_t(pushed & 1) : noc_index);
+        land(pushed);
         if (pushed == 0) cb_push_back(2, 3);
         cb_push_back(0, block);
     }}
@@ -265,7 +277,7 @@ void kernel_main() {{
                         compile_args=[TensorAccessorArgs(self.x.buffer), TensorAccessorArgs(k.buffer)],
                         runtime_args={c: [s, n, rblk, self.x.buffer, k.buffer, self.count, self.step, self.x.Ht,
                                          self.x.Wt, cfg["depth"], cfg["inflight"], i % banks, rot(i),
-                                         cfg["both_nocs"], cfg["pages"], self.x.buffer.banks or 1]
+                                         cfg["other_noc"], cfg["pages"], self.x.buffer.banks or 1]
                                       for i, (c, (s, n)) in enumerate(parts.items())})
         compute = Kernel(srcs["compute"], on="compute", name="gen_reduce_compute.cpp", fp32_dest_acc_en=True,
                          runtime_args={c: [n, rblk, self.count] for c, (s, n) in parts.items()})

@@ -132,6 +132,8 @@ def main() -> None:
         for d in devs.values():
             d.close()
     if args.only:
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1))
         return
     gen2048 = next(r for r in rows if r["op"] == "matmul" and r["arch"] == "n150" and r["shape"] == [2048] * 3
                    and r["fidelity"] == "HiFi4")

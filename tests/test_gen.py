@@ -4,6 +4,7 @@ broadcasting, the configuration space and its constraints, and the search (same 
 default config, cached winners, TENSIX_BEAM, TENSIX_DEBUG=2 printing the generated kernels)."""
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -274,8 +275,26 @@ def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
     a, A = up(dev, rng, (128, 128))
     b, B = up(dev, rng, (128, 128))
     c = gen.matmul(a, b, config={"variant": "mcast2d", "pm": 2, "pn": 2, "kb": 2, "sub_h": 2, "sub_w": 2,
-                                 "split_dm": split_dm, "reader_noc": 1, "writer_noc": 0})
+                                 "split_dm": split_dm, "reader_noc": 1, "writer_noc": 0, "b_noc": 0 if split_dm else 1})
     close(c, A @ B)
+
+
+def test_matmul_never_shares_a_command_buffer_between_riscs(n150, rng):
+    """In dedicated-NoC mode each NIU has one read / write / small-write / atomic command buffer; a config
+    whose reader and writer RISC-Vs would both issue through one is refused, and none is enumerated."""
+    a, _ = up(n150, rng, (256, 256))
+    b, _ = up(n150, rng, (256, 256))
+    op = Matmul(a, b)
+    d = op.default()
+    assert op.check(d) is None
+    why = op.check(dict(d, split_dm=1, reader_noc=0, b_noc=0))      # A and B both read on NoC 0
+    assert "would share NoC 0's" in why and "command buffer" in why
+    assert op.check(dict(d, variant="blocked", pm=1, pn=1, split_dm=1, reader_noc=0, b_noc=1, writer_noc=0)) is None
+    seen = 0
+    for cfg in itertools.islice(op.configs(), 0, None, 97):
+        assert op.shared_buffer(cfg["variant"], cfg) is None
+        seen += 1
+    assert seen > 50
 
 
 @pytest.mark.parametrize("variant,pm,pn", [("mcast2d", 3, 2), ("blocked", 4, 3), ("mcast1d", 10, 3)])
@@ -299,12 +318,33 @@ def test_matmul_l1_accumulation_and_last_step(n150, rng, l1_acc, tail):
     b, B = up(n150, rng, (512, 96))
     bias, Bias = up(n150, rng, (96,))
     cfg = {"variant": "mcast2d", "pm": 2, "pn": 1, "kb": 4, "sub_h": 2, "sub_w": 1, "l1_acc": l1_acc, "tail": tail,
-           "senders": "edge" if tail == 1 else "spread", "b_noc": 0, "split_dm": 1}
+           "senders": "edge" if tail == 1 else "spread", "b_noc": 1, "split_dm": 1}
     for act, with_bias, fp32 in ((None, False, False), ("relu", True, False), (None, True, True)):
         c = gen.matmul(a, b, bias if with_bias else None, act, fp32_acc=fp32, config=cfg)
         assert c.run.config["l1_acc"] == l1_acc and c.run.config["tail"] == tail
         ref = A @ B + (Bias.reshape(-1) if with_bias else 0)
         close(c, np.maximum(ref, 0) if act else ref)
+
+
+@pytest.mark.parametrize("variant", ["mcast2d", "mcast1d", "blocked"])
+@pytest.mark.parametrize("split_dm", [0, 1])
+def test_matmul_prefetch(n150, rng, variant, split_dm):
+    """pre=1: a reading stream issues the next K block's reads (the next job's first block after a job's
+    last) while it multicasts or waits for this one, into the next CB slot; with ragged blocks, several
+    jobs per core, a bias and a last step over two K blocks. A CB too shallow for it is refused."""
+    a, A = up(n150, rng, (2, 320, 256))
+    b, B = up(n150, rng, (256, 224))
+    bias, Bias = up(n150, rng, (224,))
+    pm, pn = {"mcast2d": (3, 2), "mcast1d": (10, 1), "blocked": (1, 1)}[variant]
+    cfg = {"variant": variant, "pm": pm, "pn": pn, "kb": 2, "sub_h": 1, "sub_w": 1, "pre": 1, "depth": 2, "tail": 2,
+           "split_dm": split_dm, "b_noc": 1 if split_dm else 0}
+    op = Matmul(a, b, bias)
+    cfg = dict(op.default(), **cfg)
+    assert op.check(cfg) is None and op.jobs_per_core(cfg) > 1
+    assert "pre needs 3 K blocks" in op.check(dict(cfg, depth=1))
+    c = gen.matmul(a, b, bias, config=cfg)
+    assert c.run.config["pre"] == 1
+    close(c, A @ B + Bias.reshape(-1))
 
 
 def test_matmul_batched_bias_activation_fused(dev, rng):

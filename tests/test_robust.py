@@ -9,13 +9,14 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, Semaphore,
-                    TensorAccessorArgs, formats)
+from tensix import (CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel, Program, RaceWarning,
+                    Semaphore, TensorAccessorArgs, formats)
 from tensix.gen import programs
 from tensix.sim import chip as simchip
 from tensix.sim import compiler
@@ -507,3 +508,39 @@ def test_forking_kernel_leaves_no_zombie(dev):
         time.sleep(0.01)
     assert children() == []
     assert copy_works(dev)
+
+
+# ---- two RISC-Vs on one NIU command buffer ------------------------------------------------------------
+READ_ON = r"""
+void kernel_main() {
+    const uint32_t src = get_arg_val<uint32_t>(0), l1 = get_arg_val<uint32_t>(1), noc = get_arg_val<uint32_t>(2);
+    constexpr auto sa = TensorAccessorArgs<0>();
+    const auto s = TensorAccessor(sa, src);
+    noc_async_read_page(0, s, l1, 0, noc == 2 ? noc_index : uint8_t(noc));
+    noc_async_read_barrier(noc == 2 ? noc_index : uint8_t(noc));
+}
+"""
+
+
+def test_two_riscs_reading_through_one_niu_warn(dev):
+    """Dedicated-NoC mode: each NIU has one read command buffer. A BRISC kernel that reads on NoC 1
+    while the NCRISC kernel reads on NoC 1 too programs the same buffer: a RaceWarning naming the call,
+    the buffer and the other RISC-V. Each on its own NoC (noc_index): no warning."""
+    src = dev.dram_buffer(2048, 2048)
+    l1 = dev.l1_buffer(4096, cores=(0, 0))
+
+    def run(nocs):
+        ks = [Kernel(READ_ON, on=role, noc=own, compile_args=[TensorAccessorArgs(src)],
+                     runtime_args=[src, l1.address + 2048 * i, n])
+              for i, (role, own, n) in enumerate(zip(("riscv_0", "riscv_1"), (0, 1), nocs))]
+        return dev.queue.enqueue(Program([(0, 0)], ks))
+
+    with pytest.warns(RaceWarning, match=r"noc_async_read on NoC 1 goes through that NIU's read command buffer, "
+                                         r"which (BRISC|NCRISC) on this core also uses"):
+        t = run((1, 1))
+    assert any("kernel_" in w and "cpp:" in w for w in t.profile.warnings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RaceWarning)
+        assert not run((2, 2)).profile.warnings       # each RISC-V on its own NoC
+    src.free()
+    l1.free()

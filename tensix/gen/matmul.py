@@ -102,7 +102,7 @@ class Matmul(Op):
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": block_sizes(self.Mt, g), "pn": block_sizes(self.Nt, g),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
                 "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1],
-                "l1_acc": [1, 0], "tail": [1, 2, 4], "senders": ["spread", "edge"],
+                "l1_acc": [1, 0], "tail": [1, 2, 4], "pre": [0, 1], "senders": ["spread", "edge"],
                 "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
     def layout(self, cfg: dict) -> tuple[int, int, int]:
@@ -132,9 +132,7 @@ class Matmul(Op):
         With L1 accumulation straight into the output CB, that CB holds the whole block (two blocks
         when the core has several jobs and L1 allows, so the writer drains one while the next fills)."""
         pm, pn, kb, tail = cfg["pm"], cfg["pn"], cfg["kb"], cfg.get("tail", 1)
-        # K blocks the A and B CBs hold: `depth` beyond the last step's `tail`, rounded up to a multiple
-        # of tail so that the last step's blocks never wrap round the end of the CB (kblocks % tail == 0)
-        d = -(-(cfg["depth"] + tail - 1) // tail) * tail
+        d = self.slots(cfg)
         multi = self.Kt > kb * tail
         acc = bool(cfg.get("l1_acc", 0)) and multi
         pages = {0: pm * kb * d, 1: kb * pn * d, 16: 2 * cfg["sub_h"] * cfg["sub_w"],
@@ -147,6 +145,12 @@ class Matmul(Op):
                     l1_budget(self.device, self.inputs):
                 pages[16] = 2 * pm * pn
         return pages
+
+    def slots(self, cfg: dict) -> int:
+        """K blocks the A and B CBs hold: `depth` beyond the last step's `tail`, rounded up to a multiple
+        of tail so that the last step's blocks never wrap round the end of the CB (kblocks % tail == 0)."""
+        tail = cfg.get("tail", 1)
+        return -(-(cfg["depth"] + tail - 1) // tail) * tail
 
     def _bytes(self, pages: dict[int, int]) -> int:
         size = {0: tile_bytes(self.a.dtype), 1: tile_bytes(self.b.dtype), 16: tile_bytes(self.dtype),
@@ -175,6 +179,9 @@ class Matmul(Op):
         tail = cfg.get("tail", 1)
         if tail > 1 and ((self.Kt // kb) % tail or self.Kt // kb == tail):
             return f"tail={tail} must divide the {self.Kt // kb} K blocks and be fewer"
+        if cfg.get("pre", 0) and self.slots(cfg) < tail + 1:
+            # the compute holds `tail` blocks while the reader fills the next two slots
+            return f"pre needs {tail + 1} K blocks of CB (depth={cfg['depth']}, tail={tail} gives {self.slots(cfg)})"
         if cfg.get("l1_acc", 0) and kb * tail == self.Kt:
             return f"l1_acc needs more than one K step (kb={kb} x tail={tail} = Kt)"
         if pm % sh or pn % sw:
@@ -182,7 +189,7 @@ class Matmul(Op):
         cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
         if sh * sw > cap:
             return f"sub-block {sh}x{sw} > {cap} DST tiles"
-        why = self._layout_problem(cfg["variant"], pm, pn)
+        why = self._layout_problem(cfg["variant"], pm, pn) or self.shared_buffer(cfg["variant"], cfg)
         if why:
             return why
         if self.cb_bytes(cfg) > l1_budget(self.device, self.inputs):
@@ -208,8 +215,28 @@ class Matmul(Op):
             return "more than 8 blocks per core"
         return None
 
-    # axes that never decide whether a configuration can be built (they route data or pick the fidelity)
+    # axes that route data or pick the fidelity: they decide validity only through command-buffer sharing
     FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "senders", "fidelity")
+
+    def shared_buffer(self, v: str, f: dict) -> str | None:
+        """Why the reader and writer RISC-Vs would issue through one NIU command buffer (dedicated-NoC
+        mode: each NoC's NIU has one write, read, small-write and atomic buffer, NoC §6.1), or None.
+        A stream reads on its NoC; a multicast sender also writes and sets flags there, a receiver
+        increments the sender's counter there; the output is written on the writer's NoC."""
+        a, b, c = f["reader_noc"], f.get("b_noc", f["writer_noc"] if f["split_dm"] else f["reader_noc"]), f["writer_noc"]
+        a_modes = {0} if v == "blocked" else {1, 2}
+        b_modes = {1, 2} if v == "mcast2d" else {0}
+
+        def uses(noc, modes):
+            return {(noc, "read")} | ({(noc, "write"), (noc, "small write")} if 1 in modes else set()) | \
+                   ({(noc, "atomic")} if 2 in modes else set())
+        reader = uses(a, a_modes) | (set() if f["split_dm"] else uses(b, b_modes))
+        writer = {(c, "write")} | (uses(b, b_modes) if f["split_dm"] else set())
+        both = sorted(reader & writer)
+        if both:
+            return (f"the reader and writer RISC-Vs would share NoC {both[0][0]}'s {both[0][1]} command buffer "
+                    f"(A on NoC {a}, B on NoC {b}, C on NoC {c}, split_dm={f['split_dm']})")
+        return None
 
     def configs(self):
         """Every valid configuration: the same set as Op.configs(), without checking each of the ~10^7
@@ -220,6 +247,7 @@ class Matmul(Op):
         free = [dict(zip(self.FREE, v)) for v in itertools.product(*(axes[a] for a in self.FREE))]
         cap = self.dst_capacity() - (1 if self.bias is not None and self.fused_epilogue else 0)
         for v in axes["variant"]:
+            frees = [f for f in free if self.shared_buffer(v, f) is None]
             for pm in axes["pm"]:
                 for pn in axes["pn"]:
                     if self._layout_problem(v, pm, pn):
@@ -228,11 +256,11 @@ class Matmul(Op):
                         for sh, sw in itertools.product(axes["sub_h"], axes["sub_w"]):
                             if pm % sh or pn % sw or sh * sw > cap:
                                 continue
-                            for depth in axes["depth"]:
-                                c = dict(free[0], variant=v, pm=pm, pn=pn, kb=kb, sub_h=sh, sub_w=sw, depth=depth,
-                                         l1_acc=l1_acc, tail=tail)
+                            for depth, pre in itertools.product(axes["depth"], axes["pre"]):
+                                c = dict(frees[0], variant=v, pm=pm, pn=pn, kb=kb, sub_h=sh, sub_w=sw, depth=depth,
+                                         l1_acc=l1_acc, tail=tail, pre=pre)
                                 if self.check(c) is None:
-                                    for f in free:
+                                    for f in frees:
                                         yield {a: f[a] if a in f else c[a] for a in axes}
 
     def _sub(self, pm: int, pn: int) -> tuple[int, int]:
@@ -247,7 +275,7 @@ class Matmul(Op):
         accumulation; multicast senders spread over the grid; the last step over up to 4 K blocks."""
         gx, gy = self.device.grid.x, self.device.grid.y
         kb = max(d for d in divisors(self.Kt) if d <= 4)
-        base = {"kb": kb, "depth": 2, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
+        base = {"kb": kb, "depth": 2, "pre": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
                 "b_noc": 1, "senders": "spread"}
         # the smallest blocks whose count fits the grid (ragged when the grid does not divide the tiles)
         pm = min(d for d in block_sizes(self.Mt, gy) if blocks(self.Mt, d) <= gy or d >= 8)
@@ -389,6 +417,7 @@ class Matmul(Op):
                     roles[(x, y)] = (in0[0], in1[0], in0[1], in1[1], mb * NB + nb, self.B * MB // gy, gy * NB)
                 else:
                     roles[(x, y)] = (in0[0], in1[0], in0[1], in1[1], mb * NB + nb, self.B, MB * NB)
+        slots = self.slots(cfg)
         A, Bb, C = self.a.buffer, self.b.buffer, out.buffer
         ct = [TensorAccessorArgs(A), TensorAccessorArgs(Bb), TensorAccessorArgs(C)] + \
             ([TensorAccessorArgs(self.bias.buffer)] if fused_bias else [])
@@ -396,7 +425,7 @@ class Matmul(Op):
         def args(c):
             _, _, l0, l1, first, cnt, stride = roles[c]
             return [A, Bb, C, first, cnt, stride, MB, NB, self.Mt, self.Kt, self.Nt, pm, pn, kb, a_bs, b_bs,
-                    cfg["sub_h"], cfg["sub_w"], *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
+                    cfg["sub_h"], cfg["sub_w"], cfg.get("pre", 0), slots, *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
 
         # reader: A (and B unless split); writer: the output (and B when split)
         jobs_of = {"reader": (1, 0 if split_dm else 1, 0), "writer": (0, 1 if split_dm else 0, 1)}

@@ -319,6 +319,7 @@ void run(Reader& m) {
     for (Core& c : chip.cores) {
         for (CB& cb : c.cb) cb = CB{};
         for (Risc& r : c.risc) { r.kernel = nullptr; r.state = State::Idle; }
+        for (auto& n : c.buf_user) for (int8_t& u : n) u = -1;
     }
     const uint32_t ncores = uint32_t(chip.cores.size()), l1 = chip.p.l1_size;
     uint32_t ncb = m.below(MAX_CB * ncores + 1, "CB configs");

@@ -90,6 +90,24 @@ void stall(Risc& r, uint64_t until, const char* what) {
     r.clock = until;
 }
 
+// Dedicated-NoC mode, the one tt-metal runs by default and the only one tensix models: each data-movement
+// RISC-V drives the NIU of its kernel's NoC through 4 command buffers (0 writes, 1 reads, 2 small writes,
+// 3 atomics); a call that names the other NoC uses that NIU's buffer of the same number (NoC §6.1). If
+// the other RISC-V of the core issues through it too, the two program one buffer's registers with no lock
+// between them, and one request can carry the other's fields: a race, warned about once per call site.
+static const char* const BUF_NAMES[4] = {"write", "read", "small-write (semaphore / inline)", "atomic"};
+void claim_buffer(Risc& r, uint8_t noc, Buf buf, const char* call) {
+    if (r.proc > 1) return;
+    int8_t& u = r.core->buf_user[noc & 1][buf];
+    if (u < 0) { u = int8_t(r.proc); return; }
+    if (u == r.proc) return;
+    const char* other = u == 0 ? "BRISC" : "NCRISC";
+    race_warning(fmt("%s on NoC %u goes through that NIU's %s command buffer, which %s on this core also uses "
+                     "in this program; in dedicated-NoC mode the two RISC-Vs would program one buffer's registers "
+                     "at once (NoC §6.1). Fix: issue this stream on the other NoC, or move it to the RISC-V that "
+                     "already uses NoC %u", call, noc, BUF_NAMES[buf], other, noc));
+}
+
 uint8_t check_noc(uint8_t noc, const char* call) {
     if (noc > 1) fail(fmt("%s: noc %u does not exist; a Tensix core has NoC 0 and NoC 1", call, noc));
     return noc;
@@ -297,6 +315,7 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     const char* call = "noc_async_read";
     running->call = call;
     check_noc(noc, call);
+    claim_buffer(*running, noc, BUF_READ, call);
     check_chain(*running, noc, call);
     Risc& me = *running;
     // software splits a long read into max-size packets, each a request of its own (NoC §6.3)
@@ -326,6 +345,7 @@ void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int
     const char* call = "noc_async_write";
     running->call = call;
     check_noc(noc, call);
+    claim_buffer(*running, noc, BUF_WRITE, call);
     check_chain(*running, noc, call);
     Risc& me = *running;
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
@@ -359,6 +379,7 @@ void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) 
     const char* call = "noc_inline_dw_write";
     running->call = call;
     check_noc(noc, call);
+    claim_buffer(*running, noc, BUF_SMALL, call);
     check_chain(*running, noc, call);
     sync_point();
     Target t = decode(dst, noc, 4, true, call);
@@ -382,6 +403,7 @@ void tx_noc_set_trid(uint32_t trid, uint8_t noc, int write) {
     check_noc(noc, call);
     if (trid >= 16)
         fail(fmt("%s: transaction id %u does not exist; a NoC interface has 16 (0..15)", call, trid));
+    claim_buffer(*running, noc, write ? BUF_WRITE : BUF_READ, call);
     running->trid[noc][write ? 1 : 0] = uint8_t(trid);
 }
 
@@ -480,6 +502,7 @@ static void end_call() {
 
 // a 4-byte semaphore update travelling to one core: it lands there as an event at its arrival cycle
 static void sem_send(const Target& t, EvKind kind, uint32_t value, uint8_t noc, bool atomic) {
+    claim_buffer(*running, noc, atomic ? BUF_ATOMIC : BUF_SMALL, running->call);
     stall(*running, running->wr_granted[noc], "semaphore update (command buffer busy)");
     Packet pk = write_packet(t, 4, noc);
     post_event(Event{pk.sunk, 0, kind, t.core, uint32_t(t.offset), value});

@@ -193,6 +193,9 @@ struct Core {
     // per NIU (NoC): when the static VC of the injection link is free again (a packet on a static VC
     // holds it until its tail has crossed, NoC §4.1): [0] VC 1 (unicast writes, read requests), [1] VC 4 (multicast)
     uint64_t vc_free[2][2]{};
+    // the data-movement RISC-V (0 BRISC, 1 NCRISC; -1 none yet) that issued through each NIU's command
+    // buffers this run: [noc][0 writes, 1 reads, 2 small writes, 3 atomics] (NoC §6.1)
+    int8_t buf_user[2][4] = {{-1, -1, -1, -1}, {-1, -1, -1, -1}};
 };
 
 struct Ctrl {                                  // a DRAM controller
@@ -284,6 +287,8 @@ std::string where(const Risc& r);
 // a race silicon allows (e.g. reading a pre-filled CB without waiting): reported to the host once per
 // kernel line and run, with that line
 void race_warning(const std::string& msg);   // cb.cpp
+enum Buf { BUF_WRITE = 0, BUF_READ = 1, BUF_SMALL = 2, BUF_ATOMIC = 3 };
+void claim_buffer(Risc& r, uint8_t noc, Buf buf, const char* call);   // noc.cpp
 void race_warnings_reset(int core);          // at a run's start on that core
 
 // NoC and memory (noc.cpp)

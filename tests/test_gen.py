@@ -14,7 +14,7 @@ from tensix import Device
 from tensix import gen
 from tensix.gen.eltwise import Eltwise
 from tensix.gen.matmul import Matmul
-from tensix.gen.op import Op, search
+from tensix.gen.op import Op, neighbours, search
 
 ARCHS = ("n150", "p150a", "e150")
 
@@ -290,6 +290,11 @@ def test_matmul_never_shares_a_command_buffer_between_riscs(n150, rng):
     why = op.check(dict(d, split_dm=1, reader_noc=0, b_noc=0))      # A and B both read on NoC 0
     assert "would share NoC 0's" in why and "command buffer" in why
     assert op.check(dict(d, variant="blocked", pm=1, pn=1, split_dm=1, reader_noc=0, b_noc=1, writer_noc=0)) is None
+    # a one-axis move that would share a buffer comes re-routed (fewest other routing axes changed),
+    # so the beam search can still cross from one NoC assignment to another
+    moved = [c for c in neighbours(op, d) if c["b_noc"] != d["b_noc"]]
+    assert moved and all(op.valid(c) for c in moved)
+    assert all(sum(c[a] != d[a] for a in Matmul.ROUTES) <= 3 for c in moved)
     seen = 0
     for cfg in itertools.islice(op.configs(), 0, None, 97):
         assert op.shared_buffer(cfg["variant"], cfg) is None

@@ -238,6 +238,23 @@ class Matmul(Op):
                     f"(A on NoC {a}, B on NoC {b}, C on NoC {c}, split_dm={f['split_dm']})")
         return None
 
+    ROUTES = ("split_dm", "reader_noc", "writer_noc", "b_noc")
+
+    def repairs(self, cfg: dict, moved: str) -> list[dict]:
+        """For a move of one axis that made the RISC-Vs share a command buffer: the same move with the
+        other routing axes re-assigned, fewest changes first (so the search can cross from one valid
+        NoC assignment to another, which one-axis moves cannot)."""
+        if moved not in self.ROUTES + ("variant",) or self.shared_buffer(cfg["variant"], cfg) is None:
+            return []
+        rest = [a for a in self.ROUTES if a != moved]
+        out = []
+        for vals in itertools.product(*(self.space()[a] for a in rest)):
+            c = dict(cfg, **dict(zip(rest, vals)))
+            if self.valid(c):
+                out.append((sum(c[a] != cfg[a] for a in rest), c))
+        fewest = min((n for n, _ in out), default=0)
+        return [c for n, c in out if n == fewest]
+
     def configs(self):
         """Every valid configuration: the same set as Op.configs(), without checking each of the ~10^7
         points of the product: the axes that decide validity are walked as nested loops that prune

@@ -169,7 +169,9 @@ def timed(op: Op, cfg: dict, out: Tensor) -> tuple[float, Built]:
 
 
 def neighbours(op: Op, cfg: dict, reach: int = 1):
-    """Configurations one axis away from `cfg` (up to `reach` steps along that axis's ordered values)."""
+    """Configurations one axis away from `cfg` (up to `reach` steps along that axis's ordered values);
+    where that move alone is invalid, the op's `repairs` (if it has them) that also change the axes
+    tied to it by a constraint."""
     for axis, values in op.space().items():
         if cfg[axis] not in values:
             continue
@@ -179,6 +181,8 @@ def neighbours(op: Op, cfg: dict, reach: int = 1):
                 c = dict(cfg, **{axis: values[j]})
                 if op.valid(c):
                     yield c
+                else:       # a move that breaks a constraint between axes: the op may re-route the rest
+                    yield from getattr(op, "repairs", lambda c, axis: ())(c, axis)
 
 
 def search(op: Op, out: Tensor, k: int, max_rounds: int = 16, max_candidates: int = 400, budget_s: float = 40.0,

@@ -5,7 +5,8 @@ disk cache, so search_s is the real host cost), the winner verified against nump
 of the winner against the grid's peak at the case's fidelity (matmul: 2*M*K*N / (time * cores *
 4096/phases FLOP per cycle)), DRAM traffic against the nominal DRAM peak (banks x bytes/cycle x clock),
 and the generated 2048^3 matmul next to the hand-written examples/matmul_mcast.py kernels.
-All times are modelled device microseconds (kernel cycles, no dispatch) on this branch's clock.
+All times are modelled device microseconds on this branch's clock: kernel cycles plus the program's
+dispatch (what the search ranks by); FPU and DRAM fractions are of the kernel cycles alone.
 
     python bench/bench_gen.py [--json FILE] [--beam K] [--quick] [--only TEXT]
 """

@@ -272,11 +272,16 @@ def test_matmul_variants_odd_shapes(dev, rng, variant):
 
 @pytest.mark.parametrize("split_dm", [0, 1])
 def test_matmul_multicast_on_either_noc(dev, rng, split_dm):
-    a, A = up(dev, rng, (128, 128))
-    b, B = up(dev, rng, (128, 128))
-    c = gen.matmul(a, b, config={"variant": "mcast2d", "pm": 2, "pn": 2, "kb": 2, "sub_h": 2, "sub_w": 2,
-                                 "split_dm": split_dm, "reader_noc": 1, "writer_noc": 0, "b_noc": 0 if split_dm else 1})
-    close(c, A @ B)
+    a, A = up(dev, rng, (128, 512))
+    b, B = up(dev, rng, (512, 128))
+    cycles = []
+    for link in (0, 1):      # linked: the packets of a block (2 x 8 tiles: 2 or 4 packets) share one reservation
+        c = gen.matmul(a, b, config={"variant": "mcast2d", "pm": 2, "pn": 2, "kb": 8, "sub_h": 2, "sub_w": 2, "tail": 1,
+                                     "l1_acc": 1, "split_dm": split_dm, "reader_noc": 1, "writer_noc": 0,
+                                     "b_noc": 0 if split_dm else 1, "link": link})
+        close(c, A @ B)
+        cycles.append(c.run.time.cycles)
+    assert cycles[1] < cycles[0]          # one path reservation per block instead of one per packet
 
 
 def test_matmul_never_shares_a_command_buffer_between_riscs(n150, rng):

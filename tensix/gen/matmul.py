@@ -18,6 +18,9 @@ Variants (the `variant` axis):
            row y and core x of column x (spread: their DRAM reads then use every column's links).
 With split_dm the reader moves A and the writer moves B and the output, so both data-movement RISC-Vs
 work (else the reader moves A and B); A, B and C each have their NoC (reader_noc, b_noc, writer_noc).
+With `pre` a reading stream issues the next K block's reads between the packets of this block's
+multicast (or ahead of its barrier); with `link` a multicast that has nothing issued between its
+packets links them, so the tree is reserved once per block instead of once per packet.
 Block sizes, sub-blocks, CB depths, L1 accumulation and the tail are runtime args or CB sizes, so
 the candidates of one variant and NoC choice share the compiled kernels. Bias (N,) and activation
 are fused into the last K step (DST), unless the output has padding they would make non-zero: then
@@ -102,7 +105,7 @@ class Matmul(Op):
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": block_sizes(self.Mt, g), "pn": block_sizes(self.Nt, g),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
                 "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1],
-                "l1_acc": [1, 0], "tail": [1, 2, 4], "pre": [0, 1], "senders": ["spread", "edge"],
+                "l1_acc": [1, 0], "tail": [1, 2, 4], "pre": [0, 1], "link": [0, 1], "senders": ["spread", "edge"],
                 "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
     def layout(self, cfg: dict) -> tuple[int, int, int]:
@@ -216,7 +219,7 @@ class Matmul(Op):
         return None
 
     # axes that route data or pick the fidelity: they decide validity only through command-buffer sharing
-    FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "senders", "fidelity")
+    FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "senders", "fidelity", "link")
 
     def shared_buffer(self, v: str, f: dict) -> str | None:
         """Why the reader and writer RISC-Vs would issue through one NIU command buffer (dedicated-NoC
@@ -292,7 +295,7 @@ class Matmul(Op):
         accumulation; multicast senders spread over the grid; the last step over up to 4 K blocks."""
         gx, gy = self.device.grid.x, self.device.grid.y
         kb = max(d for d in divisors(self.Kt) if d <= 4)
-        base = {"kb": kb, "depth": 2, "pre": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
+        base = {"kb": kb, "depth": 2, "pre": 0, "link": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
                 "b_noc": 1, "senders": "spread"}
         # the smallest blocks whose count fits the grid (ragged when the grid does not divide the tiles)
         pm = min(d for d in block_sizes(self.Mt, gy) if blocks(self.Mt, d) <= gy or d >= 8)
@@ -442,7 +445,7 @@ class Matmul(Op):
         def args(c):
             _, _, l0, l1, first, cnt, stride = roles[c]
             return [A, Bb, C, first, cnt, stride, MB, NB, self.Mt, self.Kt, self.Nt, pm, pn, kb, a_bs, b_bs,
-                    cfg["sub_h"], cfg["sub_w"], cfg.get("pre", 0), slots, *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
+                    cfg["sub_h"], cfg["sub_w"], cfg.get("pre", 0), slots, cfg.get("link", 0), *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
 
         # reader: A (and B unless split); writer: the output (and B when split)
         jobs_of = {"reader": (1, 0 if split_dm else 1, 0), "writer": (0, 1 if split_dm else 0, 1)}

@@ -526,18 +526,22 @@ def test_two_riscs_reading_through_one_niu_warn(dev):
     """Dedicated-NoC mode: each NIU has one read command buffer. A BRISC kernel that reads on NoC 1
     while the NCRISC kernel reads on NoC 1 too programs the same buffer: a RaceWarning naming the call,
     the buffer and the other RISC-V. Each on its own NoC (noc_index): no warning."""
+    cores = [(0, 0), (1, 0)]
     src = dev.dram_buffer(2048, 2048)
-    l1 = dev.l1_buffer(4096, cores=(0, 0))
+    l1 = dev.l1_buffer(4096, cores=cores)
 
     def run(nocs):
-        ks = [Kernel(READ_ON, on=role, noc=own, compile_args=[TensorAccessorArgs(src)],
+        ks = [Kernel(READ_ON, on=role, noc=own, cores=cores, compile_args=[TensorAccessorArgs(src)],
                      runtime_args=[src, l1.address + 2048 * i, n])
               for i, (role, own, n) in enumerate(zip(("riscv_0", "riscv_1"), (0, 1), nocs))]
-        return dev.queue.enqueue(Program([(0, 0)], ks))
+        return dev.queue.enqueue(Program(cores, ks))
 
     with pytest.warns(RaceWarning, match=r"noc_async_read on NoC 1 goes through that NIU's read command buffer, "
-                                         r"which (BRISC|NCRISC) on this core also uses"):
+                                         r"which (BRISC|NCRISC) on this core also uses") as rec:
         t = run((1, 1))
+    # shown once for both cores (with a count), kept per core in the profile
+    assert any("[and 1 more core(s) in this run]" in str(w.message) for w in rec)
+    assert {w.split(")")[0] for w in t.profile.warnings if "noc_async_read on NoC 1" in w} == {"core (0, 0", "core (1, 0"}
     assert any("kernel_" in w and "cpp:" in w for w in t.profile.warnings)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RaceWarning)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import select
 import signal
 import struct
@@ -474,6 +475,7 @@ class SimChip:
         """Race warnings come from the runtime as marked print lines: take them out, add the kernel
         line, show each text once per device and return them all for the profile."""
         out, found = [], []
+        groups: dict[str, list[str]] = {}         # the same warning on many cores: shown once, with a count
         for p in prints:
             if not p.text.startswith(protocol.WARNING_MARK):
                 out.append(p)
@@ -482,9 +484,12 @@ class SimChip:
             loc = source_line(so, int(off)).strip()
             text = f"{text} ({loc})" if loc else text
             found.append(text)
-            if text not in self._shown_warnings:      # printed once per device, whatever the caller's line
-                self._shown_warnings.add(text)
-                warnings.warn(text, RaceWarning, stacklevel=5)
+            groups.setdefault(re.sub(r"^core \(\d+, \d+\) ", "", text), []).append(text)
+        for key, texts in groups.items():
+            if key not in self._shown_warnings:       # printed once per device, whatever the caller's line
+                self._shown_warnings.add(key)
+                more = f" [and {len(texts) - 1} more core(s) in this run]" if len(texts) > 1 else ""
+                warnings.warn(texts[0] + more, RaceWarning, stacklevel=5)
         return out, found
 
     def _prints(self, rep: Reply) -> list[PrintLine]:

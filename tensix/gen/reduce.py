@@ -55,7 +55,9 @@ class Reduce(Op):
 
     def space(self) -> dict:
         """block: input tiles per CB push; depth: CB capacity in blocks; inflight: blocks of reads in
-        flight, each under its own transaction id (1: a plain barrier per block)."""
+        flight, each under its own transaction id (1: a plain barrier per block); other_noc: every k-th
+        read request goes over the other NoC (0: none), so a read-only op is not bound by one NoC's
+        links out of the DRAM tiles; pages: consecutive pages of one bank per request."""
         pages = [1]
         if self.axis == -1 and not self.masked and self.x.buffer.banks and \
                 self.x.buffer.aligned_page_size == self.x.buffer.page_size:

@@ -47,6 +47,7 @@ class SimBackend:
         self._dispatch_costs: dict = {}
         # the previous program's kernel time: the next dispatch's config path overlaps it (NoC §9)
         self.last_kernel_s = 0.0
+        self._parts: dict = {}               # the last dispatch breakdown (equal ones are shared, see run)
 
     # ---- memory -------------------------------------------------------------------------------
     def _allocator(self, memory: str) -> Allocator:
@@ -137,6 +138,10 @@ class SimBackend:
         parts.update({f"config: {k}": v / arch.aiclk_hz for k, v in cost.config.items()})
         if cost.host_s:
             parts["config: host"] = cost.host_s
+        # a program run again has the same breakdown: share one dict, so the queue's history of the
+        # last commands does not hold thousands of equal copies
+        parts = self._parts if parts == self._parts else parts
+        self._parts = parts
         return DeviceTime(cycles, arch.aiclk_hz, 1, overhead, [run], prints, parts)
 
     def _dispatch_cost(self, plan: ProgramPlan, traced: bool) -> "dispatch.DispatchCost":

@@ -347,7 +347,7 @@ def test_matmul_prefetch(n150, rng, variant, split_dm):
     bias, Bias = up(n150, rng, (224,))
     pm, pn = {"mcast2d": (3, 2), "mcast1d": (10, 1), "blocked": (1, 1)}[variant]
     cfg = {"variant": variant, "pm": pm, "pn": pn, "kb": 2, "sub_h": 1, "sub_w": 1, "pre": 1, "depth": 2, "tail": 2,
-           "split_dm": split_dm, "b_noc": 1 if split_dm else 0}
+           "split_dm": split_dm, "b_noc": 1 if split_dm else 0, "link": 1}   # (linked: the last step's multicast)
     op = Matmul(a, b, bias)
     cfg = dict(op.default(), **cfg)
     assert op.check(cfg) is None and op.jobs_per_core(cfg) > 1

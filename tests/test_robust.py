@@ -548,3 +548,37 @@ def test_two_riscs_reading_through_one_niu_warn(dev):
         assert not run((2, 2)).profile.warnings       # each RISC-V on its own NoC
     src.free()
     l1.free()
+
+
+CHAIN_OWNER = r"""
+void kernel_main() {                       // BRISC: a linked multicast chain on NoC 0, held open until NCRISC is done
+    const uint32_t l1 = get_arg_val<uint32_t>(0), x = get_arg_val<uint32_t>(1), y = get_arg_val<uint32_t>(2);
+    volatile tt_l1_ptr uint32_t* done = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(0));
+    noc_async_write_multicast(l1, get_noc_multicast_addr(x, y, x, y, l1, 0), 64, 1, true, 0);
+    noc_semaphore_wait(done, 1);
+    noc_async_write_multicast(l1, get_noc_multicast_addr(x, y, x, y, l1, 0), 64, 1, false, 0);
+    noc_async_write_barrier(0);
+}
+"""
+READER_ON_0 = r"""
+void kernel_main() {                       // NCRISC: a read through the NIU the chain holds
+    const uint32_t l1 = get_arg_val<uint32_t>(0);
+    noc_async_read(get_noc_addr(l1 + 1024, 0), l1 + 2048, 64, 0);
+    noc_async_read_barrier(0);
+    noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(0)), 1);
+}
+"""
+
+
+def test_request_behind_the_other_riscs_linked_chain_warns(dev):
+    """A linked multicast chain keeps its NIU from issuing on any other VC until its last packet: the
+    other RISC-V's read on that NoC would wait for it on silicon (here forever: the chain's owner waits
+    for that read). tensix runs it and raises a RaceWarning saying so."""
+    l1 = dev.l1_buffer(4096, cores=[(0, 0), (1, 0)])
+    far = dev.worker_core((1, 0))
+    ks = [Kernel(CHAIN_OWNER, on="riscv_0", noc=0, runtime_args=[l1.address, far.x, far.y]),
+          Kernel(READER_ON_0, on="riscv_1", noc=1, runtime_args=[l1.address])]
+    with pytest.warns(RaceWarning, match=r"noc_async_read on NoC 0 while BRISC holds a linked multicast chain open"):
+        dev.queue.enqueue(Program([(0, 0)], ks, semaphores=[Semaphore(0)]))
+    l1.free()
+    assert copy_works(dev)

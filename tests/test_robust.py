@@ -551,34 +551,45 @@ def test_two_riscs_reading_through_one_niu_warn(dev):
 
 
 CHAIN_OWNER = r"""
-void kernel_main() {                       // BRISC: a linked multicast chain on NoC 0, held open until NCRISC is done
+void kernel_main() {     // BRISC: a linked multicast chain on NoC 0; with wait, held open until NCRISC is done
     const uint32_t l1 = get_arg_val<uint32_t>(0), x = get_arg_val<uint32_t>(1), y = get_arg_val<uint32_t>(2);
+    const uint32_t wait = get_arg_val<uint32_t>(3);
     volatile tt_l1_ptr uint32_t* done = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(0));
-    noc_async_write_multicast(l1, get_noc_multicast_addr(x, y, x, y, l1, 0), 64, 1, true, 0);
-    noc_semaphore_wait(done, 1);
+    for (uint32_t i = 0; i < 8; i++)
+        noc_async_write_multicast(l1, get_noc_multicast_addr(x, y, x, y, l1, 0), 8192, 1, true, 0);
+    if (wait) noc_semaphore_wait(done, 1);
     noc_async_write_multicast(l1, get_noc_multicast_addr(x, y, x, y, l1, 0), 64, 1, false, 0);
     noc_async_write_barrier(0);
 }
 """
 READER_ON_0 = r"""
-void kernel_main() {                       // NCRISC: a read through the NIU the chain holds
+void kernel_main() {     // NCRISC: a read through the NIU the chain holds
     const uint32_t l1 = get_arg_val<uint32_t>(0);
-    noc_async_read(get_noc_addr(l1 + 1024, 0), l1 + 2048, 64, 0);
+    noc_async_read(get_noc_addr(l1 + 1024, 0), l1 + 9216, 64, 0);
     noc_async_read_barrier(0);
     noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(0)), 1);
 }
 """
 
 
-def test_request_behind_the_other_riscs_linked_chain_warns(dev):
-    """A linked multicast chain keeps its NIU from issuing on any other VC until its last packet: the
-    other RISC-V's read on that NoC would wait for it on silicon (here forever: the chain's owner waits
-    for that read). tensix runs it and raises a RaceWarning saying so."""
-    l1 = dev.l1_buffer(4096, cores=[(0, 0), (1, 0)])
+def test_request_behind_the_other_riscs_linked_chain_waits(dev):
+    """A linked multicast chain keeps its NIU from issuing on any other VC until its last packet (NoC
+    §3.5): the other RISC-V's read on that NoC waits for the chain to close; if the chain's owner waits
+    for that read, it is the hang silicon would have, named as such."""
+    l1 = dev.l1_buffer(16384, cores=[(0, 0), (1, 0)])
     far = dev.worker_core((1, 0))
-    ks = [Kernel(CHAIN_OWNER, on="riscv_0", noc=0, runtime_args=[l1.address, far.x, far.y]),
-          Kernel(READER_ON_0, on="riscv_1", noc=1, runtime_args=[l1.address])]
-    with pytest.warns(RaceWarning, match=r"noc_async_read on NoC 0 while BRISC holds a linked multicast chain open"):
-        dev.queue.enqueue(Program([(0, 0)], ks, semaphores=[Semaphore(0)]))
+
+    def run(wait):
+        ks = [Kernel(CHAIN_OWNER, on="riscv_0", noc=0, runtime_args=[l1.address, far.x, far.y, wait]),
+              Kernel(READER_ON_0, on="riscv_1", noc=1, runtime_args=[l1.address])]
+        return dev.queue.enqueue(Program([(0, 0)], ks, semaphores=[Semaphore(0)]))
+
+    t = run(0)
+    nc = next(r for r in t.profile.riscs if r.core == (0, 0) and r.riscv == "NCRISC")
+    br = next(r for r in t.profile.riscs if r.core == (0, 0) and r.riscv == "BRISC")
+    assert nc.wait_noc > 8 * 8192 // 32 // 2       # it waited for most of the 64 KB chain to go out
+    assert nc.end_cycle < br.end_cycle + 2000
+    with pytest.raises(DeviceHang, match=r"waiting for BRISC's linked multicast chain on that NIU to close"):
+        run(1)
     l1.free()
     assert copy_works(dev)

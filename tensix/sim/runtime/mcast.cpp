@@ -166,6 +166,7 @@ void tx_noc_write_multicast_linked(uint32_t src_l1, uint64_t dst, uint32_t size,
         bool reserve = !(r.mc_linked[noc] && r.mc_rect[noc] == rect);   // a linked chain keeps its reservation
         Packet pk;
         mcast_packet(d, n, noc, reserve, pk);
+        if (r.mc_linked[noc] && !linked) wake_core(r.core->index);   // the other RISC-V may wait for the chain
         r.mc_linked[noc] = linked != 0;
         r.mc_rect[noc] = rect;
         r.writes_flushed[noc] = std::max(r.writes_flushed[noc], pk.begin);
@@ -211,6 +212,7 @@ static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loop
     Packet pk;
     for (const Delivery& dl : mcast_packet(d, 4, noc, true, pk))
         post_event(Event{dl.landed, 0, kind, dl.core, l1_off[size_t(dl.core)], value});
+    if (r.mc_linked[noc]) wake_core(r.core->index);
     r.mc_linked[noc] = false;
     uint64_t& done = atomic ? r.atomics_done[noc] : r.writes_acked[noc];
     done = std::max(done, pk.ack);

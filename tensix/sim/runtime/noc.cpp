@@ -99,15 +99,13 @@ static const char* const BUF_NAMES[4] = {"write", "read", "small-write (semaphor
 void claim_buffer(Risc& r, uint8_t noc, Buf buf, const char* call) {
     if (r.proc > 1) return;
     // a linked chain holds its NIU: nothing leaves it on another VC until the chain's last packet (NoC
-    // §3.5), so on silicon the other RISC-V's request waits for that packet, and would wait forever if
-    // the chain's owner waits for this RISC-V; tensix lets the request go and says so
+    // §3.5), so the other RISC-V's request waits for that packet (forever, if the chain's owner waits
+    // for this RISC-V: a hang the deadlock check names)
     const Risc& o = r.core->risc[1 - r.proc];
-    if (o.kernel && o.mc_linked[noc & 1])
-        race_warning(fmt("%s on NoC %u while %s holds a linked multicast chain open on that NIU: on silicon the "
-                         "NIU issues nothing on another VC until the chain's last (unlinked) packet (NoC §3.5), so "
-                         "this request would wait for it (and never leave if %s waits for this RISC-V). Fix: close "
-                         "the chain before the other RISC-V issues on NoC %u, or issue this on the other NoC",
-                         call, noc, o.proc == 0 ? "BRISC" : "NCRISC", o.proc == 0 ? "BRISC" : "NCRISC", noc));
+    while (o.kernel && o.mc_linked[noc & 1]) {
+        r.wait_cb = noc & 1;
+        block(Wait::Chain);
+    }
     int8_t& u = r.core->buf_user[noc & 1][buf];
     if (u < 0) { u = int8_t(r.proc); return; }
     if (u == r.proc) return;

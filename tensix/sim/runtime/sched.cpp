@@ -209,6 +209,7 @@ bool satisfied(const Risc& r) {
             return int32_t(cb.num_pages) - int32_t(cb.used()) >= r.wait_n; }
         case Wait::SemEq: return *r.wait_addr == r.wait_val;
         case Wait::SemMin: return *r.wait_addr >= r.wait_val;
+        case Wait::Chain: return !c.risc[1 - r.proc].mc_linked[r.wait_cb];
         case Wait::None: return true;
     }
     return true;
@@ -241,6 +242,10 @@ std::string describe_wait(const Risc& r) {
                      r.wait == Wait::SemMin ? ">=" : "==", r.wait_val, *r.wait_addr);
             return b;
         }
+        case Wait::Chain:
+            snprintf(b, sizeof b, "%s on NoC %d: waiting for %s's linked multicast chain on that NIU to close (its "
+                     "last packet unlinked, NoC §3.5)", r.call, r.wait_cb, r.proc == 0 ? "NCRISC" : "BRISC");
+            return b;
         default: return r.call;
     }
 }
@@ -390,7 +395,7 @@ void block(Wait w) {
     r->state = State::Blocked;
     give_way(r);
     r->wait = Wait::None;
-    r->waited[w == Wait::CbFront || w == Wait::CbBack ? WAIT_CB : WAIT_SEM] += r->clock - r->wait_since;
+    r->waited[w == Wait::CbFront || w == Wait::CbBack ? WAIT_CB : w == Wait::Chain ? WAIT_NOC : WAIT_SEM] += r->clock - r->wait_since;
     trace_event(*r, r->call, r->wait_since, r->clock, uint32_t(w == Wait::CbFront || w == Wait::CbBack ? r->wait_cb : 0));
 }
 

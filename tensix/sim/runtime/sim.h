@@ -68,7 +68,7 @@ enum class State : uint8_t { Idle, Ready, Running, Blocked, Done };
 // where a RISC-V's cycles went (profile): busy = everything else
 enum Stat : uint8_t { WAIT_CB = 0, WAIT_SEM, WAIT_NOC, WAIT_DRAM, NUM_STATS };
 static_assert(NUM_STATS == tx_protocol::NUM_STATS, "profile rows: protocol.STATS");
-enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin };
+enum class Wait : uint8_t { None, CbFront, CbBack, SemEq, SemMin, Chain };   // Chain: wait_cb holds the NoC
 
 // Occupancy of a shared resource (a NoC link, a core's NoC port, a DRAM channel) over time, in
 // buckets of W cycles. Transfers reserve capacity in the order the simulation issues them, which is

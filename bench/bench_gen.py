@@ -132,10 +132,23 @@ def main() -> None:
     finally:
         for d in devs.values():
             d.close()
-    if args.only:
-        if args.json:
-            Path(args.json).write_text(json.dumps(rows, indent=1))
-        return
+    if not rows:
+        sys.exit(f"no case matches --only {args.only!r}")
+    if not args.only:           # the summary needs the whole set of cases
+        summary(rows, hand)
+    print(f"\nmedian speedup of search over the default: {statistics.median(r['speedup'] for r in rows):.2f}x over "
+          f"{len(rows)} cases; max search time {max(r['search_s'] for r in rows):.1f} s; all correct: "
+          f"{all(r['correct'] for r in rows)}; total {time.perf_counter() - t_all:.0f} s")
+    if args.json:
+        extra = [] if hand is None else [{"op": "matmul (examples/matmul_mcast.py, hand-written)",
+                                          "shape": [2048, 2048, 2048], "dtype": "bf16", "fidelity": "HiFi4",
+                                          "arch": "n150", "best_us": round(hand * 1e6, 3), "reference": True}]
+        Path(args.json).write_text(json.dumps(rows + extra, indent=1))
+        print(f"wrote {args.json}")
+
+
+def summary(rows: list[dict], hand: float) -> None:
+    """The generated 2048^3 matmul beside the hand-written one, and the FPU targets."""
     gen2048 = next(r for r in rows if r["op"] == "matmul" and r["arch"] == "n150" and r["shape"] == [2048] * 3
                    and r["fidelity"] == "HiFi4")
     print()
@@ -150,15 +163,6 @@ def main() -> None:
                   and r["fidelity"] == "HiFi4" and r["dtype"] == "bf16"), None)
         verdict = "not run (--quick)" if r is None else f"{r['fpu_util'] * 100:5.1f}%  {'met' if r['fpu_util'] >= goal else 'MISSED'}"
         print(f"  {n}^3 >= {goal * 100:.0f}%: {verdict}")
-    sp = [r["speedup"] for r in rows]
-    print(f"\nmedian speedup of search over the default: {statistics.median(sp):.2f}x over {len(rows)} cases; "
-          f"max search time {max(r['search_s'] for r in rows):.1f} s; all correct: {all(r['correct'] for r in rows)}; "
-          f"total {time.perf_counter() - t_all:.0f} s")
-    if args.json:
-        extra = {"op": "matmul (examples/matmul_mcast.py, hand-written)", "shape": [2048, 2048, 2048], "dtype": "bf16",
-                 "fidelity": "HiFi4", "arch": "n150", "best_us": round(hand * 1e6, 3), "reference": True}
-        Path(args.json).write_text(json.dumps(rows + [extra], indent=1))
-        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

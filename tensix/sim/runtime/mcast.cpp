@@ -143,7 +143,7 @@ void tx_noc_write_multicast_linked(uint32_t src_l1, uint64_t dst, uint32_t size,
     const char* call = loopback ? "noc_async_write_multicast_loopback_src" : "noc_async_write_multicast";
     running->call = call;
     check_noc(noc, call);
-    claim_buffer(*running, noc, BUF_WRITE, call);
+    niu_request(*running, noc, BUF_WRITE, call);
     Risc& me = *running;
     uint64_t rect = dst & ~((1ull << 36) - 1);
     if (me.mc_linked[noc] && me.mc_rect[noc] != rect)
@@ -193,7 +193,7 @@ static void sem_multicast(uint64_t a, uint8_t noc, uint32_t num_dests, bool loop
                           bool atomic, const char* call) {
     running->call = call;
     check_noc(noc, call);
-    claim_buffer(*running, noc, atomic ? BUF_ATOMIC : BUF_SMALL, call);
+    niu_request(*running, noc, atomic ? BUF_ATOMIC : BUF_SMALL, call);
     if (running->mc_linked[noc] && running->mc_rect[noc] != (a & ~((1ull << 36) - 1)))
         fail(fmt("%s: the open linked chain on NoC %u goes to another rectangle; every packet of a linked "
                  "transaction must go to the same destination (NoC §3.5); close the chain first", call, noc));

@@ -90,17 +90,19 @@ void stall(Risc& r, uint64_t until, const char* what) {
     r.clock = until;
 }
 
-// Dedicated-NoC mode, the one tt-metal runs by default and the only one tensix models: each data-movement
-// RISC-V drives the NIU of its kernel's NoC through 4 command buffers (0 writes, 1 reads, 2 small writes,
-// 3 atomics); a call that names the other NoC uses that NIU's buffer of the same number (NoC §6.1). If
-// the other RISC-V of the core issues through it too, the two program one buffer's registers with no lock
-// between them, and one request can carry the other's fields: a race, warned about once per call site.
+// A data-movement RISC-V's request enters the NIU of `noc` through command buffer `buf`.
+// 1. A linked chain holds its NIU: nothing leaves it on another VC until the chain's last packet (NoC
+//    §3.5), so a request while the other RISC-V's chain is open waits for that packet (forever, if the
+//    chain's owner waits for this RISC-V: a hang the deadlock check names).
+// 2. Dedicated-NoC mode, the one tt-metal runs by default and the only one tensix models: each RISC-V
+//    drives the NIU of its kernel's NoC through 4 command buffers (0 writes, 1 reads, 2 small writes,
+//    3 atomics); a call that names the other NoC uses that NIU's buffer of the same number (NoC §6.1).
+//    If the other RISC-V of the core issues through it too, the two program one buffer's registers with
+//    no lock between them, and one request can carry the other's fields: a race, warned about once per
+//    call site.
 static const char* const BUF_NAMES[4] = {"write", "read", "small-write (semaphore / inline)", "atomic"};
-void claim_buffer(Risc& r, uint8_t noc, Buf buf, const char* call) {
+void niu_request(Risc& r, uint8_t noc, Buf buf, const char* call) {
     if (r.proc > 1) return;
-    // a linked chain holds its NIU: nothing leaves it on another VC until the chain's last packet (NoC
-    // §3.5), so the other RISC-V's request waits for that packet (forever, if the chain's owner waits
-    // for this RISC-V: a hang the deadlock check names)
     const Risc& o = r.core->risc[1 - r.proc];
     while (o.kernel && o.mc_linked[noc & 1]) {
         r.wait_cb = noc & 1;
@@ -323,7 +325,7 @@ void tx_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc) {
     const char* call = "noc_async_read";
     running->call = call;
     check_noc(noc, call);
-    claim_buffer(*running, noc, BUF_READ, call);
+    niu_request(*running, noc, BUF_READ, call);
     check_chain(*running, noc, call);
     Risc& me = *running;
     // software splits a long read into max-size packets, each a request of its own (NoC §6.3)
@@ -353,7 +355,7 @@ void tx_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, int
     const char* call = "noc_async_write";
     running->call = call;
     check_noc(noc, call);
-    claim_buffer(*running, noc, BUF_WRITE, call);
+    niu_request(*running, noc, BUF_WRITE, call);
     check_chain(*running, noc, call);
     Risc& me = *running;
     for (uint32_t done = 0; done < size || (size == 0 && done == 0);) {
@@ -387,7 +389,7 @@ void tx_noc_inline_write(uint64_t dst, uint32_t value, uint8_t be, uint8_t noc) 
     const char* call = "noc_inline_dw_write";
     running->call = call;
     check_noc(noc, call);
-    claim_buffer(*running, noc, BUF_SMALL, call);
+    niu_request(*running, noc, BUF_SMALL, call);
     check_chain(*running, noc, call);
     sync_point();
     Target t = decode(dst, noc, 4, true, call);
@@ -411,7 +413,7 @@ void tx_noc_set_trid(uint32_t trid, uint8_t noc, int write) {
     check_noc(noc, call);
     if (trid >= 16)
         fail(fmt("%s: transaction id %u does not exist; a NoC interface has 16 (0..15)", call, trid));
-    claim_buffer(*running, noc, write ? BUF_WRITE : BUF_READ, call);
+    niu_request(*running, noc, write ? BUF_WRITE : BUF_READ, call);
     running->trid[noc][write ? 1 : 0] = uint8_t(trid);
 }
 
@@ -510,7 +512,7 @@ static void end_call() {
 
 // a 4-byte semaphore update travelling to one core: it lands there as an event at its arrival cycle
 static void sem_send(const Target& t, EvKind kind, uint32_t value, uint8_t noc, bool atomic) {
-    claim_buffer(*running, noc, atomic ? BUF_ATOMIC : BUF_SMALL, running->call);
+    niu_request(*running, noc, atomic ? BUF_ATOMIC : BUF_SMALL, running->call);
     stall(*running, running->wr_granted[noc], "semaphore update (command buffer busy)");
     Packet pk = write_packet(t, 4, noc);
     post_event(Event{pk.sunk, 0, kind, t.core, uint32_t(t.offset), value});

@@ -288,7 +288,7 @@ std::string where(const Risc& r);
 // kernel line and run, with that line
 void race_warning(const std::string& msg);   // cb.cpp
 enum Buf { BUF_WRITE = 0, BUF_READ = 1, BUF_SMALL = 2, BUF_ATOMIC = 3 };
-void claim_buffer(Risc& r, uint8_t noc, Buf buf, const char* call);   // noc.cpp
+void niu_request(Risc& r, uint8_t noc, Buf buf, const char* call);   // noc.cpp: chain wait, buffer owner
 void race_warnings_reset(int core);          // at a run's start on that core
 
 // NoC and memory (noc.cpp)

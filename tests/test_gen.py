@@ -357,6 +357,51 @@ def test_matmul_prefetch(n150, rng, variant, split_dm):
     close(c, A @ B + Bias.reshape(-1))
 
 
+@pytest.mark.parametrize("variant", ["mcast2d", "mcast1d", "blocked"])
+@pytest.mark.parametrize("pre,l1_acc,split_dm", [(0, 0, 1), (1, 1, 1), (1, 0, 0)])
+def test_matmul_head(n150, rng, variant, pre, l1_acc, split_dm):
+    """head=h: the first job's first K block moves and is computed in two parts, its first h K tiles
+    (A part compact, pm x h) and then the rest, each part read, multicast (or received) and pushed
+    alone; with ragged blocks, several jobs per core, a bias, prefetch, L1 accumulation or spilled
+    partial sums. A head as wide as the block, or one inside the last step, is refused."""
+    a, A = up(n150, rng, (2, 320, 512))
+    b, B = up(n150, rng, (512, 224))
+    bias, Bias = up(n150, rng, (224,))
+    pm, pn = {"mcast2d": (3, 2), "mcast1d": (10, 1), "blocked": (1, 1)}[variant]
+    op = Matmul(a, b, bias)
+    cfg = dict(op.default(), variant=variant, pm=pm, pn=pn, kb=4, sub_h=1, sub_w=1, pre=pre, depth=2, tail=2,
+               l1_acc=l1_acc, split_dm=split_dm, b_noc=1 if split_dm else 0, head=3)
+    assert op.check(cfg) is None and op.jobs_per_core(cfg) > 1
+    assert "head=4 must be below kb=4" in op.check(dict(cfg, head=4))
+    assert "outside the last step" in op.check(dict(cfg, head=1, kb=16, tail=1, l1_acc=0))
+    c = gen.matmul(a, b, bias, config=cfg)
+    assert c.run.config["head"] == 3
+    close(c, A @ B + Bias.reshape(-1))
+
+
+def test_a_matmul_head_starts_the_compute_after_a_smaller_read(n150, rng, tmp_path):
+    """In the modelled time, the first matmul_block of every core comes earlier with a head of 1 K
+    tile than without (it waits for pm x 1 and 1 x pn tiles instead of the whole first block)."""
+    a, _ = up(n150, rng, (256, 1024))
+    b, _ = up(n150, rng, (1024, 256))
+    op = Matmul(a, b)
+    out = gen.empty(n150, *op.out_spec())
+    first = {}
+    for head in (0, 1):
+        cfg = dict(op.default(), kb=8, tail=2, l1_acc=1, head=head)
+        assert op.check(cfg) is None
+        prof = n150.queue.enqueue(op.build(cfg, out).program, timing_only=True,
+                                 trace=tmp_path / f"head{head}.json").profile
+        starts = {}
+        for row in prof.events:
+            if prof.names[int(row[1])] == "matmul_block":
+                core, start = int(row[0] & 0xFFFF), int(row[2]) | (int(row[3]) << 32)
+                starts[core] = min(starts.get(core, start), start)
+        first[head] = starts
+    assert set(first[0]) == set(first[1]) and len(first[0]) > 1
+    assert all(first[1][c] < first[0][c] for c in first[0]), (first[0], first[1])
+
+
 def test_matmul_batched_bias_activation_fused(dev, rng):
     a, A = up(dev, rng, (3, 64, 96))
     b, B = up(dev, rng, (3, 96, 64))

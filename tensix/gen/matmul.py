@@ -6,7 +6,9 @@ walked in blocks of in0_block_w (kb) tiles, each block product computed as DST s
 sub_h x sub_w tiles with matmul_block. Between K steps the partial sums either stay in L1 and the
 packer accumulates onto them (`l1_acc`, as the current matmul_block helper does: one reserve of the
 whole block, K steps pack to absolute offsets) or go to CB 24 and come back with copy_tile. The last
-K step spans `tail` K blocks, so the finished sub-blocks leave over a longer time.
+K step spans `tail` K blocks, so the finished sub-blocks leave over a longer time; with a `head` the
+first K block moves and is computed in two parts, its first `head` K tiles first, so the compute
+starts after a smaller read (the start of a multicast matmul is a DRAM read plus a multicast).
 Variants (the `variant` axis):
   blocked  every core reads its own A and B blocks from DRAM; jobs (batch, m block, n block) are
            spread over the cores;
@@ -105,7 +107,7 @@ class Matmul(Op):
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": block_sizes(self.Mt, g), "pn": block_sizes(self.Nt, g),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
                 "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1],
-                "l1_acc": [1, 0], "tail": [1, 2, 4], "pre": [0, 1], "link": [0, 1], "senders": ["spread", "edge"],
+                "l1_acc": [1, 0], "tail": [1, 2, 4, 8], "head": [0, 1, 2, 4], "pre": [0, 1], "link": [0, 1], "senders": ["spread", "edge"],
                 "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
     def layout(self, cfg: dict) -> tuple[int, int, int]:
@@ -182,6 +184,9 @@ class Matmul(Op):
         tail = cfg.get("tail", 1)
         if tail > 1 and ((self.Kt // kb) % tail or self.Kt // kb == tail):
             return f"tail={tail} must divide the {self.Kt // kb} K blocks and be fewer"
+        head = cfg.get("head", 0)
+        if head and (head >= kb or self.Kt // kb <= tail):
+            return f"head={head} must be below kb={kb}, with the first K block outside the last step (tail={tail})"
         if cfg.get("pre", 0) and self.slots(cfg) < tail + 1:
             # the compute holds `tail` blocks while the reader fills the next two slots
             return f"pre needs {tail + 1} K blocks of CB (depth={cfg['depth']}, tail={tail} gives {self.slots(cfg)})"
@@ -276,9 +281,9 @@ class Matmul(Op):
                         for sh, sw in itertools.product(axes["sub_h"], axes["sub_w"]):
                             if pm % sh or pn % sw or sh * sw > cap:
                                 continue
-                            for depth, pre in itertools.product(axes["depth"], axes["pre"]):
+                            for depth, pre, head in itertools.product(axes["depth"], axes["pre"], axes["head"]):
                                 c = dict(frees[0], variant=v, pm=pm, pn=pn, kb=kb, sub_h=sh, sub_w=sw, depth=depth,
-                                         l1_acc=l1_acc, tail=tail, pre=pre)
+                                         l1_acc=l1_acc, tail=tail, pre=pre, head=head)
                                 if self.check(c) is None:
                                     for f in frees:
                                         yield {a: f[a] if a in f else c[a] for a in axes}
@@ -295,7 +300,7 @@ class Matmul(Op):
         accumulation; multicast senders spread over the grid; the last step over up to 4 K blocks."""
         gx, gy = self.device.grid.x, self.device.grid.y
         kb = max(d for d in divisors(self.Kt) if d <= 4)
-        base = {"kb": kb, "depth": 2, "pre": 0, "link": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
+        base = {"kb": kb, "depth": 2, "pre": 0, "link": 0, "head": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
                 "b_noc": 1, "senders": "spread"}
         # the smallest blocks whose count fits the grid (ragged when the grid does not divide the tiles)
         pm = min(d for d in block_sizes(self.Mt, gy) if blocks(self.Mt, d) <= gy or d >= 8)
@@ -363,7 +368,7 @@ class Matmul(Op):
         rel, _ = tolerance(self.dtype, ops=1)
         _, ab = tolerance(acc, cfg.get("fidelity", self.fidelity), terms=self.Kt)
         kb = cfg.get("kb", self.Kt)
-        steps = self.Kt // kb - cfg.get("tail", 1) + 1 if self.Kt % kb == 0 else 1
+        steps = self.Kt // kb - cfg.get("tail", 1) + 1 + (cfg.get("head", 0) > 0) if self.Kt % kb == 0 else 1
         if steps > 1:
             ab += 2 * ROUNDING[as_dtype(self.part_dtype)] * steps ** 0.5
         return rel, ab + rel
@@ -445,7 +450,7 @@ class Matmul(Op):
         def args(c):
             _, _, l0, l1, first, cnt, stride = roles[c]
             return [A, Bb, C, first, cnt, stride, MB, NB, self.Mt, self.Kt, self.Nt, pm, pn, kb, a_bs, b_bs,
-                    cfg["sub_h"], cfg["sub_w"], cfg.get("pre", 0), slots, cfg.get("link", 0), *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
+                    cfg["sub_h"], cfg["sub_w"], cfg.get("pre", 0), slots, cfg.get("link", 0), cfg.get("head", 0), *l0, *l1, *([self.bias.buffer] if fused_bias else [])]
 
         # reader: A (and B unless split); writer: the output (and B when split)
         jobs_of = {"reader": (1, 0 if split_dm else 1, 0), "writer": (0, 1 if split_dm else 0, 1)}
@@ -465,7 +470,7 @@ class Matmul(Op):
         kernels.append(Kernel(srcs["compute"], on="compute", name="gen_matmul_compute.cpp", math_fidelity=cfg["fidelity"],
                               fp32_dest_acc_en=self.fp32_acc,
                               runtime_args={c: [roles[c][5], pm, pn, kb, self.Kt // kb, cfg["sub_h"], cfg["sub_w"],
-                                                cfg.get("l1_acc", 0), cfg.get("tail", 1)] for c in allc}))
+                                                cfg.get("l1_acc", 0), cfg.get("tail", 1), cfg.get("head", 0)] for c in allc}))
         # the output CB double-buffers one sub-block (the writer drains it while the next is computed),
         # or holds the whole block when it accumulates in L1; the partial sums of the whole block live in
         # CB 24 between K blocks (one page when unused: every candidate then has the same CB formats, so

@@ -307,6 +307,27 @@ def test_matmul_never_shares_a_command_buffer_between_riscs(n150, rng):
     assert seen > 50
 
 
+@pytest.mark.parametrize("variant", ["mcast2d", "mcast1d", "blocked"])
+def test_matmul_crossed_reads(n150, rng, variant):
+    """cross=1: A and B are read from DRAM on the other NoC than the one they are multicast on, so a
+    stream's reads and its multicast do not share links; the command-buffer rule then counts the reads
+    on the crossed NoC (with A multicast on NoC 0, an output written there is refused)."""
+    a, A = up(n150, rng, (2, 320, 256))
+    b, B = up(n150, rng, (256, 224))
+    pm, pn = {"mcast2d": (3, 2), "mcast1d": (10, 1), "blocked": (1, 1)}[variant]
+    op = Matmul(a, b)
+    cfg = dict(op.default(), variant=variant, pm=pm, pn=pn, kb=2, sub_h=1, sub_w=1, pre=1, depth=2, tail=2,
+               split_dm=1, reader_noc=0, b_noc=1, writer_noc=1, cross=1)
+    assert op.check(cfg) is None
+    if variant == "mcast2d":      # NCRISC reads on NoC 1 and multicasts on NoC 0: C on NoC 0 would share a buffer
+        assert "would share NoC 0's write command buffer" in op.check(dict(cfg, writer_noc=0))
+    c = gen.matmul(a, b, config=cfg)
+    assert c.run.config["cross"] == 1
+    close(c, A @ B)
+    src = c.run.sources["data movement"]
+    assert "A_READ_NOC" in src and "B_READ_NOC" in src
+
+
 @pytest.mark.parametrize("variant,pm,pn", [("mcast2d", 3, 2), ("blocked", 4, 3), ("mcast1d", 10, 3)])
 def test_matmul_ragged_blocks(n150, rng, variant, pm, pn):
     """Blocks that do not divide the output (10 x 7 tiles in 3 x 2 blocks: the last row and column of

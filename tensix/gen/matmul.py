@@ -19,7 +19,8 @@ Variants (the `variant` axis):
            batch loops inside). The senders are the first column / row (`senders` edge) or core y of
            row y and core x of column x (spread: their DRAM reads then use every column's links).
 With split_dm the reader moves A and the writer moves B and the output, so both data-movement RISC-Vs
-work (else the reader moves A and B); A, B and C each have their NoC (reader_noc, b_noc, writer_noc).
+work (else the reader moves A and B); A, B and C each have their NoC (reader_noc, b_noc, writer_noc),
+and with `cross` A and B are read from DRAM on the other NoC than the one they are multicast on.
 With `pre` a reading stream issues the next K block's reads between the packets of this block's
 multicast (or ahead of its barrier); with `link` a multicast that has nothing issued between its
 packets links them, so the tree is reserved once per block instead of once per packet.
@@ -106,7 +107,7 @@ class Matmul(Op):
         g = max(self.device.grid.x, self.device.grid.y)
         return {"variant": ["mcast2d", "mcast1d", "blocked"], "pm": block_sizes(self.Mt, g), "pn": block_sizes(self.Nt, g),
                 "kb": divisors(self.Kt), "sub_h": [1, 2, 3, 4, 5, 6, 7, 8], "sub_w": [1, 2, 3, 4, 5, 6, 7, 8],
-                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1],
+                "depth": [1, 2, 3], "split_dm": [0, 1], "reader_noc": [0, 1], "writer_noc": [1, 0], "b_noc": [0, 1], "cross": [0, 1],
                 "l1_acc": [1, 0], "tail": [1, 2, 4, 8], "head": [0, 1, 2, 4], "pre": [0, 1], "link": [0, 1], "senders": ["spread", "edge"],
                 "fidelity": sorted(self.fidelities, key=["HiFi4", "HiFi3", "HiFi2", "LoFi"].index)}
 
@@ -224,29 +225,31 @@ class Matmul(Op):
         return None
 
     # axes that route data or pick the fidelity: they decide validity only through command-buffer sharing
-    FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "senders", "fidelity", "link")
+    FREE = ("split_dm", "reader_noc", "writer_noc", "b_noc", "cross", "senders", "fidelity", "link")
 
     def shared_buffer(self, v: str, f: dict) -> str | None:
         """Why the reader and writer RISC-Vs would issue through one NIU command buffer (dedicated-NoC
         mode: each NoC's NIU has one write, read, small-write and atomic buffer, NoC §6.1), or None.
-        A stream reads on its NoC; a multicast sender also writes and sets flags there, a receiver
-        increments the sender's counter there; the output is written on the writer's NoC."""
+        A stream reads on its NoC (the other one when crossed); a multicast sender writes and sets flags
+        on its NoC, a receiver increments the sender's counter there; the output is written on the
+        writer's NoC."""
         a, b, c = f["reader_noc"], f.get("b_noc", f["writer_noc"] if f["split_dm"] else f["reader_noc"]), f["writer_noc"]
         a_modes = {0} if v == "blocked" else {1, 2}
         b_modes = {1, 2} if v == "mcast2d" else {0}
+        x = f.get("cross", 0)
 
         def uses(noc, modes):
-            return {(noc, "read")} | ({(noc, "write"), (noc, "small write")} if 1 in modes else set()) | \
+            return {(noc ^ x, "read")} | ({(noc, "write"), (noc, "small write")} if 1 in modes else set()) | \
                    ({(noc, "atomic")} if 2 in modes else set())
         reader = uses(a, a_modes) | (set() if f["split_dm"] else uses(b, b_modes))
         writer = {(c, "write")} | (uses(b, b_modes) if f["split_dm"] else set())
         both = sorted(reader & writer)
         if both:
             return (f"the reader and writer RISC-Vs would share NoC {both[0][0]}'s {both[0][1]} command buffer "
-                    f"(A on NoC {a}, B on NoC {b}, C on NoC {c}, split_dm={f['split_dm']})")
+                    f"(A on NoC {a}, B on NoC {b}, C on NoC {c}, split_dm={f['split_dm']}, cross={x})")
         return None
 
-    ROUTES = ("split_dm", "reader_noc", "writer_noc", "b_noc")
+    ROUTES = ("split_dm", "reader_noc", "writer_noc", "b_noc", "cross")
 
     def repairs(self, cfg: dict, moved: str) -> list[dict]:
         """For a move of one axis that made the RISC-Vs share a command buffer: the same move with the
@@ -300,7 +303,7 @@ class Matmul(Op):
         accumulation; multicast senders spread over the grid; the last step over up to 4 K blocks."""
         gx, gy = self.device.grid.x, self.device.grid.y
         kb = max(d for d in divisors(self.Kt) if d <= 4)
-        base = {"kb": kb, "depth": 2, "pre": 0, "link": 0, "head": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
+        base = {"kb": kb, "depth": 2, "pre": 0, "link": 0, "head": 0, "cross": 0, "split_dm": 1, "reader_noc": 0, "writer_noc": 1, "fidelity": self.fidelity,
                 "b_noc": 1, "senders": "spread"}
         # the smallest blocks whose count fits the grid (ragged when the grid does not divide the tiles)
         pm = min(d for d in block_sizes(self.Mt, gy) if blocks(self.Mt, d) <= gy or d >= 8)
@@ -464,7 +467,8 @@ class Matmul(Op):
                     srcs["data movement"], on=role, noc=cfg[f"{role}_noc"], cores=cs,
                     name=f"gen_matmul_{role}{'_a' if do0 else ''}{'_b' if do1 else ''}{'_c' if do_out else ''}_{m0}{m1}.cpp",
                     defines={"DO_IN0": do0, "DO_IN1": do1, "DO_OUT": do_out, "IN0_MODE": m0, "IN1_MODE": m1,
-                             "HAS_BIAS": int(fused_bias), "A_NOC": noc0, "B_NOC": noc1, "C_NOC": cfg["writer_noc"]},
+                             "HAS_BIAS": int(fused_bias), "A_NOC": noc0, "B_NOC": noc1, "C_NOC": cfg["writer_noc"],
+                             "A_READ_NOC": noc0 ^ cfg.get("cross", 0), "B_READ_NOC": noc1 ^ cfg.get("cross", 0)},
                     compile_args=ct, runtime_args={c: args(c) for c in cs}))
         allc = list(roles)
         kernels.append(Kernel(srcs["compute"], on="compute", name="gen_matmul_compute.cpp", math_fidelity=cfg["fidelity"],

@@ -3,8 +3,8 @@ runs a correct program afterwards."""
 import numpy as np
 import pytest
 
-from tensix import (AllocationError, CircularBuffer, CompileError, Device, DeviceError, DeviceHang, Kernel,
-                    Program, Semaphore)
+from tensix import (AllocationError, CircularBuffer, CompileError, CoreRange, Device, DeviceError, DeviceHang,
+                    Kernel, Program, Semaphore)
 from tensix.gen import programs
 
 PRODUCER = r"""
@@ -65,6 +65,24 @@ def test_semaphore_never_set(dev):
     src = "void kernel_main() { noc_semaphore_wait((volatile uint32_t*)get_semaphore(1), 7); }"
     with pytest.raises(DeviceHang, match=r"noc_semaphore_wait\(L1 0x\w+ = semaphore 1, == 7\): value is 3"):
         dev.queue.enqueue(one_core(src, sems=[Semaphore(0), Semaphore(3)]))
+    loopback_still_works(dev)
+
+
+def test_a_hang_on_many_cores_is_summarised_by_what_they_wait_for(dev):
+    """64 cores whose readers all wait on one semaphore and whose writers wait on a CB: two lines, each
+    naming how many cores wait there, the first four of them and the range of cycles they started at,
+    instead of one line per RISC-V."""
+    wait = "void kernel_main() { noc_semaphore_wait((volatile uint32_t*)get_semaphore(0), 1); }"
+    take = "void kernel_main() { cb_wait_front(0, 1); }"
+    p = Program(CoreRange((0, 0), (7, 7)), [Kernel(wait, on="reader", name="waiter.cpp"), Kernel(take, on="writer", name="taker.cpp")],
+                [CircularBuffer(0, "float16_b", 2048, 2)], [Semaphore(0)])
+    with pytest.raises(DeviceHang) as e:
+        dev.queue.enqueue(p)
+    lines = [line for line in str(e.value).splitlines() if "blocked in" in line]
+    assert len(lines) == 2, str(e.value)
+    assert "64 cores (0, 0), (1, 0), (2, 0), (3, 0) and 60 more: NCRISC (RISCV_1), kernel waiter.cpp" in lines[0]
+    assert "noc_semaphore_wait(L1 0x" in lines[0] and "== 1): value is 0" in lines[0] and "since cycle" in lines[0]
+    assert "64 cores" in lines[1] and "kernel taker.cpp" in lines[1] and "cb_wait_front(cb 0, 1 pages)" in lines[1]
     loopback_still_works(dev)
 
 

@@ -1,6 +1,7 @@
 // tensix simulated chip: RISC-V coroutines and the earliest-first scheduler.
 #include "sim.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -264,6 +265,39 @@ std::string where(const Risc& r) {
     return b;
 }
 
+// One line per blocked RISC-V; RISC-Vs that wait in the same kernel on the same RISC-V for the same
+// thing (a 64-core program often hangs as a few such groups) share a line naming up to 4 of their cores.
+std::string blocked_summary(const std::vector<Risc*>& riscs) {
+    struct Group { std::string risc, kernel, wait; std::vector<const Risc*> rs; };
+    std::vector<Group> groups;
+    for (Risc* r : riscs) {
+        if (r->state != State::Blocked) continue;
+        std::string risc = risc_name(*r), kernel = r->kernel ? r->kernel->name : "?", wait = describe_wait(*r);
+        auto g = std::find_if(groups.begin(), groups.end(),
+                              [&](const Group& x) { return x.risc == risc && x.kernel == kernel && x.wait == wait; });
+        if (g == groups.end()) groups.push_back({risc, kernel, wait, {r}});
+        else g->rs.push_back(r);
+    }
+    std::string msg;
+    for (const Group& g : groups) {
+        if (g.rs.size() == 1) {
+            msg += "\n  " + where(*g.rs[0]) + " is blocked in " + g.wait + " since cycle " + std::to_string(g.rs[0]->wait_since);
+            continue;
+        }
+        std::string cores;
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (size_t i = 0; i < g.rs.size(); i++) {
+            if (i < 4) cores += fmt("%s(%d, %d)", i ? ", " : "", g.rs[i]->core->lx, g.rs[i]->core->ly);
+            lo = std::min(lo, g.rs[i]->wait_since);
+            hi = std::max(hi, g.rs[i]->wait_since);
+        }
+        if (g.rs.size() > 4) cores += fmt(" and %zu more", g.rs.size() - 4);
+        msg += fmt("\n  %zu cores %s: %s, kernel %s, are blocked in ", g.rs.size(), cores.c_str(), g.risc.c_str(), g.kernel.c_str()) +
+               g.wait + (lo == hi ? " since cycle " + std::to_string(lo) : " since cycles " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return msg;
+}
+
 std::string fmt(const char* f, ...) {
     char b[1024];
     va_list ap;
@@ -478,11 +512,7 @@ bool run_all(std::string& err) {
                         woke = true;
                     }
                 if (woke) continue;
-                std::string msg;
-                for (Risc* r : active)
-                    if (r->state == State::Blocked)
-                        msg += "\n  " + where(*r) + " is blocked in " + describe_wait(*r) +
-                               " since cycle " + std::to_string(r->wait_since);
+                std::string msg = blocked_summary(active);
                 if (msg.empty()) return true;
                 err = "DEADLOCK: every unfinished RISC-V is waiting for something no one will provide" + msg;
                 run_fault = tx_protocol::Fault::DEADLOCK;

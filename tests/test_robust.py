@@ -216,6 +216,62 @@ def test_runtime_binary_that_cannot_start_is_rebuilt(monkeypatch, private_runtim
             (exe.parent / "tensix-sim.ok").write_text(manifest)
 
 
+GCC = "g++" in compiler.compiler_id() or "GCC" in compiler.compiler_id()
+
+
+@pytest.mark.skipif(not GCC, reason="the prelude is precompiled only with GCC")
+def test_kernels_are_built_against_the_precompiled_prelude(tmp_path, monkeypatch):
+    """GCC takes the precompiled standard headers for a real kernel build, with all of that kernel's
+    defines on the command line (it would silently parse the text if any of them changed their meaning)."""
+    monkeypatch.setenv("TENSIX_CACHE", str(tmp_path))
+    builds = []
+    run = subprocess.run
+
+    def spy(cmd, *a, **kw):
+        if "-MD" in cmd and str(tmp_path / "kernels") in " ".join(map(str, cmd)):
+            builds.append(list(cmd))
+        return run(cmd, *a, **kw)
+
+    monkeypatch.setattr(compiler.subprocess, "run", spy)
+    with Device("n150") as d:
+        assert copy_works(d, fresh_copy_source())
+        k = Kernel("#include \"api/compute/compute_kernel_api.h\"\nvoid kernel_main() {}\n", on="compute")
+        d.queue.enqueue(Program((0, 0), [k]))
+    monkeypatch.setattr(compiler.subprocess, "run", run)
+    assert len(builds) == 2
+    for cmd, kind in zip(builds, ("dm", "compute")):
+        pch = compiler.prelude_header(kind).with_suffix(".h.gch")
+        assert pch.is_file() and pch.stat().st_size > 1 << 20
+        assert any(c.startswith("-DKERNEL_COMPILE_TIME_ARGS") for c in cmd)
+        entry = next(e for e in (tmp_path / "kernels").iterdir() if e.name in cmd[-1])
+        flags = cmd[1:cmd.index("-MD")]
+        r = run([compiler.CXX, *flags, "-fsyntax-only", "-H", str(entry / "wrapper.cpp")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert f"! {pch}" in r.stderr.splitlines(), "GCC did not use the precompiled prelude"
+
+
+@pytest.mark.skipif(not GCC, reason="the prelude is precompiled only with GCC")
+def test_damaged_precompiled_prelude_is_dropped_then_rebuilt(tmp_path, monkeypatch):
+    """A truncated .gch stops GCC with a fatal error: the build in flight retries on the headers' text,
+    and the next process (its check sees the size differ) builds the precompiled form again."""
+    monkeypatch.setenv("TENSIX_CACHE", str(tmp_path))
+    with Device("n150") as d:
+        assert copy_works(d, fresh_copy_source())
+        pch = compiler.prelude_header("dm").with_suffix(".h.gch")
+        intact = lambda: pch.stat().st_size > 1 << 20 and int((pch.parent / "ok.txt").read_text()) == pch.stat().st_size
+        assert intact()
+        pch.write_bytes(pch.read_bytes()[:100_000])          # as by a full disk or a killed build
+        assert copy_works(d, fresh_copy_source())            # this process: dropped, text parsed
+        assert not pch.exists()
+        compiler._prelude.cache_clear()                      # a new process
+        assert copy_works(d, fresh_copy_source())
+        assert intact()
+        pch.write_bytes(pch.read_bytes()[:100_000])
+        compiler._prelude.cache_clear()                      # a new process finds the size differ
+        assert copy_works(d, fresh_copy_source())
+        assert intact()
+
+
 def test_cache_path_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
     f = tmp_path / "not-a-dir"
     f.write_text("x")
@@ -482,6 +538,22 @@ def test_cache_src_is_evicted(monkeypatch, tmp_path):
     monkeypatch.setenv("TENSIX_CACHE_MAX_BYTES", str(2 * size))
     compiler._evict(keep=tmp_path / "kernels" / "none")
     assert [d.exists() for d in dirs] == [False, False, False, True, True]
+
+
+def test_eviction_scans_are_amortised_and_the_cap_still_holds(monkeypatch, tmp_path):
+    """A scan stats every cache entry, so a build scans only every RESCAN_BUILDS builds (other processes'
+    additions are seen then) or when its own estimate would pass the cap: then at once."""
+    monkeypatch.setenv("TENSIX_CACHE", str(tmp_path))
+    monkeypatch.setattr(compiler, "RESCAN_BUILDS", 4)
+    scans = []
+    evict = compiler._evict
+    monkeypatch.setattr(compiler, "_evict", lambda keep: scans.append(keep) or evict(keep))
+    libs = [compiler.build_kernel(*_build_args(tmp_path, f"amort{i}_{uuid.uuid4().hex[:6]}")) for i in range(9)]
+    assert len(scans) == 3                          # the first build (no estimate yet), the 4th, the 8th
+    assert compiler.stats().entries == 9
+    monkeypatch.setenv("TENSIX_CACHE_MAX_BYTES", str(sum(f.stat().st_size for f in libs[-1].parent.iterdir()) * 2))
+    compiler.build_kernel(*_build_args(tmp_path, f"amort_last_{uuid.uuid4().hex[:6]}"))
+    assert len(scans) == 4 and compiler.stats().entries <= 2      # past the cap: scanned and evicted at once
 
 
 def test_forking_kernel_leaves_no_zombie(dev):

@@ -150,7 +150,7 @@ def flags(k: KernelPlan, a: Arch, src: Path) -> list[str]:
         # tt-metal's JIT puts <root>, <root>/ttnn and <root>/ttnn/cpp on the path (API §2.5 "Include
         # directories"); tensix's own headers come first, so a checkout's device headers never shadow them
         inc += [f"-I{root}"] + [f"-I{root / sub}" for sub in ("ttnn", "ttnn/cpp") if (root / sub).is_dir()]
-    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent) + inc
+    return compiler.kernel_flags([f"-D{x}" for x in d], src.parent, "compute" if k.processor == 2 else "dm") + inc
 
 
 def generated_dir(k: KernelPlan) -> Path:

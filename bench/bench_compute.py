@@ -17,7 +17,7 @@ import numpy as np
 from timing import best_of
 from tensix import CircularBuffer, Device, Kernel, Program, TensorAccessorArgs, gen, split_work_to_cores
 from tensix.formats import bf16_bits_to_float, float_to_bf16_bits, quantize, tilize, untilize
-from tensix.gen.eltwise import writer_source
+from tensix.gen.kernels import writer_source
 from tensix.sim import calibration as calibrate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

@@ -24,7 +24,8 @@ search report, the error bound and the generated sources.
 from .compose import layernorm, softmax
 from . import tensor as _tensor
 from .eltwise import (Eltwise, add, div, exp, fuse, gelu, log, mul, neg, recip, relu, rsqrt, sigmoid, silu, sqrt, sub,
-                      tanh, typecast, where)
+                      tanh, typecast)
+from .expr import where
 from .layout import Layout, to_layout
 from .matmul import Matmul, matmul
 from .op import Op, RunInfo, cache_path, search

@@ -36,7 +36,8 @@ import itertools
 import numpy as np
 
 from .. import CircularBuffer, Kernel, Program, Semaphore, TensorAccessorArgs
-from .eltwise import UNARY, fuse
+from .eltwise import fuse
+from .expr import UNARY
 from .kernels import COMPUTE_INCLUDES, l1_budget, split
 from .matmul_kernels import COMPUTE, DM
 from .op import Built, Op, RunInfo, run

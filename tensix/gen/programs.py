@@ -32,7 +32,7 @@ from typing import Any
 
 from .. import Buffer, CircularBuffer, Kernel, Program, TensorAccessorArgs
 from ..core import as_core_range_set
-from .eltwise import writer_source
+from .kernels import writer_source
 from .kernels import split
 from .tensor import Tensor
 

@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clear:
         cache.clear()
     s = cache.stats()
-    print(f"{s.path}: {s.entries} kernels, {s.bytes / 1e6:.1f} MB (cap {s.cap_bytes / 1e6:.0f} MB)")
+    print(f"{s.path}: {s.entries} kernels, {s.bytes / 1e6:.1f} MB (cap {s.cap_bytes / 1e6:.0f} MB); {s.prelude}")
     return 0
 
 

@@ -220,10 +220,13 @@ GCC = "g++" in compiler.compiler_id() or "GCC" in compiler.compiler_id()
 
 
 @pytest.mark.skipif(not GCC, reason="the prelude is precompiled only with GCC")
-def test_kernels_are_built_against_the_precompiled_prelude(tmp_path, monkeypatch):
+def test_kernels_are_built_against_the_precompiled_prelude(tmp_path, monkeypatch, capsys):
     """GCC takes the precompiled standard headers for a real kernel build, with all of that kernel's
-    defines on the command line (it would silently parse the text if any of them changed their meaning)."""
+    defines on the command line (it would silently parse the text if any of them changed their meaning);
+    `tensix cache` says whether they are precompiled."""
+    from tensix import cli
     monkeypatch.setenv("TENSIX_CACHE", str(tmp_path))
+    assert "not precompiled yet" in compiler.stats().prelude
     builds = []
     run = subprocess.run
 
@@ -248,6 +251,8 @@ def test_kernels_are_built_against_the_precompiled_prelude(tmp_path, monkeypatch
         r = run([compiler.CXX, *flags, "-fsyntax-only", "-H", str(entry / "wrapper.cpp")], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         assert f"! {pch}" in r.stderr.splitlines(), "GCC did not use the precompiled prelude"
+    assert cli.main(["cache"]) == 0
+    assert "2 kernels" in capsys.readouterr().out and "standard headers precompiled (2 forms" in compiler.stats().prelude
 
 
 @pytest.mark.skipif(not GCC, reason="the prelude is precompiled only with GCC")

@@ -54,6 +54,17 @@ class CacheStats:
     bytes: int
     path: str
     cap_bytes: int
+    prelude: str = ""      # whether the standard-header prelude is precompiled here, or why not
+
+
+def _prelude_state(root: Path) -> str:
+    gch = [f for f in (root / "pch").glob("*/tx_prelude_*.h.gch")]
+    notes = [f for f in (root / "pch").glob("*/no-pch.txt")]
+    if gch:
+        return f"standard headers precompiled ({len(gch)} forms, {sum(f.stat().st_size for f in gch) / 1e6:.0f} MB)"
+    if notes:
+        return "standard headers not precompiled: " + notes[0].read_text().splitlines()[0][:200]
+    return "standard headers not precompiled yet (the first kernel build does it)"
 
 
 def cache_dir() -> Path:
@@ -214,7 +225,8 @@ def stats() -> CacheStats:
     for _, size, _ in _entries(cache_dir() / "kernels"):
         n += 1
         b += size
-    return CacheStats(_stats["hits"], _stats["misses"], _stats["evictions"], n, b, str(cache_dir()), cap_bytes())
+    return CacheStats(_stats["hits"], _stats["misses"], _stats["evictions"], n, b, str(cache_dir()), cap_bytes(),
+                      _prelude_state(cache_dir()))
 
 
 def clear() -> None:

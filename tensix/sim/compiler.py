@@ -58,8 +58,8 @@ class CacheStats:
 
 
 def _prelude_state(root: Path) -> str:
-    gch = [f for f in (root / "pch").glob("*/tx_prelude_*.h.gch")]
-    notes = [f for f in (root / "pch").glob("*/no-pch.txt")]
+    gch = list((root / "pch").glob("*/tx_prelude_*.h.gch"))
+    notes = list((root / "pch").glob("*/no-pch.txt"))
     if gch:
         return f"standard headers precompiled ({len(gch)} forms, {sum(f.stat().st_size for f in gch) / 1e6:.0f} MB)"
     if notes:
@@ -144,6 +144,14 @@ def _parse_depfile(text: str) -> list[str]:
     body = text.split(":", 1)[1] if ":" in text else ""
     body = body.replace("\\\n", " ")
     return [p.replace("\\ ", " ") for p in re.split(r"(?<!\\)\s+", body) if p]
+
+
+def _write_deps(depfile: Path, out: Path, skip: Path) -> None:
+    """deps.txt from a compiler's -MD output: a content hash and the path of every file it read but
+    `skip` (checked by _deps_ok); the depfile is removed."""
+    deps = [os.path.abspath(d) for d in _parse_depfile(depfile.read_text())]
+    out.write_text("".join(f"{_file_hash(d)} {d}\n" for d in deps if d != str(skip)))
+    depfile.unlink()
 
 
 def _touch(entry: Path) -> None:
@@ -383,11 +391,7 @@ def _build_entry(name: str, source_path: Path, wrapper: str, flags: list[str], r
             r = subprocess.run(cmd, capture_output=True, text=True)      # GCC now reads the prelude's text
         if r.returncode != 0:
             raise _compile_error(name, source_path, r.stderr.replace(str(wsrc), "<tensix build wrapper>"))
-        deps = _parse_depfile((tmp / "deps.d").read_text())
-        lines = [f"{_file_hash(os.path.abspath(d))} {os.path.abspath(d)}" for d in deps
-                 if os.path.abspath(d) != str(wsrc)]
-        (tmp / "deps.txt").write_text("\n".join(lines) + "\n")
-        (tmp / "deps.d").unlink()
+        _write_deps(tmp / "deps.d", tmp / "deps.txt", skip=wsrc)
         (tmp / "name.txt").write_text(name + "\n")
         so = tmp / so_name
         (tmp / "ok.txt").write_text(f"{so_name} {_file_hash(str(so))} {so.stat().st_size}\n")
@@ -480,10 +484,7 @@ def _prelude(root: str, kind: str) -> Path:
         if r.returncode != 0:          # kernels still compile: the header's text is read instead
             (d / "no-pch.txt").write_text(f"{' '.join(cmd)}\n{r.stderr[-4000:]}")
             return header
-        deps = _parse_depfile(Path(str(tmp) + ".d").read_text())
-        (d / "deps.txt").write_text("".join(f"{_file_hash(os.path.abspath(p))} {os.path.abspath(p)}\n" for p in deps
-                                            if os.path.abspath(p) != str(header)))
-        Path(str(tmp) + ".d").unlink()
+        _write_deps(Path(str(tmp) + ".d"), d / "deps.txt", skip=header)
         os.replace(tmp, pch)
         (d / "ok.txt").write_text(f"{pch.stat().st_size}\n")
     return header
@@ -495,12 +496,11 @@ def _drop_pch(stderr: str) -> bool:
     them. True if there was one to remove."""
     if not re.search(r"PCH|precompiled header", stderr, re.I):
         return False
-    dropped = False
-    for pch in (cache_dir() / "pch").glob("*/tx_prelude_*.h.gch"):
+    gch = list((cache_dir() / "pch").glob("*/tx_prelude_*.h.gch"))
+    for pch in gch:
         (pch.parent / "ok.txt").unlink(missing_ok=True)
         pch.unlink(missing_ok=True)
-        dropped = True
-    return dropped
+    return bool(gch)
 
 
 @functools.lru_cache(maxsize=1)
